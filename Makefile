@@ -1,15 +1,15 @@
 # Every target bootstraps itself: installs uv with pip when missing, then syncs the locked environment.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --frozen
 
-.PHONY: install demo test lint format bench
+.PHONY: install demo test lint format bench uv
 
-$(UV):
-	python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+uv:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
-install: $(UV)
-	$(UV) sync --frozen --all-extras
+install: uv
+	@$(UV) sync --frozen --all-extras --quiet
 
 demo: install
 	$(RUN) python scripts/demo.py

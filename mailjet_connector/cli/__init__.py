@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from mailjet_connector.cli.catalog import resources
+from mailjet_connector.cli.check import check
+from mailjet_connector.cli.emulator import emulator_app
+
 app = typer.Typer(
     name="mailjet-connector",
     help="Move data in and out of Mailjet, safely. Try any command with --emulator: no account needed.",
@@ -15,6 +19,11 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """mailjet-connector: sync, write back, webhooks, agents, and a local Mailjet emulator."""
+
+
+app.add_typer(emulator_app)
+app.command("check", help=check.__doc__)(check)
+app.command("resources")(resources)
 
 
 def main() -> None:

@@ -1,0 +1,96 @@
+"""Collection GETs: select the matching rows, order them, cut the page and wrap it in the envelope."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from starlette.responses import Response
+
+from mailjet_connector.catalog import Op, Resource
+from mailjet_connector.emulator import responses, stats
+from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.query import (
+    Paging,
+    apply_filter,
+    order_positions,
+    parse_filter_value,
+    parse_paging,
+    sort_rows,
+)
+from mailjet_connector.emulator.special import FilterContext, find_special, present, today_window
+from mailjet_connector.emulator.state import Account, EmulatorState
+
+
+def select(ctx: FilterContext) -> np.ndarray:
+    """Positions (ascending) of the rows matching every filter given, in request order.
+
+    Raises:
+        EmulatorError: 400 for a missing required filter or a value that does not parse.
+    """
+    resource, table = ctx.resource, ctx.table
+    for flt in resource.filters:
+        if flt.required and flt.name.lower() not in ctx.params:
+            raise EmulatorError(400, f'Missing required parameter "{flt.name}"')
+    positions = table.live()
+    for name, raw in ctx.params.items():
+        flt = resource.filter(name)
+        if flt is None:
+            continue  # unknown parameters are ignored (§1.6)
+        special = find_special(resource, name, flt.op is Op.SPECIAL)
+        if special is not None:
+            positions = special(ctx, positions, raw)
+        elif flt.op is not Op.SPECIAL and flt.field in table.types:
+            positions = apply_filter(table, positions, flt, parse_filter_value(flt, raw))
+    return today_window(ctx.state, table, positions, ctx.params)
+
+
+def list_response(
+    state: EmulatorState, account: Account, resource: Resource, params: Mapping[str, str]
+) -> Response:
+    """Answer a collection GET.
+
+    Args:
+        state: the emulator state.
+        account: the caller's account.
+        resource: the catalog entry.
+        params: query parameters, lower-cased names, first occurrence only.
+
+    Returns:
+        The envelope (or the countOnly answer).
+
+    Raises:
+        EmulatorError: 400 for bad parameters.
+    """
+    paging = parse_paging(resource, params)
+    if resource.computed:
+        return _computed_page(state, account, resource, params, paging)
+    with account.lock:
+        table = account.table(resource)
+        positions = select(FilterContext(state, account, resource, table, params))
+        total = int(positions.size)
+        if paging.count_only:
+            return responses.count_only(total)
+        ordered = order_positions(table, positions, paging.sort, paging.desc)
+        rows = table.records(ordered[paging.window(total)])
+    return responses.envelope(present(resource, rows, params), total=total if paging.count_records else None)
+
+
+def computed_rows(
+    state: EmulatorState, account: Account, resource: Resource, params: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The rows of a computed resource; none while no compute function is registered for it."""
+    compute = stats.COMPUTED.get(resource.name)
+    return compute(state, account, params) if compute is not None else []
+
+
+def _computed_page(
+    state: EmulatorState, account: Account, resource: Resource, params: Mapping[str, str], paging: Paging
+) -> Response:
+    rows = computed_rows(state, account, resource, params)
+    total = len(rows)
+    if paging.count_only:
+        return responses.count_only(total)
+    page = sort_rows(rows, paging.sort, paging.desc)[paging.window(total)]
+    return responses.envelope(present(resource, page, params), total=total if paging.count_records else None)

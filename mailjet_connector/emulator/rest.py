@@ -1,0 +1,225 @@
+"""The `/v3/REST/...` endpoint: authentication, resource and item resolution, verbs and sub-actions.
+
+Routes come from the catalog: one catch-all path resolves `{resource}[/{id-or-key}[/{action}[/{actionId}]]]`
+and `{resource}/{action}[/{jobId}]` against the catalog entries, so no resource has hand-written routes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mailjet_connector import catalog
+from mailjet_connector.catalog import Resource, Verb
+from mailjet_connector.emulator import responses, writes
+from mailjet_connector.emulator.actions import ActionContext, run_action
+from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.keys import find_position
+from mailjet_connector.emulator.listing import computed_rows, list_response
+from mailjet_connector.emulator.query import first_wins
+from mailjet_connector.emulator.rules import ensure_contactdata
+from mailjet_connector.emulator.special import ID_ALIASES, present
+from mailjet_connector.emulator.state import Account, EmulatorState
+
+REST_PREFIX = "/v3/REST/"
+
+
+def authenticate(state: EmulatorState, request: Request) -> Account:
+    """The account the request's Basic credentials open.
+
+    Raises:
+        EmulatorError: 401 (rendered as Mailjet's empty text/html answer) for missing or bad credentials.
+    """
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            key, secret = "", ""
+        account = state.authenticate(key, secret)
+        if account is not None:
+            return account
+    raise EmulatorError(401, "")
+
+
+def resolve_resource(segments: list[str]) -> tuple[Resource, list[str]]:
+    """The catalog resource a path names (names with a slash such as `statistics/link-click` included).
+
+    Returns:
+        The resource and the remaining segments.
+
+    Raises:
+        EmulatorError: 400 `Unknown resource: "x"`.
+    """
+    if len(segments) >= 2:
+        found = catalog.by_mailjet_name(f"{segments[0]}/{segments[1]}")
+        if found is not None and found.api == "REST":
+            return found, segments[2:]
+    found = catalog.by_mailjet_name(segments[0]) if segments else None
+    if found is None or found.api != "REST":
+        name = segments[0] if segments else ""
+        raise EmulatorError(400, f'Unknown resource: "{name}"', info="Bad Request")
+    return found, segments[1:]
+
+
+def not_allowed(method: str, resource: Resource, allowed: tuple[Verb, ...]) -> EmulatorError:
+    """405 for a verb the resource (or action) does not offer; body wording assumed (§9)."""
+    error = EmulatorError(405, f'Method "{method}" is not allowed on resource "{resource.mailjet_name}"')
+    error.headers = {"Allow": ", ".join(v.value for v in allowed)}  # type: ignore[attr-defined]
+    return error
+
+
+def not_found() -> EmulatorError:
+    return EmulatorError(404, "Object not found")
+
+
+class RestEndpoint:
+    """ASGI endpoint answering every `/v3/REST/...` request for one emulator state."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        request = Request(scope, receive)
+        try:
+            response = await self.handle(request)
+        except EmulatorError as error:
+            response = responses.error_response(error)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        """Route one request; errors propagate as EmulatorError."""
+        account = authenticate(self.state, request)
+        segments = [s for s in request.url.path[len(REST_PREFIX) :].split("/") if s]
+        resource, rest = resolve_resource(segments)
+        params = first_wins(request.query_params.multi_items())
+        body = await request.body() if request.method in ("POST", "PUT") else b""
+        call = Call(self.state, account, resource, request.method, params, body)
+        return call.route(rest)
+
+
+class Call:
+    """One REST call after authentication and resource resolution."""
+
+    def __init__(
+        self,
+        state: EmulatorState,
+        account: Account,
+        resource: Resource,
+        method: str,
+        params: Mapping[str, str],
+        body: bytes,
+    ) -> None:
+        self.state, self.account, self.resource = state, account, resource
+        self.method, self.params, self.body = method, params, body
+
+    def route(self, rest: list[str]) -> Response:
+        """Dispatch on the segments after the resource name."""
+        first_action = self.resource.action(rest[0]) if rest else None
+        if first_action is not None and first_action.scope == "collection" and len(rest) <= 2:
+            return self.action(None, rest[0], rest[1] if len(rest) == 2 else None)
+        if not rest:
+            return self.collection()
+        if len(rest) == 1:
+            return self.item(rest[0])
+        if len(rest) <= 3:
+            return self.action(rest[0], rest[1], rest[2] if len(rest) == 3 else None)
+        raise not_found()
+
+    def _require(self, verb: Verb, allowed: tuple[Verb, ...]) -> None:
+        if self.method != verb.value or verb not in allowed:
+            raise not_allowed(self.method, self.resource, allowed)
+
+    def collection(self) -> Response:
+        if self.method == "POST":
+            self._require(Verb.POST, self.resource.verbs)
+            return self.create()
+        self._require(Verb.GET, self.resource.verbs)
+        return list_response(self.state, self.account, self.resource, self.params)
+
+    def item(self, key: str) -> Response:
+        verbs = tuple(v for v in self.resource.verbs if v is not Verb.POST)
+        if self.method not in (v.value for v in verbs):
+            raise not_allowed(self.method, self.resource, verbs)
+        if self.resource.parent is not None and self.method == "GET":
+            # messagehistory/{messageId}: a listing scoped to the parent, 200 and empty when unknown.
+            scoped = {**self.params, self.resource.parent[1].lower(): key}
+            return list_response(self.state, self.account, self.resource, scoped)
+        if self.resource.computed:
+            return self.computed_item(key)
+        with self.account.lock:
+            pos = self.locate(key)
+            if self.method == "GET":
+                return self.answer(pos)
+            writer = self.writer()
+            if self.method == "DELETE":
+                writes.delete(writer, pos)
+                return responses.empty(204)
+            if not writes.update(writer, pos, self.json()):
+                return responses.empty(304)
+            return self.answer(pos)
+
+    def create(self) -> Response:
+        with self.account.lock:
+            pos = writes.create(self.writer(), self.json())
+            return self.answer(pos, status=201)
+
+    def action(self, key: str | None, name: str, action_id: str | None) -> Response:
+        act = self.resource.action(name)
+        if act is None or (key is None) != (act.scope == "collection"):
+            raise EmulatorError(400, f'Unknown action: "{name}"', info="Bad Request")
+        if self.method not in (v.value for v in act.verbs):
+            raise not_allowed(self.method, self.resource, act.verbs)
+        pos = None
+        if key is not None:
+            with self.account.lock:
+                pos = self.locate(key)
+        ctx = ActionContext(
+            self.state, self.account, self.resource, act, self.method, pos, action_id, self.params, self.body
+        )
+        return run_action(ctx)
+
+    def locate(self, key: str) -> int:
+        """Position of the addressed item; contactdata rows appear on demand for existing contacts."""
+        pos = find_position(self.account, self.resource, key)
+        alias = ID_ALIASES.get(self.resource.name)
+        if pos is None and alias is not None:
+            link = self.resource.field(alias)
+            target = catalog.get(link.link) if link is not None and link.link else None
+            owner = find_position(self.account, target, key) if target is not None else None
+            if target is not None and owner is not None:
+                owner_id = int(self.account.table(target).column("ID")[owner])
+                pos = ensure_contactdata(self.writer(), owner_id)
+        if pos is None:
+            raise not_found()
+        return pos
+
+    def computed_item(self, key: str) -> Response:
+        if self.method != "GET":
+            raise not_allowed(self.method, self.resource, (Verb.GET,))
+        wanted = key.lower()
+        for row in computed_rows(self.state, self.account, self.resource, self.params):
+            keys = [("ID",), *self.resource.unique_keys]
+            if any("|".join(str(row.get(f, "")) for f in fields).lower() == wanted for fields in keys):
+                return responses.envelope(present(self.resource, [row], self.params))
+        raise not_found()
+
+    def writer(self) -> writes.WriteContext:
+        table = self.account.table(self.resource)
+        return writes.WriteContext(self.state, self.account, self.resource, table, self.state.clock.now())
+
+    def json(self) -> Any:
+        try:
+            return orjson.loads(self.body) if self.body.strip() else {}
+        except orjson.JSONDecodeError:
+            raise EmulatorError(400, "Invalid json input") from None
+
+    def answer(self, pos: int, status: int = 200) -> Response:
+        rows = self.account.table(self.resource).records([pos])
+        return responses.envelope(present(self.resource, rows, self.params), status=status)

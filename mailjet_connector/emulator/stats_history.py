@@ -1,0 +1,161 @@
+"""Per-message computed resources: messagehistory, messageinformation and messagesentstatistics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from mailjet_connector.catalog import get
+from mailjet_connector.catalog.enums import MESSAGE_STATES
+from mailjet_connector.emulator.state import Account, EmulatorState
+from mailjet_connector.emulator.stats_facts import MessageFacts, facts, message_column
+from mailjet_connector.emulator.stats_params import param_bool, param_int
+from mailjet_connector.emulator.stats_rows import campaign_filter_mask, finish
+
+STATE_NAMES = {state.id: state.state for state in MESSAGE_STATES}
+SPAM_FEEDBACK_SOURCE = "JMRPP"
+
+
+def bounce_time(account: Account, data: MessageFacts, idx: int) -> int:
+    """When message `idx` bounced or was blocked: the first bouncestatistics row of the same contact and
+    campaign at or after its arrival (bounce rows carry no MessageID), else its arrival time."""
+    table = account.tables.get("bouncestatistics")
+    arrived = int(data.arrived[idx])
+    if table is None or not len(table):
+        return arrived
+    live = table.live()
+    when = table.column("BouncedAt")[live]
+    same = (
+        (table.column("ContactID")[live] == data.contact[idx])
+        & (table.column("CampaignID")[live] == data.campaign[idx])
+        & (when >= arrived)
+    )
+    return int(when[same].min()) if same.any() else arrived
+
+
+def _history_events(account: Account, data: MessageFacts, idx: int) -> list[tuple[int, str, str, str, int]]:
+    """(EventAt, EventType, State/Comment, Useragent, UseragentID) for one message, unsorted."""
+    masks = {name: bool(mask[idx]) for name, mask in data.masks.items()}
+    events: list[tuple[int, str, str, str, int]] = []
+    if masks["delivered"]:
+        events.append((int(data.arrived[idx]), "sent", "", "", 0))
+    for outcome, kind in (("bounced", "bounced"), ("blocked", "blocked")):
+        if masks[outcome]:
+            state = STATE_NAMES.get(int(data.state_id[idx]), "")
+            events.append((bounce_time(account, data, idx), kind, state, "", 0))
+    for rows, kind, text_field in ((data.opens, "opened", "UserAgentFull"), (data.clicks, "clicked", "Url")):
+        for pos in np.flatnonzero(rows.msg == idx).tolist():
+            agent = str(rows.extra[text_field][pos]) if kind == "opened" else ""
+            comment = str(rows.extra[text_field][pos]) if kind == "clicked" else ""
+            events.append(
+                (int(rows.time[pos]), kind, comment, agent, int(rows.extra["UserAgentID"][pos] or 0))
+            )
+    for outcome in ("spam", "unsub"):
+        if masks[outcome]:
+            events.append((int(data.times[outcome][idx]), outcome, "", "", 0))
+    return events
+
+
+def messagehistory(state: EmulatorState, account: Account, params: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Events of one message (`Message=` filter or the `/messagehistory/{id}` path id), oldest first.
+    An unknown or missing message gives no rows (200 with empty Data, as Mailjet answers)."""
+    message_id = param_int(params, "Message")
+    if message_id is None:
+        message_id = param_int(params, "ID")
+    data = facts(account)
+    idx = data.index(message_id) if message_id is not None else None
+    if idx is None:
+        return []
+    events = sorted(_history_events(account, data, idx), key=lambda e: e[0])
+    # messagehistory has a Comment field and a State field: clicks put their URL in Comment,
+    # bounces and blocks their messagestate text in State.
+    return [
+        {
+            "Comment": text if kind == "clicked" else "",
+            "EventAt": at,
+            "EventType": kind,
+            "State": text if kind in ("bounced", "blocked") else "",
+            "Useragent": agent,
+            "UseragentID": agent_id,
+        }
+        for at, kind, text, agent, agent_id in events
+    ]
+
+
+def messageinformation(
+    state: EmulatorState, account: Account, params: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """One row per message with its open/click counts and send outcome; CSF filters apply."""
+    data = facts(account)
+    keep = campaign_filter_mask(data, params)
+    delivered = data.masks["delivered"]
+    columns = {
+        "CampaignID": data.campaign,
+        "ClickTrackedCount": data.click_count,
+        "ContactID": data.contact,
+        "CreatedAt": data.arrived,
+        "ID": data.ids,
+        "MessageSize": message_column(account, "MessageSize"),
+        "OpenTrackedCount": data.open_count,
+        "QueuedCount": data.masks["queued"].astype(np.int64),
+        "SendEndAt": np.where(delivered, data.arrived, 0),
+        "SentCount": delivered.astype(np.int64),
+        "SpamAssassinRules": [{"ALT": "", "ID": -1}] * data.size,
+        "SpamAssassinScore": message_column(account, "SpamassassinScore", 0.0).astype(float),
+    }
+    return _finish_masked("messageinformation", columns, keep, params)
+
+
+def _finish_masked(name: str, columns: dict[str, Any], keep: np.ndarray, params: Mapping[str, str]):
+    positions = np.flatnonzero(keep)
+    taken = {k: (np.asarray(v)[positions] if not isinstance(v, list) else [v[i] for i in positions.tolist()])
+             for k, v in columns.items()}  # fmt: skip
+    return finish(get(name), taken, positions.size, params)
+
+
+def messagesentstatistics(
+    state: EmulatorState, account: Account, params: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """One row per message (only the first message of each campaign unless AllMessages=true).
+    BounceDate, BounceReason, FBLSource and ComplaintDate are filled only with ShowExtraData=true."""
+    data = facts(account)
+    keep = campaign_filter_mask(data, params)
+    if not param_bool(params, "AllMessages"):
+        first = np.zeros(data.size, dtype=bool)
+        first[np.unique(data.campaign, return_index=True)[1]] = True
+        keep &= first
+    masks = data.masks
+    extra = bool(param_bool(params, "ShowExtraData"))
+    bounced = masks["bounced"] | masks["blocked"]
+    bounce_dates = np.zeros(data.size, dtype=np.int64)
+    reasons = np.full(data.size, "", dtype=object)
+    if extra:
+        for idx in np.flatnonzero(bounced & keep).tolist():
+            bounce_dates[idx] = bounce_time(account, data, idx)
+            reasons[idx] = STATE_NAMES.get(int(data.state_id[idx]), "")
+    columns = {
+        "ArrivalTs": data.arrived,
+        "Blocked": masks["blocked"],
+        "Bounce": masks["bounced"],
+        "BounceDate": bounce_dates,
+        "BounceReason": reasons,
+        "CampaignID": data.campaign,
+        "Click": masks["clicked"],
+        "CntRecipients": np.ones(data.size, dtype=np.int64),
+        "ComplaintDate": np.where(masks["spam"] & extra, data.times["spam"], 0),
+        "ContactID": data.contact,
+        "FBLSource": np.where(masks["spam"] & extra, SPAM_FEEDBACK_SOURCE, "").astype(object),
+        "MessageID": data.ids,
+        "Open": masks["opened"],
+        "Queued": masks["queued"],
+        "Sent": masks["delivered"],
+        "Spam": masks["spam"],
+        "StateID": data.state_id,
+        "StatePermanent": message_column(account, "StatePermanent").astype(bool),
+        "Status": message_column(account, "Status", ""),
+        "ToEmail": message_column(account, "ContactAlt", ""),
+        "Unsub": masks["unsub"],
+    }
+    return _finish_masked("messagesentstatistics", columns, keep, params)

@@ -1,0 +1,225 @@
+"""What `Client` and `AsyncClient` share: base URLs, paths from the catalog, query parameters, decoding, errors."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import orjson
+
+from mailjet_connector import catalog
+from mailjet_connector.catalog import Resource, Verb
+from mailjet_connector.errors import APIError, ConfigError, error_class_for_status
+from mailjet_connector.pagination import KeyFn, field_key, id_key
+from mailjet_connector.redaction import redact_text, redact_url
+from mailjet_connector.transport import DECODED
+
+logger = logging.getLogger("mailjet_connector.client")
+
+DEFAULT_BASE_URL = "https://api.mailjet.com"
+REGIONS = {"eu": DEFAULT_BASE_URL, "us": "https://api.us.mailjet.com"}
+Key = str | int | tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One listing page: its rows and the server's `Total` (the global count when countrecords=1)."""
+
+    rows: list[dict[str, Any]]
+    total: int
+
+
+def resolve_base_url(base_url: str | None, region: str | None) -> str:
+    """The API root: an explicit URL wins, else the region's host (default EU, `api.mailjet.com`).
+
+    Raises:
+        ConfigError: unknown region or a URL that is not http(s).
+    """
+    if base_url:
+        if not base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"base URL must start with http:// or https://, got {redact_url(base_url)!r}")
+        return base_url.rstrip("/")
+    if region is None:
+        return DEFAULT_BASE_URL
+    if region.lower() not in REGIONS:
+        raise ConfigError(f"unknown region {region!r}; use one of {', '.join(sorted(REGIONS))}")
+    return REGIONS[region.lower()]
+
+
+def resource(name: str) -> Resource:
+    """The catalog entry `name`, as a ConfigError when unknown (a caller's mistake, not a server answer)."""
+    try:
+        return catalog.get(name)
+    except KeyError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def quote_key(key: Key) -> str:
+    """A URL path segment for an ID, a unique key (an email) or a composite key (joined with `|`)."""
+    if isinstance(key, tuple):
+        key = "|".join(str(k).lower() if isinstance(k, bool) else str(k) for k in key)
+    return quote(str(key), safe="@|=:")
+
+
+def resource_path(
+    res: Resource, key: Key | None = None, action: str | None = None, action_id: Key | None = None
+) -> str:
+    """`/v3/REST/{resource}[/{key}][/{action}[/{action_id}]]` from the catalog.
+
+    Raises:
+        ConfigError: the resource has no such action.
+    """
+    path = res.path
+    if key is not None:
+        path += "/" + quote_key(key)
+    if action is not None:
+        found = res.action(action)
+        if found is None:
+            names = ", ".join(a.name for a in res.actions) or "none"
+            raise ConfigError(f"{res.name} has no action {action!r} (actions: {names})")
+        path += "/" + found.name
+        if action_id is not None:
+            path += "/" + quote_key(action_id)
+    return path
+
+
+def require_verb(res: Resource, verb: Verb) -> None:
+    """Raises ConfigError when the catalog says the resource does not allow `verb`."""
+    if verb not in res.verbs:
+        allowed = ", ".join(v.value for v in res.verbs)
+        raise ConfigError(f"{res.name} does not allow {verb.value} (allowed: {allowed})")
+
+
+def query_value(value: Any) -> str:
+    """A filter value as Mailjet expects it: booleans as true/false, sequences comma-separated."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(query_value(v) for v in value)
+    return str(value)
+
+
+def list_params(
+    filters: dict[str, Any] | None, *, limit: int, offset: int, sort: str | None, count: bool
+) -> dict[str, str]:
+    """Query parameters of one listing page."""
+    params = {k: query_value(v) for k, v in (filters or {}).items() if v is not None}
+    params["Limit"] = str(limit)
+    params["Offset"] = str(offset)
+    if sort:
+        params["Sort"] = sort
+    if count:
+        params["countrecords"] = "1"
+    return params
+
+
+def walk_order(res: Resource, sort: str | None) -> tuple[str | None, KeyFn | None]:
+    """The Sort parameter and walker key for an exact walk of `res`.
+
+    Args:
+        res: the resource.
+        sort: the caller's sort field (ascending), or None for ID.
+
+    Returns:
+        (Sort value or None, key function or None for plain offset paging).
+
+    Raises:
+        ConfigError: a descending or non-sortable field.
+    """
+    sortable = {s.field.lower(): s.field for s in res.sort}
+    if sort is None:
+        if "id" in sortable and res.field("ID") is not None:
+            return sortable["id"], id_key
+        return None, None
+    name, _, direction = sort.strip().partition(" ")
+    if direction.strip().upper() == "DESC":
+        raise ConfigError("exact paging walks ascending; sort ascending and reverse afterwards")
+    field = sortable.get(name.lower())
+    if field is None:
+        raise ConfigError(
+            f"{res.name} cannot be sorted by {name!r} (sortable: {', '.join(sortable.values())})"
+        )
+    return field, (id_key if field == "ID" else field_key(field))
+
+
+def decode(response: httpx.Response) -> Any:
+    """The body of a successful answer: JSON decoded (64-bit ints exact), text otherwise, None when empty."""
+    if DECODED in response.extensions:
+        return response.extensions[DECODED]
+    if not response.content:
+        return None
+    if "json" in response.headers.get("content-type", "json"):
+        return orjson.loads(response.content)
+    return response.text
+
+
+def api_error(response: httpx.Response, secrets: tuple[str, ...]) -> APIError:
+    """The `APIError` subclass for an error answer, with Mailjet's error fields and a secret-free message."""
+    request = response.request
+    body: Any = None
+    try:
+        body = orjson.loads(response.content) if response.content else None
+    except orjson.JSONDecodeError:
+        body = None
+    fields = _error_fields(body)
+    message = fields.pop("message") or _default_message(response)
+    cls = error_class_for_status(response.status_code)
+    return cls(
+        response.status_code,
+        redact_text(message, secrets),
+        method=request.method,
+        path=request.url.path,
+        body=body,
+        **fields,
+    )
+
+
+def _error_fields(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        return {"message": ""}
+    source = body
+    messages = body.get("Messages")
+    if "ErrorMessage" not in body and isinstance(messages, list):
+        # v3.1 send: per-message errors; report the first one.
+        errors = [e for m in messages if isinstance(m, dict) for e in m.get("Errors") or ()]
+        source = errors[0] if errors else body
+    message = source.get("ErrorMessage", "")
+    if not isinstance(message, str):
+        message = orjson.dumps(message).decode()
+    related = source.get("ErrorRelatedTo")
+    return {
+        "message": message,
+        "info": source.get("ErrorInfo", ""),
+        "code": source.get("ErrorCode"),
+        "identifier": source.get("ErrorIdentifier"),
+        "related_to": related if isinstance(related, list) else None,
+    }
+
+
+def _default_message(response: httpx.Response) -> str:
+    if response.status_code == 401:
+        return "authentication failed: check the API key and secret, and the region (EU or US)"
+    if response.status_code == 429:
+        return "too many requests"
+    return response.reason_phrase or ""
+
+
+def envelope_rows(body: Any) -> list[dict[str, Any]]:
+    """`Data` of a REST envelope ([] when absent)."""
+    if isinstance(body, dict):
+        data = body.get("Data")
+        return data if isinstance(data, list) else []
+    return []
+
+
+def log_response(response: httpx.Response) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %d",
+            response.request.method,
+            redact_url(str(response.request.url)),
+            response.status_code,
+        )

@@ -1,0 +1,74 @@
+"""The emulator as a real HTTP server: free ports, clean start and stop, several at once."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+
+from mailjet_connector.emulator.server import EmulatorServer, ServerStartError, bind_socket, start_emulator
+
+
+def contacts_total(server: EmulatorServer) -> int:
+    response = httpx.get(
+        f"{server.url}/v3/REST/contact",
+        params={"countOnly": 1},
+        auth=(server.api_key, server.api_secret),
+    )
+    assert response.status_code == 200
+    return response.json()["Total"]
+
+
+def emulator_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("mailjet-emulator-")]
+
+
+def test_server_starts_on_a_free_port_serves_and_stops() -> None:
+    with start_emulator() as server:
+        assert server.running
+        assert server.port > 0
+        assert server.url == f"http://127.0.0.1:{server.port}"
+        assert contacts_total(server) > 0
+    assert not server.running
+    assert emulator_threads() == []
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(server.url, timeout=2)
+
+
+def test_two_servers_run_at_once_with_separate_state() -> None:
+    with start_emulator(seed=1) as first, start_emulator(seed=1) as second:
+        assert first.port != second.port
+        before = contacts_total(second)
+        created = httpx.post(
+            f"{first.url}/v3/REST/contact",
+            json={"Email": "only-on-first@example.org"},
+            auth=(first.api_key, first.api_secret),
+        )
+        assert created.status_code == 201
+        assert contacts_total(first) == before + 1
+        assert contacts_total(second) == before
+    assert emulator_threads() == []
+
+
+def test_server_reports_a_port_in_use() -> None:
+    taken = bind_socket("127.0.0.1", 0)
+    try:
+        with pytest.raises(ServerStartError, match="cannot listen"):
+            start_emulator(port=taken.getsockname()[1])
+    finally:
+        taken.close()
+
+
+def test_stop_is_idempotent_and_restart_works(emulator: EmulatorServer) -> None:
+    emulator.stop()
+    emulator.stop()
+    emulator.port = 0
+    emulator.start()
+    assert contacts_total(emulator) > 0
+
+
+def test_repr_and_url_never_show_the_secret(emulator: EmulatorServer) -> None:
+    assert emulator.api_secret
+    assert emulator.api_secret not in repr(emulator)
+    assert emulator.api_secret not in emulator.url
