@@ -23,6 +23,7 @@ from mailjet_connector.protocol import (
     Key,
     Page,
     api_error,
+    count_params,
     decode,
     envelope_rows,
     list_params,
@@ -31,6 +32,8 @@ from mailjet_connector.protocol import (
     resolve_base_url,
     resource,
     resource_path,
+    to_page,
+    total,
     walk_order,
 )
 from mailjet_connector.ratelimit import Pacer, parse_rate, shared_pacer
@@ -224,9 +227,7 @@ class Client(_BaseClient):
     ) -> Page:
         """One listing page (countrecords=1, so `total` is the global count)."""
         params = list_params(filters, limit=limit, offset=offset, sort=sort, count=count)
-        body = self.request("GET", resource(name).path, params=params)
-        rows = envelope_rows(body)
-        return Page(rows, int(body.get("Total", len(rows))) if isinstance(body, dict) else len(rows))
+        return to_page(self.request("GET", resource(name).path, params=params))
 
     def iter_pages(
         self, name: str, filters: Params | None = None, *, sort: str | None = None, limit: int = MAX_LIMIT
@@ -271,9 +272,7 @@ class Client(_BaseClient):
 
     def count(self, name: str, filters: Params | None = None) -> int:
         """How many rows match (countOnly=1: one cheap call)."""
-        params = {**list_params(filters, limit=1, offset=0, sort=None, count=False), "countOnly": "1"}
-        body = self.request("GET", resource(name).path, params=params)
-        return int(body.get("Total", 0)) if isinstance(body, dict) else 0
+        return total(self.request("GET", resource(name).path, params=count_params(filters)))
 
     def create(self, name: str, data: dict[str, Any]) -> dict[str, Any] | None:
         """POST a new object and return it.
@@ -404,9 +403,7 @@ class AsyncClient(_BaseClient):
     ) -> Page:
         """See `Client.page`."""
         params = list_params(filters, limit=limit, offset=offset, sort=sort, count=count)
-        body = await self.request("GET", resource(name).path, params=params)
-        rows = envelope_rows(body)
-        return Page(rows, int(body.get("Total", len(rows))) if isinstance(body, dict) else len(rows))
+        return to_page(await self.request("GET", resource(name).path, params=params))
 
     async def iter_pages(
         self, name: str, filters: Params | None = None, *, sort: str | None = None, limit: int = MAX_LIMIT
@@ -439,9 +436,7 @@ class AsyncClient(_BaseClient):
 
     async def count(self, name: str, filters: Params | None = None) -> int:
         """See `Client.count`."""
-        params = {**list_params(filters, limit=1, offset=0, sort=None, count=False), "countOnly": "1"}
-        body = await self.request("GET", resource(name).path, params=params)
-        return int(body.get("Total", 0)) if isinstance(body, dict) else 0
+        return total(await self.request("GET", resource(name).path, params=count_params(filters)))
 
     async def create(self, name: str, data: dict[str, Any]) -> dict[str, Any] | None:
         """See `Client.create`."""

@@ -116,6 +116,22 @@ def list_params(
     return params
 
 
+def count_params(filters: dict[str, Any] | None) -> dict[str, str]:
+    """Query parameters of a `countOnly=1` call."""
+    return {**list_params(filters, limit=1, offset=0, sort=None, count=False), "countOnly": "1"}
+
+
+def to_page(body: Any) -> Page:
+    """A listing answer as a `Page`."""
+    rows = envelope_rows(body)
+    return Page(rows, int(body.get("Total", len(rows))) if isinstance(body, dict) else len(rows))
+
+
+def total(body: Any) -> int:
+    """`Total` of a countOnly answer."""
+    return int(body.get("Total", 0)) if isinstance(body, dict) else 0
+
+
 def walk_order(res: Resource, sort: str | None) -> tuple[str | None, KeyFn | None]:
     """The Sort parameter and walker key for an exact walk of `res`.
 

@@ -65,9 +65,10 @@ def check_response(response: httpx.Response, request: httpx.Request, now: float)
         return failure
     if not response.content or "json" not in response.headers.get("content-type", "json"):
         return None
-    declared = response.headers.get("content-length")
-    truncated = declared is not None and "content-encoding" not in response.headers
-    if truncated and declared.isdigit() and int(declared) != len(response.content):
+    declared = response.headers.get("content-length", "")
+    # Content-Length counts encoded bytes; only a plain body can be compared with it.
+    plain = "content-encoding" not in response.headers
+    if plain and declared.isdigit() and int(declared) != len(response.content):
         return ResponseDecodeError(
             f"body truncated ({len(response.content)} of {declared} bytes)",
             method=request.method,

@@ -167,7 +167,6 @@ class Resource:
         account_data: holds account data worth syncing (False for reference tables such as metadata).
         parent: catalog name of the resource each listing is scoped to, and the filter carrying its ID
             (messagehistory is read per message, statistics/link-click per campaign).
-        required_filters: the listing fails without these (statcounters' Counter* parameters).
         today_default: without a time window the API returns only the current day (openinformation ...).
         computed: rows are computed from other tables by the emulator (statistics), never written.
         doc: one line for docs and agent tool descriptions.

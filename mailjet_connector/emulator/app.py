@@ -14,8 +14,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from mailjet_connector.emulator import (
+    bulk,  # noqa: F401  (registers managemanycontacts and importlist)
+    campaigns,  # noqa: F401  (registers the draft sub-actions and write rules)
     contact_actions,  # noqa: F401  (registers its sub-actions)
+    csvimport,  # noqa: F401  (registers the csvimport write rules)
     responses,
+    templates,  # noqa: F401  (registers template detailcontent)
 )
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.limits import basic_username
@@ -78,6 +82,11 @@ def _emulator_error(request: Request, exc: Exception) -> Response:
     return responses.error_response(exc)
 
 
+def _internal_error(request: Request, exc: Exception) -> Response:
+    # A bug in the emulator: answer like Mailjet's 500 (the exception is still raised to the server log).
+    return responses.error_response(EmulatorError(500, "Internal error"))
+
+
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
@@ -114,6 +123,9 @@ def create_app(
     if control:
         routes.append(Mount("/_emulator", routes=_optional_routes("control", "control_routes", state)))
     routes += [
+        *_optional_routes("templates", "template_routes", state),
+        *_optional_routes("gdpr", "gdpr_routes", state),
+        *_optional_routes("csvdata", "data_routes", state),
         Mount("/v3/REST", app=RestEndpoint(state)),
         Route("/v3/{path:path}", _efp_error, methods=ALL_METHODS),
         Route("/v3.1/{path:path}", _nginx_404, methods=ALL_METHODS),
@@ -128,5 +140,9 @@ def create_app(
         from mailjet_connector.emulator.limits import RateLimitMiddleware
 
         middleware.append(Middleware(RateLimitMiddleware, state=state, spec=rate_limit))
-    handlers: dict[Any, Any] = {EmulatorError: _emulator_error, HTTPException: _http_error}
+    handlers: dict[Any, Any] = {
+        EmulatorError: _emulator_error,
+        HTTPException: _http_error,
+        Exception: _internal_error,
+    }
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from starlette.responses import Response
 
@@ -11,7 +12,15 @@ from mailjet_connector.emulator import properties, responses, writes
 from mailjet_connector.emulator.actions import ActionContext, action
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.rules import ensure_contactdata
+from mailjet_connector.emulator.state import Account
 from mailjet_connector.emulator.table import format_timestamps
+from mailjet_connector.emulator.writes import WriteContext
+
+
+class Writers(Protocol):
+    """Anything that hands out write contexts: an ActionContext, or a bulk job at its processing time."""
+
+    def writer(self, resource: Any) -> WriteContext: ...
 
 
 @action("contact", "getcontactslists")
@@ -43,7 +52,20 @@ def manage_contacts_lists(ctx: ActionContext) -> Response:
         raise EmulatorError(
             400, {"ContactsLists": [{"ListID": "", "Action": "", "Error": "listID missing or not valid"}]}
         )
-    lists = ctx.account.table("contactslist")
+    check_contacts_lists(ctx.account, items)
+    with ctx.account.lock:
+        for item in items:
+            subscribe(ctx, ctx.item_id(), item["ListID"], item["Action"])
+    return responses.envelope([{"ContactsLists": items}], status=201)
+
+
+def check_contacts_lists(account: Account, items: Sequence[Any]) -> None:
+    """Validate `[{ListID, Action}]` entries (managecontactslists, managemanycontacts).
+
+    Raises:
+        EmulatorError: 400 with ErrorMessage `{"ContactsLists": [{ListID, Action, Error}]}` (§4.1).
+    """
+    lists = account.table("contactslist")
     errors = []
     for item in items:
         entry = item if isinstance(item, dict) else {}
@@ -57,17 +79,13 @@ def manage_contacts_lists(ctx: ActionContext) -> Response:
             errors.append({"ListID": _echo(list_id), "Action": _echo(verb), "Error": problem})
     if errors:
         raise EmulatorError(400, {"ContactsLists": errors})
-    with ctx.account.lock:
-        for item in items:
-            subscribe(ctx, ctx.item_id(), item["ListID"], item["Action"])
-    return responses.envelope([{"ContactsLists": items}], status=201)
 
 
 def _echo(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def subscribe(ctx: ActionContext, contact_id: int, list_id: int, verb: str) -> None:
+def subscribe(ctx: Writers, contact_id: int, list_id: int, verb: str) -> None:
     """Apply one list action to a contact's subscription.
 
     addforce subscribes and clears an unsubscription; addnoforce subscribes and keeps the status; remove
@@ -93,21 +111,14 @@ def manage_contact(ctx: ActionContext) -> Response:
     body = ctx.json()
     if not isinstance(body, dict):
         raise EmulatorError(400, "Invalid json input: expected a JSON object")
-    verb = body.get("Action")
-    if verb not in enums.LIST_ACTIONS:
-        raise EmulatorError(
-            400, f'MJ08 Property "Action" is invalid: expected one of {", ".join(enums.LIST_ACTIONS)}'
-        )
+    verb = require_list_action(body.get("Action"))
     props = body.get("Properties") or {}
     if not isinstance(props, dict):
         raise EmulatorError(400, 'MJ08 Property "Properties" is invalid: expected an object')
     with ctx.account.lock:
         checked = properties.validate(ctx.account, props)
-        contact_id = _upsert_contact(ctx, body.get("Email"), body.get("Name"))
-        if checked:
-            data = ctx.writer("contactdata")
-            row = ensure_contactdata(data, contact_id)
-            writes.update(data, row, {"Data": [{"Name": k, "Value": v} for k, v in checked.items()]})
+        contact_id = upsert_contact(ctx, body.get("Email"), body.get("Name"))
+        write_properties(ctx, contact_id, checked)
         subscribe(ctx, contact_id, ctx.item_id(), verb)
         contacts = ctx.account.table("contact")
         pos = contacts.position(contact_id)
@@ -116,7 +127,31 @@ def manage_contact(ctx: ActionContext) -> Response:
     return responses.envelope([answer], status=201)
 
 
-def _upsert_contact(ctx: ActionContext, email: Any, name: Any) -> int:
+def require_list_action(verb: Any, choices: Sequence[str] = enums.LIST_ACTIONS) -> str:
+    """The `Action` of a list operation.
+
+    Raises:
+        EmulatorError: 400 MJ08 when it is not one of `choices`.
+    """
+    if verb not in choices:
+        raise EmulatorError(400, f'MJ08 Property "Action" is invalid: expected one of {", ".join(choices)}')
+    return str(verb)
+
+
+def write_properties(ctx: Writers, contact_id: int, checked: dict[str, str | None]) -> None:
+    """Merge validated property values (None clears one) into the contact's contactdata row."""
+    if checked:
+        data = ctx.writer("contactdata")
+        row = ensure_contactdata(data, contact_id)
+        writes.update(data, row, {"Data": [{"Name": k, "Value": v} for k, v in checked.items()]})
+
+
+def upsert_contact(ctx: Writers, email: Any, name: Any) -> int:
+    """The ID of the contact with this email (case-insensitive), created when missing; Name updated if given.
+
+    Raises:
+        EmulatorError: 400 for an invalid email (from the contact write rules).
+    """
     writer = ctx.writer("contact")
     values: dict[str, Any] = {"Email": email}
     if name is not None:

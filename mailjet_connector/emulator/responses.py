@@ -10,6 +10,7 @@ import orjson
 from starlette.responses import Response
 
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.reason import REASON_HEADER, reason_value
 
 JSON = "application/json"
 # The newer services (link-click, detailcontent, v3.1 send) add a charset and a request GUID (§1.3).
@@ -60,9 +61,14 @@ def count_only(total: int) -> Response:
     return json_response({"Count": total, "Data": [], "Total": total})
 
 
+# Mailjet's reason phrases for bodiless answers (§1.4); the status line shows them under ReasonH11Protocol.
+EMPTY_REASONS = {204: "No content", 304: "Content not changed"}
+
+
 def empty(status: int) -> Response:
     """A bodiless answer: 204 after DELETE, 304 after a PUT that changed nothing."""
-    return Response(status_code=status)
+    reason = EMPTY_REASONS.get(status)
+    return Response(status_code=status, headers={REASON_HEADER: reason} if reason else None)
 
 
 def unauthorized() -> Response:
@@ -95,4 +101,7 @@ def error_response(error: EmulatorError) -> Response:
     if error.status == 401:
         return unauthorized()
     body = {"ErrorInfo": error.info, "ErrorMessage": error.message, "StatusCode": error.status}
-    return json_response(body, error.status, headers=getattr(error, "headers", None))
+    headers = dict(getattr(error, "headers", None) or {})
+    if isinstance(error.message, str) and error.message:
+        headers[REASON_HEADER] = reason_value(error.message)  # classic reason phrase = the message (§1.5)
+    return json_response(body, error.status, headers=headers)

@@ -68,11 +68,16 @@ def resolve_resource(segments: list[str]) -> tuple[Resource, list[str]]:
     return found, segments[1:]
 
 
+class NotAllowedError(EmulatorError):
+    """405 for a verb the resource (or action) does not offer, with an `Allow` header; wording assumed (§9)."""
+
+    def __init__(self, method: str, resource: Resource, allowed: tuple[Verb, ...]) -> None:
+        super().__init__(405, f'Method "{method}" is not allowed on resource "{resource.mailjet_name}"')
+        self.headers = {"Allow": ", ".join(v.value for v in allowed)}
+
+
 def not_allowed(method: str, resource: Resource, allowed: tuple[Verb, ...]) -> EmulatorError:
-    """405 for a verb the resource (or action) does not offer; body wording assumed (§9)."""
-    error = EmulatorError(405, f'Method "{method}" is not allowed on resource "{resource.mailjet_name}"')
-    error.headers = {"Allow": ", ".join(v.value for v in allowed)}  # type: ignore[attr-defined]
-    return error
+    return NotAllowedError(method, resource, allowed)
 
 
 def not_found() -> EmulatorError:
@@ -96,7 +101,7 @@ class RestEndpoint:
     async def handle(self, request: Request) -> Response:
         """Route one request; errors propagate as EmulatorError."""
         account = authenticate(self.state, request)
-        segments = [s for s in request.url.path[len(REST_PREFIX) :].split("/") if s]
+        segments = [s for s in request.scope["path"][len(REST_PREFIX) :].split("/") if s]
         resource, rest = resolve_resource(segments)
         params = first_wins(request.query_params.multi_items())
         body = await request.body() if request.method in ("POST", "PUT") else b""

@@ -198,19 +198,18 @@ def _property_values(
         "age": rng.integers(18, 80, n).astype(str).tolist(),
         "score": np.char.mod("%.1f", rng.random(n) * 100).tolist(),
         "vip": np.where(rng.random(n) < 0.1, "true", "false").tolist(),
-        "birthday": np.datetime_as_string(
-            (rng.integers(-7000, 11000, n) * DAY).astype("datetime64[s]"), unit="s"
+        "birthday": np.strings.add(
+            np.datetime_as_string((rng.integers(-7000, 11000, n) * DAY).astype("datetime64[s]"), unit="s"),
+            "Z",
         ).tolist(),
         "country": [COUNTRIES[i] for i in rng.integers(0, len(COUNTRIES), n).tolist()],
     }
     names = [name for name in columns if name in static]
     sparse = (rng.random((n, len(names))) < 0.15).tolist()  # some properties left unset per contact
-    cells = []
-    for row in range(n):
-        cells.append(
-            [{"Name": name, "Value": f"{columns[name][row]}Z" if name == "birthday" else columns[name][row]}
-             for j, name in enumerate(names) if not sparse[row][j]]
-        )  # fmt: skip
+    cells = [
+        [{"Name": name, "Value": columns[name][row]} for j, name in enumerate(names) if not sparse[row][j]]
+        for row in range(n)
+    ]
     return objects(cells)
 
 
@@ -220,7 +219,9 @@ def seed_history_segments_signups(ctx: SeedContext) -> None:
     contact_ids, contact_created = ctx.column("contact", "ID"), ctx.column("contact", "CreatedAt")
     h = ctx.count("contacthistorydata") if contact_ids.size else 0
     who = rng.integers(0, max(1, contact_ids.size), h)
-    when = np.sort(times_between(rng, contact_created[who] if h else 0, ctx.now - 60, h))
+    when = times_between(rng, contact_created[who] if h else 0, ctx.now - 60, h)
+    order = np.argsort(when, kind="stable")
+    who, when = who[order], when[order]
     ctx.frame(
         "contacthistorydata",
         {

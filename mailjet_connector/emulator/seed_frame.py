@@ -123,8 +123,7 @@ def store_frame(ctx: SeedContext, name: str) -> None:
         value = value() if callable(value) else value
         if resource.field(key) is not None:
             if key != "ID":
-                # The table is not published yet (no caches, no indexes): filling its storage in place is safe.
-                table.column(key)[:] = value
+                table.fill(key, value)
             columns[key] = table.column(key)
         elif key.startswith("_"):
             columns[key] = value

@@ -54,7 +54,7 @@ def seed_messages(ctx: SeedContext) -> None:
         start + (rng.random(m) * np.maximum(ctx.now - 120 - start, 1)).astype(np.int64),
         start + delays(rng, m, 900),
     )
-    arrived = np.clip(arrived, start, max(ctx.now - 60, 0))
+    arrived = np.clip(arrived, start, np.maximum(ctx.now - 60, start))
     # contacts are in CreatedAt order, so those existing at send time are a prefix of the table
     eligible = np.searchsorted(contacts["CreatedAt"], campaigns["SendStartAt"], side="right")
     eligible = np.clip(eligible, 1, max(n_contacts - 1, 1))[camp]

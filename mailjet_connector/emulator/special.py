@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
 from mailjet_connector.catalog import FieldType, Resource, enums
-from mailjet_connector.emulator.query import column_at, parse_bool, parse_int, parse_timestamp
+from mailjet_connector.emulator.query import bad_value, column_at, parse_bool, parse_int, parse_timestamp
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.table import Table
 
@@ -41,7 +42,7 @@ PRESENTERS: dict[str, Presenter] = {}
 # Resources whose public `ID` is another column: contactdata's ID is its contact's ID (§8.20).
 ID_ALIASES: dict[str, str] = {"contactdata": "ContactID"}
 # Parameters that open a time window on the today_default resources (§8.15).
-TIME_WINDOW_PARAMS = ("fromts", "tots", "eventfromts", "eventtots")
+TIME_WINDOW_PARAMS = ("fromts", "tots", "eventfromts", "eventtots", "period")
 
 
 def special(resource: str, name: str) -> Callable[[SpecialFilter], SpecialFilter]:
@@ -67,10 +68,12 @@ def _linked(account: Account, name: str, key: str, where: str, value: Any) -> np
     return table.column(key)[live[table.column(where)[live] == value]]
 
 
-# -- contact ---------------------------------------------------------------------------------------------
+# -- contact and the resources keyed by contact ------------------------------------------------------------
+
+# The column holding the contact ID in each resource that takes contact-scoped filters.
+CONTACT_COLUMN = {"contact": "ID", "contactdata": "ContactID", "listrecipient": "ContactID"}
 
 
-@special("contact", "ContactsList")
 def _contact_in_list(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
     # With ContactsList, IsUnsubscribed means "unsubscribed from that list", not the global flag.
     recipients = ctx.account.table("listrecipient")
@@ -79,7 +82,56 @@ def _contact_in_list(ctx: FilterContext, positions: np.ndarray, value: str) -> n
     if "isunsubscribed" in ctx.params:
         unsub = parse_bool("IsUnsubscribed", ctx.params["isunsubscribed"])
         keep &= recipients.column("IsUnsubscribed")[live] == unsub
-    return within(positions, ctx.table.column("ID"), recipients.column("ContactID")[live[keep]])
+    column = ctx.table.column(CONTACT_COLUMN[ctx.resource.name])
+    return within(positions, column, recipients.column("ContactID")[live[keep]])
+
+
+def _contact_in_campaign(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
+    contacts = _linked(ctx.account, "message", "ContactID", "CampaignID", parse_int("Campaign", value))
+    return within(positions, ctx.table.column(CONTACT_COLUMN[ctx.resource.name]), np.unique(contacts))
+
+
+def _contact_email(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
+    contacts = ctx.account.table("contact")
+    pos = contacts.lookup(("Email",), (value.strip(),), ci=True)
+    if pos is None:
+        return positions[:0]
+    contact_id = int(contacts.column("ID")[pos])
+    return positions[column_at(ctx.table, CONTACT_COLUMN[ctx.resource.name], positions) == contact_id]
+
+
+for _name in ("contact", "contactdata"):
+    special(_name, "ContactsList")(_contact_in_list)
+    special(_name, "Campaign")(_contact_in_campaign)
+for _name in ("contactdata", "listrecipient"):
+    special(_name, "ContactEmail")(_contact_email)
+
+
+def _contact_attribute(
+    name: str, field: str, parse: Callable[[str, str], Any], empty_test: bool = False
+) -> SpecialFilter:
+    """A filter on a contact column, for resources that carry a contact ID (listrecipient, contactdata)."""
+
+    def run(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
+        contacts = ctx.account.table("contact")
+        live = contacts.live()
+        column = contacts.column(field)[live]
+        wanted = parse(name, value)
+        keep = ((column != 0) == wanted) if empty_test else (column == wanted)
+        chosen = contacts.column("ID")[live[keep]]
+        return within(positions, ctx.table.column(CONTACT_COLUMN[ctx.resource.name]), chosen)
+
+    return run
+
+
+for _name in ("contactdata", "listrecipient"):
+    special(_name, "IsExcludedFromCampaigns")(
+        _contact_attribute("IsExcludedFromCampaigns", "IsExcludedFromCampaigns", parse_bool)
+    )
+    special(_name, "LastActivityAt")(_contact_attribute("LastActivityAt", "LastActivityAt", parse_timestamp))
+special("contactdata", "IsUnsubscribed")(
+    _contact_attribute("IsUnsubscribed", "UnsubscribedAt", parse_bool, empty_test=True)
+)
 
 
 @special("contact", "IsUnsubscribed")
@@ -91,28 +143,12 @@ def _contact_unsubscribed(ctx: FilterContext, positions: np.ndarray, value: str)
     return positions[is_set if unsub else ~is_set]
 
 
-@special("contact", "Campaign")
-def _contact_in_campaign(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    contacts = _linked(ctx.account, "message", "ContactID", "CampaignID", parse_int("Campaign", value))
-    return within(positions, ctx.table.column("ID"), np.unique(contacts))
-
-
 # -- contactslist / listrecipient ------------------------------------------------------------------------
 
 
 @special("contactslist", "ExcludeID")
 def _list_exclude(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
     return positions[column_at(ctx.table, "ID", positions) != parse_int("ExcludeID", value)]
-
-
-@special("listrecipient", "ContactEmail")
-def _recipient_email(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    contacts = ctx.account.table("contact")
-    pos = contacts.lookup(("Email",), (value.strip(),), ci=True)
-    if pos is None:
-        return positions[:0]
-    contact_id = int(contacts.column("ID")[pos])
-    return positions[column_at(ctx.table, "ContactID", positions) == contact_id]
 
 
 @special("listrecipient", "IgnoreDeleted")
@@ -164,41 +200,65 @@ def _truthy(value: str | None) -> bool:
 PRESENTERS["message"] = _present_message
 
 
-# -- campaign --------------------------------------------------------------------------------------------
+# -- campaign filter set (CSF): FromTS / ToTS / Period bound the campaign's SendStartAt --------------------
 
 
-@special("campaign", "FromTS")
-def _campaign_from(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    return positions[column_at(ctx.table, "SendStartAt", positions) > parse_timestamp("FromTS", value)]
-
-
-@special("campaign", "ToTS")
-def _campaign_to(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    return positions[column_at(ctx.table, "SendStartAt", positions) <= parse_timestamp("ToTS", value)]
-
-
-# -- campaign filter set (CSF) on resources that link to a campaign ------------------------------------------
-
-
-def _campaign_window(ctx: FilterContext, positions: np.ndarray, bound: int, later: bool) -> np.ndarray:
-    # In CSF resources FromTS/ToTS bound the campaign's SendStartAt, not the row's own date (§2).
-    if "CampaignID" not in ctx.table.types:
-        return positions
+def _campaign_window(
+    ctx: FilterContext, positions: np.ndarray, low: int | None, high: int | None
+) -> np.ndarray:
+    # In CSF resources the window applies to the campaign's SendStartAt, not the row's own date (§2):
+    # later than `low`, up to and including `high`.
     campaigns = ctx.account.table("campaign")
-    live = campaigns.live()
-    start = campaigns.column("SendStartAt")[live]
-    chosen = campaigns.column("ID")[live[start > bound if later else start <= bound]]
-    return within(positions, ctx.table.column("CampaignID"), chosen)
+    if ctx.resource.name == "campaign":
+        live, start = positions, column_at(campaigns, "SendStartAt", positions)
+    elif "CampaignID" in ctx.table.types:
+        live = campaigns.live()
+        start = campaigns.column("SendStartAt")[live]
+    else:
+        return positions
+    keep = np.ones(start.size, dtype=np.bool_)
+    if low is not None:
+        keep &= start > low
+    if high is not None:
+        keep &= start <= high
+    if ctx.resource.name == "campaign":
+        return positions[keep]
+    return within(positions, ctx.table.column("CampaignID"), campaigns.column("ID")[live[keep]])
 
 
 @special("*", "FromTS")
 def _csf_from(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    return _campaign_window(ctx, positions, parse_timestamp("FromTS", value), later=True)
+    return _campaign_window(ctx, positions, parse_timestamp("FromTS", value), None)
 
 
 @special("*", "ToTS")
 def _csf_to(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    return _campaign_window(ctx, positions, parse_timestamp("ToTS", value), later=False)
+    return _campaign_window(ctx, positions, None, parse_timestamp("ToTS", value))
+
+
+@special("*", "Period")
+def _csf_period(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
+    now = ctx.state.clock.now()
+    return _campaign_window(ctx, positions, period_start(now, value), now)
+
+
+def period_start(now: int, period: str) -> int:
+    """Start (Unix seconds, UTC) of the current Day, Week (from Monday), Month or Year.
+
+    Raises:
+        EmulatorError: 400 for another period name.
+    """
+    name = next((p for p in enums.PERIODS if p.lower() == period.strip().lower()), None)
+    if name is None:
+        raise bad_value("Period", period, " or ".join(enums.PERIODS))
+    day = datetime.fromtimestamp(now - now % 86_400, tz=UTC)
+    if name == "Week":
+        day -= timedelta(days=day.weekday())
+    elif name == "Month":
+        day = day.replace(day=1)
+    elif name == "Year":
+        day = day.replace(month=1, day=1)
+    return int(day.timestamp())
 
 
 def find_special(resource: Resource, name: str, declared_special: bool) -> SpecialFilter | None:

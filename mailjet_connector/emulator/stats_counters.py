@@ -119,6 +119,13 @@ def _source_mask(data: MessageFacts, source: str, source_id: int) -> np.ndarray:
 MAX_SLICES = 5_000_000  # a FromTS..ToTS span beyond this many slices is refused (400)
 
 
+def _outcome_table(data: MessageFacts, slots: np.ndarray, inside: np.ndarray, span: int) -> np.ndarray:
+    """Messages per (slot, outcome pattern): one bincount; messages outside the window go to a spare bin."""
+    width = data.pattern_masks["processed"].size
+    combined = np.where(inside, slots * width + data.pattern, span * width)
+    return np.bincount(combined, minlength=span * width + 1)[:-1].reshape(span, width)
+
+
 def _counts(
     data: MessageFacts, selected: np.ndarray, timing: str, window: tuple[int, int] | None, width: int
 ):
@@ -140,12 +147,17 @@ def _counts(
     span = max(int(k.max()) for k in live_keys) - low + 1
     if span > MAX_SLICES:
         raise EmulatorError(400, "FromTS..ToTS spans too many time slices for this CounterResolution")
+    tables = {key: _outcome_table(data, keys - low, inside, span) for key, (keys, inside) in sources.items()}
     sums: dict[str, np.ndarray] = {}
     for name, (outcome, delay) in COUNTERS.items():
-        keys, inside = sources[id(data.times[outcome] if timing == "Event" else data.arrived)]
-        weights = (inside & data.masks[outcome]).astype(np.int64)
-        if delay is not None:
-            weights *= (data.first_open if delay == "open" else data.first_click) - data.arrived
+        source = id(data.times[outcome] if timing == "Event" else data.arrived)
+        if delay is None:
+            sums[name] = tables[source] @ data.pattern_masks[outcome]
+            continue
+        keys, inside = sources[source]
+        weights = (inside & data.masks[outcome]) * (
+            (data.first_open if delay == "open" else data.first_click) - data.arrived
+        )
         # Messages outside the window weigh 0, so clipping their keys into range changes nothing.
         sums[name] = np.bincount(np.clip(keys - low, 0, span - 1), weights=weights, minlength=span).astype(
             np.int64

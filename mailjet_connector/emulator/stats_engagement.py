@@ -16,7 +16,7 @@ import numpy as np
 from mailjet_connector.catalog import get
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account, EmulatorState
-from mailjet_connector.emulator.stats_facts import EventRows, MessageFacts, domains_of, facts, message_column
+from mailjet_connector.emulator.stats_facts import EventRows, MessageFacts, facts, recipient_domains
 from mailjet_connector.emulator.stats_params import param_bool, param_choice, param_int
 from mailjet_connector.emulator.stats_rows import campaign_filter_mask, finish
 
@@ -43,9 +43,8 @@ def country_of(contact_ids: np.ndarray) -> np.ndarray:
     return COUNTRIES[contact_ids.astype(np.int64) % COUNTRIES.size]
 
 
-def esp_of(emails: np.ndarray) -> np.ndarray:
-    """Mailbox provider name per recipient address ("Others" for unknown domains)."""
-    domains = domains_of(emails)
+def esp_of(domains: np.ndarray) -> np.ndarray:
+    """Mailbox provider name per recipient domain ("Others" for unknown domains)."""
     names, inverse = np.unique(domains, return_inverse=True)
     mapped = np.array([ESP_DOMAINS.get(d, "Others") for d in names.tolist()], dtype=object)
     return mapped[inverse] if names.size else np.zeros(0, dtype=object)
@@ -113,8 +112,8 @@ def useragentstatistics(state: EmulatorState, account: Account, params: Mapping[
     kept = _kept_rows(rows, campaign_filter_mask(data, params))
     agent_ids = rows.extra["UserAgentID"][kept].astype(np.int64)
     # Click rows carry only the agent ID: name it from the open rows that share the ID.
-    names = dict(zip(data.opens.extra["UserAgentID"].tolist(), data.opens.extra["UserAgentFull"].tolist(),
-                     strict=True))  # fmt: skip
+    open_agents, first = np.unique(data.opens.extra["UserAgentID"].astype(np.int64), return_index=True)
+    names = dict(zip(open_agents.tolist(), data.opens.extra["UserAgentFull"][first].tolist(), strict=True))
     uniques, inverse = np.unique(agent_ids, return_inverse=True)
     contacts = data.contact[rows.msg[kept]]
     pairs = np.unique(np.stack([inverse, contacts]), axis=1) if kept.size else np.zeros((2, 0), int)
@@ -156,7 +155,7 @@ def statistics_recipient_esp(state: EmulatorState, account: Account, params: Map
     percent of attempted)."""
     data = facts(account)
     selected = data.campaign == _campaign_required(params)
-    esps = esp_of(message_column(account, "ContactAlt", "")[selected])
+    esps = esp_of(recipient_domains(account)[selected])
     names, inverse = np.unique(esps.astype(str), return_inverse=True)
 
     def count(outcome: str) -> np.ndarray:

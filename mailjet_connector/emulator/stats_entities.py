@@ -13,7 +13,7 @@ import numpy as np
 
 from mailjet_connector.catalog import get
 from mailjet_connector.emulator.state import Account, EmulatorState
-from mailjet_connector.emulator.stats_facts import domains_of, facts, message_column
+from mailjet_connector.emulator.stats_facts import facts, recipient_domains
 from mailjet_connector.emulator.stats_params import param_bool, param_int
 from mailjet_connector.emulator.stats_rows import (
     Columns,
@@ -158,7 +158,7 @@ def domainstatistics(state: EmulatorState, account: Account, params: Mapping[str
     """Counters per recipient domain (from the message's recipient address); ID numbers the domains."""
     data = facts(account)
     selected = campaign_filter_mask(data, params)
-    domains = domains_of(message_column(account, "ContactAlt", ""))
+    domains = recipient_domains(account)
     names, inverse = np.unique(domains, return_inverse=True)
     uniques, counters = group_counters(data, inverse.astype(np.int64), selected)
     columns = {"Domain": names[uniques].astype(object), "ID": uniques + 1, **counters}

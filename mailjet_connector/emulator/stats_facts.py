@@ -90,6 +90,12 @@ class MessageFacts:
     campaign_start: np.ndarray  # the message's campaign SendStartAt (ArrivedAt when no campaign)
     masks: dict[str, np.ndarray]
     times: dict[str, np.ndarray]  # event time per outcome (same length as ids)
+    # Each message's combination of outcomes as a small code, and per outcome which codes include it:
+    # lets statcounters count every outcome of a time slice with one bincount.
+    pattern: np.ndarray
+    pattern_masks: dict[str, np.ndarray]
+    # Derived arrays computed on first use (recipient domains...); dropped with the digest.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -179,6 +185,16 @@ def _outcomes(status: np.ndarray, permanent: np.ndarray, opened: np.ndarray, cli
     }
 
 
+def _patterns(masks: dict[str, np.ndarray]) -> dict[str, Any]:
+    names = list(masks)
+    bits = np.zeros(next(iter(masks.values())).size, dtype=np.int64)
+    for bit, name in enumerate(names):
+        bits |= masks[name].astype(np.int64) << bit
+    codes, pattern = np.unique(bits, return_inverse=True)
+    pattern_masks = {name: ((codes >> bit) & 1).astype(np.int64) for bit, name in enumerate(names)}
+    return {"pattern": pattern.astype(np.int64), "pattern_masks": pattern_masks}
+
+
 def build_facts(account: Account) -> MessageFacts:
     """Digest the account's message and event tables (uncached; use `facts`)."""
     messages = account.tables.get("message")
@@ -221,6 +237,7 @@ def build_facts(account: Account) -> MessageFacts:
         campaign_start=campaign_start,
         masks=masks,
         times=times,
+        **_patterns(masks),
     )
 
 
@@ -237,6 +254,14 @@ def facts(account: Account) -> MessageFacts:
         built = build_facts(account)
         account.extra[_CACHE_KEY] = (key, built)
         return built
+
+
+def recipient_domains(account: Account) -> np.ndarray:
+    """The recipient's domain of every message (from ContactAlt), aligned with the digest; memoised."""
+    data = facts(account)
+    if "domains" not in data.memo:
+        data.memo["domains"] = domains_of(message_column(account, "ContactAlt", ""))
+    return data.memo["domains"]
 
 
 def message_column(account: Account, name: str, default: Any = 0) -> np.ndarray:

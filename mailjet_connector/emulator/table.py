@@ -9,6 +9,8 @@ the rows of a page (`records`), so a million rows cost a few numpy arrays, not a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -38,9 +40,32 @@ def empty_value(ftype: FieldType) -> Any:
 
 
 def format_timestamps(values: np.ndarray) -> list[str]:
-    """Unix seconds -> RFC 3339 UTC strings with Z; 0 -> "" (Mailjet's empty timestamp)."""
-    text = np.datetime_as_string(values.astype("datetime64[s]"), unit="s")
-    return ["" if v == 0 else f"{s}Z" for v, s in zip(values.tolist(), text.tolist(), strict=True)]
+    """Unix seconds -> RFC 3339 UTC strings with Z; 0 -> "" (Mailjet's empty timestamp).
+
+    On the page-serving hot path: the date part is formatted once per distinct day and the time part
+    comes from a table of the 86,400 times of day, about 3x faster than numpy's own formatting.
+    """
+    times = _times_of_day()
+    days: dict[int, str] = {}
+    out: list[str] = []
+    for value in values.tolist():
+        if value == 0:
+            out.append("")
+            continue
+        day, second = divmod(value, 86400)
+        prefix = days.get(day)
+        if prefix is None:
+            prefix = days[day] = f"{_EPOCH + timedelta(days=day):%Y-%m-%d}T"
+        out.append(prefix + times[second])
+    return out
+
+
+@cache
+def _times_of_day() -> tuple[str, ...]:
+    return tuple(f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z" for s in range(86400))
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 class Table:
@@ -110,6 +135,13 @@ class Table:
     def column(self, name: str) -> np.ndarray:
         """The raw column `name` over all positions (dead ones included): a view, do not write to it."""
         return self._cols[name][: self.n]
+
+    def fill(self, name: str, values: np.ndarray | Sequence[Any]) -> None:
+        """Overwrite a whole column in place (seeding, before the table is served: bypasses indexes)."""
+        if self._indexes:
+            raise RuntimeError("fill() is for seeding a table that has not been served yet")
+        self._cols[name][: self.n] = values
+        self.version += 1
 
     def alive(self, pos: int) -> bool:
         return 0 <= pos < self.n and bool(self._alive[pos])

@@ -110,10 +110,8 @@ def body_values(ctx: WriteContext, body: Any) -> dict[str, Any]:
 def _alt_link(resource: Resource, name: str) -> Field | None:
     if not name.lower().endswith("alt"):
         return None
-    field = resource.field(name[:-3] + "ID") or next(
-        (f for f in resource.fields if f.name.lower() == name[:-3].lower() + "id"), None
-    )
-    return field if field is not None and field.link else None
+    wanted = name[:-3].lower() + "id"  # ContactAlt / ContactALT -> ContactID
+    return next((f for f in resource.fields if f.name.lower() == wanted and f.link), None)
 
 
 def resolve_alt(account: Account, link: Field, name: str, value: Any) -> int:
@@ -180,7 +178,9 @@ def _convert(ftype: FieldType, value: Any) -> Any:
     if ftype is FieldType.TS:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        parsed = parse_time(value) if isinstance(value, str) and value else 0 if value == "" else None
+        if value == "":
+            return 0  # Mailjet's empty timestamp
+        parsed = parse_time(value) if isinstance(value, str) else None
         return _INVALID if parsed is None else parsed
     if ftype is FieldType.EMAIL:
         ok = isinstance(value, str) and "@" in value.strip()[1:-1] and " " not in value.strip()
@@ -213,11 +213,13 @@ def create(ctx: WriteContext, body: Any) -> int:
         if field.read_only and field.name in values and values[field.name] != _default_raw(field):
             raise read_only_error(field.name)
     check_links(ctx, values)
+    if "APIKeyID" in ctx.table.types and not values.get("APIKeyID"):
+        values["APIKeyID"] = ctx.account.key_id  # rows owned by an API key belong to the caller's
     rules.fill_create(ctx, values)
     for field in ctx.resource.fields:
         if field.required and _is_empty(values.get(field.name)):
             raise EmulatorError(400, f'MJ03 A value for property "{field.name}" is required')
-    check_unique(ctx, values, None)
+    check_unique(ctx, {**{f.name: _default_raw(f) for f in ctx.resource.fields}, **values}, None)
     if "CreatedAt" in ctx.table.types and ctx.table.types["CreatedAt"] in (FieldType.TS, FieldType.UNIX):
         values.setdefault("CreatedAt", ctx.now)
     pos = ctx.table.insert(values)
@@ -299,7 +301,10 @@ def check_unique(
 
 
 def _default_raw(field: Field) -> Any:
-    return coerce(field, field.default) if field.default is not None else empty_value(field.type)
+    # Catalog defaults are already raw values (tuples stand for lists, to keep the catalog immutable).
+    if field.default is None:
+        return empty_value(field.type)
+    return list(field.default) if isinstance(field.default, tuple) else field.default
 
 
 def _is_empty(value: Any) -> bool:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mailjet_connector import catalog
-from mailjet_connector.catalog import Area, Op, Resource, Verb
+from mailjet_connector.catalog import Area, FieldType, Op, Resource, Verb
 from mailjet_connector.catalog.enums import MESSAGE_STATES
 
 RESOURCES = catalog.all_resources()
@@ -255,3 +255,26 @@ def test_message_states_have_unique_ids():
 def test_lookup_by_mailjet_name_with_slash():
     assert catalog.get("statistics/link-click").name == "statistics_link_click"
     assert catalog.get("statistics/link-click").path == "/v3/REST/statistics/link-click"
+
+
+# Python types a default may take per wire type (None = the type's empty value).
+DEFAULT_TYPES = {
+    FieldType.INT: (int,),
+    FieldType.UNIX: (int,),
+    FieldType.NUM: (int, float),
+    FieldType.STR: (str,),
+    FieldType.EMAIL: (str,),
+    FieldType.TS: (str,),
+    FieldType.BOOL: (bool,),
+    FieldType.KV: (tuple, list),
+    FieldType.JSON: (tuple, list, dict),
+}
+
+
+@each_resource()
+def test_defaults_match_field_types(res: Resource):
+    for fld in res.fields:
+        if fld.default is None:
+            continue
+        assert isinstance(fld.default, DEFAULT_TYPES[fld.type]), fld.name
+        assert fld.type is FieldType.BOOL or not isinstance(fld.default, bool), fld.name

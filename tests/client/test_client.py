@@ -113,3 +113,53 @@ def test_async_client_is_a_context_manager_with_a_safe_repr(tiny_app, client_for
     assert isinstance(client, AsyncClient)
     assert "emulator-secret" not in repr(client)
     run(client.aclose())
+
+
+def test_sync_client_survives_real_socket_faults():
+    from mailjet_connector.emulator.server import start_emulator
+    from mailjet_connector.ratelimit import Pacer
+    from mailjet_connector.retry import RetryPolicy
+
+    faults = "500:0.05,429:0.02,reset:0.02,truncate:0.02"
+    with start_emulator(scale="tiny", overrides={"contact": 5_000}, faults=faults, control=False) as server:
+        table = server.state.accounts[server.api_key].table("contact")
+        expected = {int(table.raw(p)["ID"]) for p in table.live()}
+        with Client(
+            server.api_key,
+            server.api_secret,
+            base_url=server.url,
+            pacer=Pacer(1e6),
+            retry=RetryPolicy(max_retries=20),
+            sleep=lambda _seconds: None,
+        ) as client:
+            ids = [row["ID"] for row in client.iter("contact", limit=100)]
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+
+
+def test_send_and_v4_paths_go_through_request(tiny_app, client_for):
+    message = {"From": {"Email": "a@example.com"}, "To": [{"Email": "b@example.com"}], "Subject": "x"}
+
+    async def scenario():
+        async with client_for(tiny_app) as client:
+            with pytest.raises(InvalidRequestError) as invalid:
+                await client.request("POST", "/v3.1/send", json={"Messages": [message]})
+            sent = await client.request(
+                "POST", "/v3.1/send", json={"SandboxMode": True, "Messages": [{**message, "TextPart": "hi"}]}
+            )
+            assert await client.request("DELETE", "/v4/contacts/123456789") is None
+            return invalid.value, sent
+
+    invalid, sent = run(scenario())
+    assert invalid.code == "send-0003" and "TextPart" in invalid.related_to
+    assert sent["Messages"][0]["Status"] == "success"
+
+
+def test_iter_by_another_sortable_field_returns_every_row_once(tiny_app, client_for):
+    async def scenario():
+        async with client_for(tiny_app) as client:
+            rows = [row async for row in client.iter("contact", sort="CreatedAt", limit=9)]
+            return rows, await client.count("contact")
+
+    rows, expected = run(scenario())
+    keys = [(r["CreatedAt"], r["ID"]) for r in rows]
+    assert keys == sorted(keys) and len({r["ID"] for r in rows}) == len(rows) == expected

@@ -72,7 +72,7 @@ def test_verb_not_allowed_is_405_with_allow(client: TestClient) -> None:
 def test_names_are_case_insensitive(client: TestClient) -> None:
     assert client.get("/v3/REST/ContactsList").json()["Count"] == 2
     assert client.get("/v3/REST/contact/1/GetContactsLists").status_code == 200
-    assert client.get("/v3/REST/statistics/Link-Click?CampaignID=1").status_code in (200, 400)
+    assert "Unknown resource" not in client.get("/v3/REST/statistics/Link-Click?CampaignID=1").text
 
 
 def test_slash_names_resolve_to_their_resource(client: TestClient) -> None:

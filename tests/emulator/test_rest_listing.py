@@ -218,3 +218,47 @@ def test_computed_rows_get_generic_paging_and_sort(
     assert client.get("/v3/REST/geostatistics?CountOnly=1").json()["Total"] == 7
     assert client.get("/v3/REST/geostatistics/c3").json()["Data"][0]["OpenedCount"] == 3
     assert client.get("/v3/REST/geostatistics/nowhere").status_code == 404
+
+
+def test_contactdata_contact_filters(client: TestClient) -> None:
+    for contact in (1, 2, 3):
+        client.get(f"/v3/REST/contactdata/{contact}")  # rows appear on demand
+    assert ids(client, "/v3/REST/contactdata?ContactsList=2") == [2]
+    assert ids(client, "/v3/REST/contactdata?ContactEmail=CAROL@example.org") == [3]
+    assert ids(client, "/v3/REST/contactdata?Campaign=10") == [1, 2, 3]
+
+
+def test_contact_attribute_filters_on_linked_rows(client: TestClient, state: EmulatorState) -> None:
+    contacts = state.accounts["mainkey"].table("contact")
+    contacts.update(1, {"IsExcludedFromCampaigns": True, "UnsubscribedAt": NOW})  # bob
+    assert ids(client, "/v3/REST/listrecipient?IsExcludedFromCampaigns=true") == [2, 3]
+    assert ids(client, "/v3/REST/listrecipient?IsExcludedFromCampaigns=0") == [1]
+    for contact in (1, 2):
+        client.get(f"/v3/REST/contactdata/{contact}")
+    assert ids(client, "/v3/REST/contactdata?IsUnsubscribed=true") == [2]
+
+
+def test_campaign_filter_set_binds_the_campaign_send_start(client: TestClient, state: EmulatorState) -> None:
+    account = state.accounts["mainkey"]
+    campaigns = account.table("campaign")
+    campaigns.insert({"SendStartAt": NOW - 40 * 86_400, "CustomValue": "old"})
+    campaigns.insert({"SendStartAt": NOW - 60, "CustomValue": "new"})
+    opens = account.table("openinformation")
+    for campaign in (1, 2, 2):
+        opens.insert({"CampaignID": campaign, "OpenedAt": NOW, "MessageID": MESSAGE_ID_BASE})
+    assert ids(client, f"/v3/REST/openinformation?FromTS={NOW - 86_400}") == [2, 3]
+    assert ids(client, f"/v3/REST/openinformation?ToTS={NOW - 86_400}") == [1]
+    assert ids(client, "/v3/REST/openinformation?Period=day") == [2, 3]
+    assert ids(client, "/v3/REST/campaign?Period=Year") == [1, 2]
+    assert ids(client, "/v3/REST/campaign?Period=Week") == [2]
+    assert client.get("/v3/REST/campaign?Period=Decade").status_code == 400
+
+
+def test_period_starts() -> None:
+    from mailjet_connector.emulator.special import period_start
+
+    # NOW is Tuesday 2023-11-14T22:13:20Z.
+    assert period_start(NOW, "Day") == 1_699_920_000
+    assert period_start(NOW, "week") == 1_699_920_000 - 86_400
+    assert period_start(NOW, "Month") == 1_698_796_800
+    assert period_start(NOW, "YEAR") == 1_672_531_200

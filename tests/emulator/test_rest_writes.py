@@ -173,3 +173,12 @@ def test_created_at_follows_the_emulator_clock(client: TestClient, state: Emulat
     assert row["ID"] == 3
     listed = one(client.post("/v3/REST/contactslist", json={"Name": "Later"}))
     assert listed["CreatedAt"] == "2023-11-14T22:14:20Z" and state.clock.now() == NOW + 60
+
+
+def test_composite_key_with_a_boolean_part(client: TestClient) -> None:
+    body = {"EventType": "open", "Url": "https://hooks.example.com/mj", "Version": 2}
+    created = one(client.post("/v3/REST/eventcallbackurl", json=body))
+    assert created["APIKeyID"] == 1 and created["IsBackup"] is False
+    assert one(client.get("/v3/REST/eventcallbackurl/open|false"))["ID"] == created["ID"]
+    assert client.get("/v3/REST/eventcallbackurl/open|true").status_code == 404
+    assert "MJ18" in error(client.post("/v3/REST/eventcallbackurl", json=body))

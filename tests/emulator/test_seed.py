@@ -264,6 +264,32 @@ def test_contactdata_mirrors_contacts_with_string_values(state: EmulatorState) -
     }
 
 
+def test_history_and_signups_point_at_contacts_and_subscriptions(state: EmulatorState) -> None:
+    account = main(state)
+    contact_ids = col(account, "contact", "ID")
+    pos = position_of(contact_ids, col(account, "contacthistorydata", "ContactID"))
+    assert np.all(
+        col(account, "contacthistorydata", "CreatedAt") >= col(account, "contact", "CreatedAt")[pos]
+    )
+    subscriptions = set(
+        zip(
+            col(account, "listrecipient", "ContactID").tolist(),
+            col(account, "listrecipient", "ListID").tolist(),
+            strict=True,
+        )
+    )
+    signups = zip(
+        col(account, "contactslistsignup", "ContactID").tolist(),
+        col(account, "contactslistsignup", "ListID").tolist(),
+        strict=True,
+    )
+    assert set(signups) <= subscriptions
+    pending = col(account, "contactslistsignup", "ConfirmAt") == 0
+    assert pending.any()
+    pending_pos = position_of(contact_ids, col(account, "contactslistsignup", "ContactID")[pending])
+    assert col(account, "contact", "IsOptInPending")[pending_pos].all()
+
+
 def test_messagestate_and_bounce_states(tiny: EmulatorState) -> None:
     account = main(tiny)
     states = set(col(account, "messagestate", "ID").tolist())
@@ -321,3 +347,21 @@ def test_given_accounts_replace_the_defaults() -> None:
     assert not (emails[0] & emails[1] or emails[1] & emails[2] or emails[0] & emails[2])
     with pytest.raises(ValueError, match="distinct"):
         build_state(accounts=[("k", "a"), ("k", "b")])
+
+
+def test_every_seeded_listing_is_served_by_the_app(tiny: EmulatorState) -> None:
+    from starlette.testclient import TestClient
+
+    from mailjet_connector.emulator.app import create_app
+
+    client = TestClient(create_app(tiny))
+    for key, secret in ((DEFAULT_API_KEY, DEFAULT_API_SECRET), (SUB_API_KEY, SUB_API_SECRET)):
+        for resource in catalog.all_resources():
+            required = any(f.required for f in resource.filters) or resource.parent is not None
+            if not resource.readable or resource.api != "REST" or required:
+                continue
+            response = client.get(resource.path, params={"Limit": 1000}, auth=(key, secret))
+            assert response.status_code == 200, (key, resource.name, response.text[:200])
+            table = tiny.accounts[key].tables.get(resource.name)
+            if table is not None and not resource.today_default:
+                assert response.json()["Count"] == min(len(table), 1000), (key, resource.name)
