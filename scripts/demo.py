@@ -1,145 +1,59 @@
-"""`make demo`: start the local Mailjet emulator and show one request of each kind against it."""
+"""`make demo`: start the local Mailjet emulator, sync the whole account into ./mailjet.duckdb, query it."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
-import httpx
 from rich.console import Console
-from rich.table import Table
 
-from mailjet_connector.emulator.server import EmulatorServer, start_emulator
+from mailjet_connector.cli.sync_render import ProgressBars, render_query, render_sync
+from mailjet_connector.emulator.server import start_emulator
+from mailjet_connector.query import run_query
+from mailjet_connector.sync.pipeline import SyncOptions, run_sync
 
-REST = "/v3/REST"
+DATASET = Path("mailjet.duckdb")
 
-
-@dataclass(frozen=True)
-class Step:
-    """One demo request: what it shows, how to send it, and how to summarise the answer."""
-
-    label: str
-    send: Callable[[httpx.Client], httpx.Response]
-    summary: Callable[[httpx.Response], str]
-
-
-def body(response: httpx.Response) -> Any:
-    """The JSON body, or None for the empty and HTML bodies Mailjet sends with 204/304/401/429."""
-    try:
-        return response.json()
-    except ValueError:
-        return None
+# Messages, opens and clicks per campaign: the question most people sync Mailjet to answer.
+EXAMPLE_QUERY = """
+with sent as (select campaign_id, count(*) as messages from message group by 1),
+     opened as (select campaign_id, count(*) as opens from openinformation group by 1)
+select c.id as campaign, c.subject, coalesce(s.messages, 0) as messages, coalesce(o.opens, 0) as opens,
+       round(100.0 * coalesce(o.opens, 0) / nullif(s.messages, 0), 1) as open_rate_pct
+from campaign c
+left join sent s on s.campaign_id = c.id
+left join opened o on o.campaign_id = c.id
+order by messages desc, campaign
+limit 8
+""".strip()
 
 
-def envelope(response: httpx.Response) -> str:
-    data = body(response) or {}
-    return f"Count {data.get('Count')}, Total {data.get('Total')}"
-
-
-def first(field: str) -> Callable[[httpx.Response], str]:
-    def summarise(response: httpx.Response) -> str:
-        rows = (body(response) or {}).get("Data") or [{}]
-        return f"{field} = {rows[0].get(field)!r}"
-
-    return summarise
-
-
-def error(response: httpx.Response) -> str:
-    data = body(response)
-    if data is not None:
-        return str(data.get("ErrorMessage"))
-    challenge = response.headers.get("www-authenticate")
-    return f"empty body, {challenge}" if challenge else "empty body"
-
-
-def demo_steps(server: EmulatorServer, email: str) -> list[Step]:
-    """The requests the demo sends, in order (they build on each other: create, then update ...)."""
-    wrong = (server.api_key or "", "wrong-secret")
-    return [
-        Step("GET contact, page 2 of 3 rows", lambda c: c.get(f"{REST}/contact?Limit=3&Offset=3"), envelope),
-        Step(
-            "GET contact countrecords=1", lambda c: c.get(f"{REST}/contact?Limit=1&countrecords=1"), envelope
-        ),
-        Step("GET contact countOnly=1", lambda c: c.get(f"{REST}/contact?countOnly=1"), envelope),
-        Step(
-            "GET contactslist?IsDeleted=false",
-            lambda c: c.get(f"{REST}/contactslist?IsDeleted=false"),
-            envelope,
-        ),
-        Step(
-            "POST contact",
-            lambda c: c.post(f"{REST}/contact", json={"Email": email, "Name": "Demo"}),
-            first("ID"),
-        ),
-        Step("GET contact/{email}", lambda c: c.get(f"{REST}/contact/{email}"), first("Name")),
-        Step(
-            "PUT contact/{email} Name",
-            lambda c: c.put(f"{REST}/contact/{email}", json={"Name": "Demo 2"}),
-            first("Name"),
-        ),
-        Step(
-            "PUT again, nothing changes",
-            lambda c: c.put(f"{REST}/contact/{email}", json={"Name": "Demo 2"}),
-            error,
-        ),
-        Step(
-            "POST the same contact again", lambda c: c.post(f"{REST}/contact", json={"Email": email}), error
-        ),
-        Step("GET contact/987654321", lambda c: c.get(f"{REST}/contact/987654321"), error),
-        Step("GET contact with a wrong secret", lambda c: c.get(f"{REST}/contact", auth=wrong), error),
-        Step(
-            "GET statcounters (APIKey, Lifetime)",
-            lambda c: c.get(
-                f"{REST}/statcounters",
-                params={
-                    "CounterSource": "APIKey",
-                    "CounterTiming": "Message",
-                    "CounterResolution": "Lifetime",
-                },
-            ),
-            first("MessageSentCount"),
-        ),
-        Step(
-            "POST /_emulator/clock +1 day",
-            lambda c: c.post("/_emulator/clock", json={"advance": 86400}),
-            clock,
-        ),
-    ]
-
-
-def clock(response: httpx.Response) -> str:
-    data = body(response) or {}
-    return ", ".join(f"{key} = {value}" for key, value in data.items()) or response.text[:60]
-
-
-def run_demo(console: Console) -> None:
-    """Start the emulator (small preset), print how to reach it, send the demo requests, print a table."""
+def run_demo(console: Console, err: Console) -> None:
+    """Emulator (small preset) -> full sync into ./mailjet.duckdb -> summary -> one example query."""
     started = time.perf_counter()
     with start_emulator(scale="small", seed=0) as server:
-        console.print(f"[bold]Mailjet emulator[/] on {server.url}  (small preset, seed 0)")
-        console.print(f"  API key {server.api_key}   secret {server.api_secret}")
-        console.print(
-            f"  export MJ_APIKEY_PUBLIC={server.api_key} MJ_APIKEY_PRIVATE={server.api_secret} "
-            f"MAILJET_BASE_URL={server.url}",
-            soft_wrap=True,
-        )
-        table = Table(title="One request of each kind")
-        table.add_column("Request", no_wrap=True)
-        table.add_column("Status", justify="right")
-        table.add_column("Result", no_wrap=True, overflow="ellipsis", max_width=60)
-        auth = (server.api_key or "", server.api_secret or "")
-        with httpx.Client(base_url=server.url, auth=auth, timeout=30) as client:
-            for step in demo_steps(server, "demo.user@example.org"):
-                response = step.send(client)
-                colour = "green" if response.status_code < 400 else "yellow"
-                table.add_row(step.label, f"[{colour}]{response.status_code}[/]", step.summary(response))
-        console.print(table)
+        console.print(f"[bold]Mailjet emulator[/] on {server.url} (small preset, seed 0)", highlight=False)
+        with ProgressBars(err) as bars:
+            options = SyncOptions(
+                api_key=server.api_key,
+                api_secret=server.api_secret,
+                base_url=server.url,
+                dataset_url=str(DATASET),
+                full_refresh=True,
+                progress=bars.update,
+            )
+            report = run_sync(options)
+    render_sync(console, report.to_dict())
     console.print(
-        f"Done in {time.perf_counter() - started:.1f} s. Serve it yourself: mailjet-connector emulator serve"
+        f"\n[bold]Example query[/] (mailjet-connector query ...):\n{EXAMPLE_QUERY}\n", highlight=False
+    )
+    render_query(console, run_query(EXAMPLE_QUERY, str(DATASET)), "table")
+    console.print(
+        f"Done in {time.perf_counter() - started:.1f} s. Try: mailjet-connector query "
+        '"select status, count(*) from message group by 1"',
+        highlight=False,
     )
 
 
 if __name__ == "__main__":
-    run_demo(Console())
+    run_demo(Console(), Console(stderr=True))

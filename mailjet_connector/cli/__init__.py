@@ -7,6 +7,7 @@ import typer
 from mailjet_connector.cli.catalog import resources
 from mailjet_connector.cli.check import check
 from mailjet_connector.cli.emulator import emulator_app
+from mailjet_connector.cli.sync import export, query, sync
 
 app = typer.Typer(
     name="mailjet-connector",
@@ -24,6 +25,9 @@ def _root() -> None:
 app.add_typer(emulator_app)
 app.command("check", help=check.__doc__)(check)
 app.command("resources")(resources)
+app.command("sync", help=sync.__doc__)(sync)
+app.command("export", help=export.__doc__)(export)
+app.command("query", help=query.__doc__)(query)
 
 
 def main() -> None:

@@ -15,15 +15,21 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from mailjet_connector.emulator import (
     bulk,  # noqa: F401  (registers managemanycontacts and importlist)
+    callbacks,  # noqa: F401  (registers eventcallbackurl rules and its test action)
     campaigns,  # noqa: F401  (registers the draft sub-actions and write rules)
     contact_actions,  # noqa: F401  (registers its sub-actions)
     csvimport,  # noqa: F401  (registers the csvimport write rules)
+    parse,  # noqa: F401  (registers the parseroute write rules)
     responses,
     templates,  # noqa: F401  (registers template detailcontent)
 )
+from mailjet_connector.emulator.control import control_routes
 from mailjet_connector.emulator.errors import EmulatorError
-from mailjet_connector.emulator.limits import basic_username
+from mailjet_connector.emulator.event_pump import DeliveryWorker, EventPumpMiddleware, worker_lifespan
+from mailjet_connector.emulator.faults import FaultMiddleware
+from mailjet_connector.emulator.limits import RateLimitMiddleware, basic_username
 from mailjet_connector.emulator.rest import RestEndpoint
+from mailjet_connector.emulator.send import send_routes
 from mailjet_connector.emulator.state import EmulatorState
 
 REQUEST_LOG_SIZE = 10_000
@@ -117,11 +123,12 @@ def create_app(
         faults: fault-injection spec (see `faults.parse_faults`), or None.
 
     Returns:
-        The Starlette app. Middleware, outermost first: faults, request log, rate limit.
+        The Starlette app. Middleware, outermost first: faults, request log, rate limit, event pump
+        (message lifecycle and webhook delivery).
     """
-    routes: list[BaseRoute] = [*_optional_routes("send", "send_routes", state)]
+    routes: list[BaseRoute] = [*send_routes(state)]
     if control:
-        routes.append(Mount("/_emulator", routes=_optional_routes("control", "control_routes", state)))
+        routes.append(Mount("/_emulator", routes=control_routes(state)))
     routes += [
         *_optional_routes("templates", "template_routes", state),
         *_optional_routes("gdpr", "gdpr_routes", state),
@@ -132,17 +139,20 @@ def create_app(
     ]
     middleware: list[Middleware] = []
     if faults:
-        from mailjet_connector.emulator.faults import FaultMiddleware
-
         middleware.append(Middleware(FaultMiddleware, spec=faults, seed=state.seed))
     middleware.append(Middleware(RequestLogMiddleware, state=state))
     if rate_limit:
-        from mailjet_connector.emulator.limits import RateLimitMiddleware
-
         middleware.append(Middleware(RateLimitMiddleware, state=state, spec=rate_limit))
+    worker = DeliveryWorker(state)  # posts webhook deliveries; stopped on app shutdown
+    middleware.append(Middleware(EventPumpMiddleware, state=state, worker=worker))
     handlers: dict[Any, Any] = {
         EmulatorError: _emulator_error,
         HTTPException: _http_error,
         Exception: _internal_error,
     }
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=handlers,
+        lifespan=lambda app: worker_lifespan(worker),
+    )

@@ -86,25 +86,17 @@ def check_sendable(account: Account, resource: str, pos: int, *, need_list: bool
     draft = account.table(resource).raw(pos)
     status = int(draft["Status"])
     if status not in (STATUS_DRAFT, STATUS_PROGRAMMED):
-        raise EmulatorError(
-            400, f"The campaign draft cannot be sent: its Status is {status}, not draft or programmed"
-        )
+        raise _refused(f"its Status is {status}, not draft or programmed")
     if draft["AXTestingID"]:
-        raise EmulatorError(
-            400, "The campaign draft belongs to an A/B test (AXTestingID): it cannot be sent alone"
-        )
+        raise _refused("it belongs to an A/B test (AXTestingID)")
     for name in ("Sender", "Subject"):
         if not str(draft[name] or "").strip():
-            raise EmulatorError(400, f'The campaign draft cannot be sent: property "{name}" is empty')
+            raise _refused(f'property "{name}" is empty')
     email = str(draft["SenderEmail"] or "")
     if not email or send_lookup.active_sender(account, email) is None:
-        raise EmulatorError(
-            400, f'The campaign draft cannot be sent: "{email}" is not an active sender email'
-        )
+        raise _refused(f'"{email}" is not an active sender email')
     if not has_content(draft_content(account, resource, draft["ID"])):
-        raise EmulatorError(
-            400, "The campaign draft cannot be sent: it has no content (detailcontent is empty)"
-        )
+        raise _refused("it has no content (detailcontent is empty)")
     if need_list:
         _check_list(account, int(draft["ContactsListID"] or 0))
 
@@ -113,11 +105,13 @@ def _check_list(account: Account, list_id: int) -> None:
     lists = account.table("contactslist")
     pos = lists.position(list_id) if list_id else None
     if pos is None or bool(lists.column("IsDeleted")[pos]):
-        raise EmulatorError(400, f"The campaign draft cannot be sent: contacts list {list_id} does not exist")
+        raise _refused(f"contacts list {list_id} does not exist")
     if not audience(account, list_id):
-        raise EmulatorError(
-            400, f"The campaign draft cannot be sent: contacts list {list_id} has no active subscribers"
-        )
+        raise _refused(f"contacts list {list_id} has no active subscribers")
+
+
+def _refused(reason: str) -> EmulatorError:
+    return EmulatorError(400, f"The campaign draft cannot be sent: {reason}")
 
 
 def send_draft(state: EmulatorState, account: Account, resource: str, pos: int, at: int) -> int:
@@ -221,20 +215,22 @@ def run_due(state: EmulatorState) -> int:
     now = state.clock.now()
     done = 0
     for account in list(state.accounts.values()):
-        pending = account.extra.get(SCHEDULES_KEY)
-        if not pending:
-            continue
-        with account.lock:
-            for resource, by_id in pending.items():
-                for draft_id, at in sorted(by_id.items(), key=lambda item: item[1]):
-                    if at > now:
-                        continue
-                    del by_id[draft_id]
-                    pos = account.table(resource).position(draft_id)
-                    if (
-                        pos is not None
-                        and int(account.table(resource).column("Status")[pos]) == STATUS_PROGRAMMED
-                    ):
-                        send_draft(state, account, resource, pos, at)
-                        done += 1
+        if account.extra.get(SCHEDULES_KEY):
+            with account.lock:
+                done += _send_due(state, account, now)
+    return done
+
+
+def _send_due(state: EmulatorState, account: Account, now: int) -> int:
+    done = 0
+    for resource, by_id in account.extra[SCHEDULES_KEY].items():
+        drafts = account.table(resource)
+        for draft_id, at in sorted(by_id.items(), key=lambda item: item[1]):
+            if at > now:
+                continue
+            del by_id[draft_id]
+            pos = drafts.position(draft_id)
+            if pos is not None and int(drafts.column("Status")[pos]) == STATUS_PROGRAMMED:
+                send_draft(state, account, resource, pos, at)
+                done += 1
     return done

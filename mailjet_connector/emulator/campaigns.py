@@ -64,14 +64,17 @@ def ensure_unsent(draft: dict[str, Any]) -> None:
         raise EmulatorError(400, SENT_DRAFT_ERROR)
 
 
+def _pos(ctx: ActionContext) -> int:
+    assert ctx.pos is not None  # every draft action is item-scoped; the REST endpoint located the draft
+    return ctx.pos
+
+
 def _draft(ctx: ActionContext) -> dict[str, Any]:
-    assert ctx.pos is not None
-    return ctx.account.table(ctx.resource).raw(ctx.pos)
+    return ctx.account.table(ctx.resource).raw(_pos(ctx))
 
 
-def _touch(ctx: ActionContext) -> None:
-    assert ctx.pos is not None
-    ctx.account.table(ctx.resource).update(ctx.pos, {"ModifiedAt": ctx.state.clock.now()})
+def _set(ctx: ActionContext, changes: dict[str, Any]) -> None:
+    ctx.account.table(ctx.resource).update(_pos(ctx), changes)
 
 
 def detailcontent(ctx: ActionContext) -> Response:
@@ -82,7 +85,7 @@ def detailcontent(ctx: ActionContext) -> Response:
     def save(content: dict[str, Any]) -> None:
         ensure_unsent(_draft(ctx))
         store_draft_content(ctx.account, name, draft_id, content)
-        _touch(ctx)
+        _set(ctx, {"ModifiedAt": ctx.state.clock.now()})
 
     with ctx.account.lock:
         return serve_content(ctx, draft_content(ctx.account, name, draft_id), save)
@@ -96,7 +99,7 @@ def send_test(ctx: ActionContext) -> Response:
     run_due(ctx.state)
     recipients = _test_recipients(ctx.json())
     with ctx.account.lock:
-        check_sendable(ctx.account, ctx.resource.name, ctx.pos or 0, need_list=False)
+        check_sendable(ctx.account, ctx.resource.name, _pos(ctx), need_list=False)
         draft = _draft(ctx)
         ctx.account.extra.setdefault(TESTS_KEY, []).append(
             {
@@ -130,14 +133,14 @@ def send_now(ctx: ActionContext) -> Response:
     """POST `{resource}/{id}/send` `{}`: checks, then the campaign and its messages exist at once."""
     run_due(ctx.state)
     with ctx.account.lock:
-        check_sendable(ctx.account, ctx.resource.name, ctx.pos or 0)
+        check_sendable(ctx.account, ctx.resource.name, _pos(ctx))
         schedules(ctx.account, ctx.resource.name).pop(ctx.item_id(), None)
-        send_draft(ctx.state, ctx.account, ctx.resource.name, ctx.pos or 0, ctx.state.clock.now())
+        send_draft(ctx.state, ctx.account, ctx.resource.name, _pos(ctx), ctx.state.clock.now())
     return responses.envelope([{"Status": "programmed"}], status=201)
 
 
 def schedule(ctx: ActionContext) -> Response:
-    """`{resource}/{id}/schedule`: POST/PUT `{"Date": RFC 3339 | "NOW"}` programs; GET reads; DELETE cancels."""
+    """`{resource}/{id}/schedule`: POST/PUT `{"Date": RFC 3339 | "NOW"}`, GET reads, DELETE cancels."""
     run_due(ctx.state)
     pending = schedules(ctx.account, ctx.resource.name)
     with ctx.account.lock:
@@ -152,12 +155,12 @@ def schedule(ctx: ActionContext) -> Response:
                     400, "The campaign draft is not programmed: there is no schedule to cancel"
                 )
             del pending[draft_id]
-            ctx.account.table(ctx.resource).update(ctx.pos or 0, {"Status": STATUS_DRAFT})
+            _set(ctx, {"Status": STATUS_DRAFT})
             return responses.empty(204)
         at = _schedule_date(ctx.json(), ctx.state.clock.now())
-        check_sendable(ctx.account, ctx.resource.name, ctx.pos or 0)
+        check_sendable(ctx.account, ctx.resource.name, _pos(ctx))
         pending[draft_id] = at
-        ctx.account.table(ctx.resource).update(ctx.pos or 0, {"Status": STATUS_PROGRAMMED})
+        _set(ctx, {"Status": STATUS_PROGRAMMED})
         answer = [{"Date": rfc3339(at), "Status": "programmed"}]
         return responses.envelope(answer, status=201 if ctx.method == "POST" else 200)
 

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
+from mailjet_connector.emulator.events_control import event_control_routes
 from mailjet_connector.emulator.openapi import openapi_document
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_params import parse_timestamp, rfc3339
@@ -52,7 +53,10 @@ def _move_clock(state: EmulatorState, body: Any) -> None:
         if "advance" in body:
             state.clock.advance(float(body["advance"]))
         else:
-            state.clock.set(parse_timestamp(body["set"]))
+            when = parse_timestamp(body["set"])
+            if when < state.clock.now():
+                raise ValueError("the clock only moves forward")
+            state.clock.set(when)
     except (TypeError, ValueError) as exc:
         raise ControlError(400, f"cannot move the clock: {exc}") from None
 
@@ -127,7 +131,7 @@ def control_routes(state: EmulatorState) -> list[BaseRoute]:
 
     Returns:
         Starlette routes: `/clock`, `/accounts/{api_key}/rows/{resource}[/{id}]`, `/requests`,
-        `/openapi.json`.
+        `/openapi.json`, and the event routes of `events_control`.
     """
 
     async def clock(request: Request) -> Response:
@@ -191,4 +195,5 @@ def control_routes(state: EmulatorState) -> list[BaseRoute]:
         Route("/accounts/{api_key}/rows/{resource}", rows, methods=["POST"]),
         Route("/requests", requests, methods=["GET", "DELETE"]),
         Route("/openapi.json", openapi, methods=["GET"]),
+        *event_control_routes(state),  # /deliveries, /deliveries/flush, /lifecycle, /inbound
     ]

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from mailjet_connector.catalog import Resource
+from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.table import Table, format_timestamps
 from mailjet_connector.emulator.writes import WriteContext
@@ -43,6 +44,10 @@ class JobSettings:
     prepare_seconds: int = 1
     per_second: int = 1000
     max_contacts: int = 10_000
+
+    def __post_init__(self) -> None:
+        if self.per_second < 1 or min(self.queue_seconds, self.prepare_seconds, self.max_contacts) < 0:
+            raise ValueError("job settings: per_second must be >= 1 and the other values >= 0")
 
 
 DEFAULT_SETTINGS = JobSettings()
@@ -258,7 +263,10 @@ def _advance(state: EmulatorState, account: Account, job: Job, now: int) -> None
     target = min(total, (now - import_at) * s.per_second)
     while job.done < target:
         at = import_at + job.done // s.per_second
-        problem = job.work.run(JobScope(state, account, at), job.done)
+        try:
+            problem = job.work.run(JobScope(state, account, at), job.done)
+        except EmulatorError as error:  # a write rule refused the item: its error, not the reader's
+            problem = {"Index": job.done, "Error": str(error.message)}
         job.done += 1
         if problem is not None:
             job.errors.append(problem)

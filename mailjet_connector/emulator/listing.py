@@ -9,7 +9,11 @@ import numpy as np
 from starlette.responses import Response
 
 from mailjet_connector.catalog import Op, Resource
-from mailjet_connector.emulator import responses, stats
+from mailjet_connector.emulator import (
+    campaign_filters,  # noqa: F401  (registers the CSF filters)
+    responses,
+    stats,
+)
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.query import (
     Paging,

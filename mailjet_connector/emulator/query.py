@@ -240,15 +240,23 @@ def _mask(column: np.ndarray, flt: Filter, value: Any) -> np.ndarray:
         return _compare(column, op, value)
     if column.dtype != object:
         return column == value
-    text = str(value).lower() if flt.ci else str(value)
-    fold = str.lower if flt.ci else str
-    tests = {
-        Op.EQ: lambda s: fold(s) == text,
-        Op.CONTAINS: lambda s: text in fold(s),
-        Op.STARTS: lambda s: fold(s).startswith(text),
-        Op.ENDS: lambda s: fold(s).endswith(text),
-    }
-    return _text(column, tests[op])
+    return _text_mask(column, op, str(value), flt.ci)
+
+
+def _text_mask(column: np.ndarray, op: Op, text: str, ci: bool) -> np.ndarray:
+    # Plain comprehensions over a list: several times faster than per-element lambdas at a million rows.
+    # Text columns always hold str (their empty value is "").
+    values = column.tolist()
+    if ci:
+        text = text.lower()
+        values = [v.lower() if v else "" for v in values]
+    if op is Op.EQ:
+        return np.fromiter((v == text for v in values), bool, len(values))
+    if op is Op.CONTAINS:
+        return np.fromiter((text in v for v in values), bool, len(values))
+    if op is Op.STARTS:
+        return np.fromiter((v.startswith(text) for v in values), bool, len(values))
+    return np.fromiter((v.endswith(text) for v in values), bool, len(values))
 
 
 def _compare(column: np.ndarray, op: Op, value: Any) -> np.ndarray:
@@ -288,14 +296,26 @@ def sorted_live(table: Table, field: str, desc: bool) -> np.ndarray:
     hit = cache.get((field, desc))
     if hit is not None and hit[0] == table.version:
         return hit[1]
-    values = table.column(field)[live]
-    if desc:
-        ranks = np.unique(values, return_inverse=True)[1].reshape(-1)
-        order = live[np.lexsort((live, -ranks.astype(np.int64)))]
-    else:
-        order = live[np.argsort(values, kind="stable")]
+    order = live[_order(table.column(field)[live], live, desc)]
     cache[(field, desc)] = (table.version, order)
     return order
+
+
+def _order(values: np.ndarray, ids: np.ndarray, desc: bool) -> np.ndarray:
+    """Indices ordering `values`, ties by ascending `ids` (which are ascending already)."""
+    if values.dtype == object:
+        values = values.astype(str)  # fixed-width text sorts in C, ~3x faster than Python objects
+    ascending = np.argsort(values, kind="stable")
+    if not desc:
+        return ascending
+    # Dense ranks from the ascending order, then sort by rank descending and ID ascending.
+    ordered = values[ascending]
+    starts = np.empty(ordered.size, dtype=np.bool_)
+    starts[:1] = True
+    starts[1:] = ordered[1:] != ordered[:-1]
+    ranks = np.empty(ordered.size, dtype=np.int64)
+    ranks[ascending] = np.cumsum(starts)
+    return np.lexsort((ids, -ranks))
 
 
 def order_positions(table: Table, positions: np.ndarray, field: str, desc: bool) -> np.ndarray:

@@ -16,12 +16,12 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 REASON_HEADER = "x-emulator-reason"
 _REASON_BYTES = REASON_HEADER.encode()
-_UNSAFE = re.compile(r"[^\t\x20-\x7e]")  # h11 accepts printable ASCII (and tabs) in a reason phrase
+_UNSAFE = re.compile(r"[^\x20-\x7e]")  # printable ASCII is valid both as a header value and a reason
 
 
 def reason_value(text: str) -> str:
-    """A reason phrase safe for a status line: one line of printable ASCII, at most 200 characters."""
-    return _UNSAFE.sub("?", text)[:200]
+    """A reason phrase safe for a status line and a header: printable ASCII, trimmed, at most 200 characters."""
+    return _UNSAFE.sub("?", text)[:200].strip() or "-"
 
 
 class _ReasonConnection:

@@ -77,10 +77,12 @@ class NotAllowedError(EmulatorError):
 
 
 def not_allowed(method: str, resource: Resource, allowed: tuple[Verb, ...]) -> EmulatorError:
+    """The 405 error for `method` on `resource`, listing the verbs it does allow."""
     return NotAllowedError(method, resource, allowed)
 
 
 def not_found() -> EmulatorError:
+    """Mailjet's 404 for an unknown ID or key (§1.5)."""
     return EmulatorError(404, "Object not found")
 
 
@@ -142,6 +144,7 @@ class Call:
             raise not_allowed(self.method, self.resource, allowed)
 
     def collection(self) -> Response:
+        """`/{resource}`: GET lists, POST creates."""
         if self.method == "POST":
             self._require(Verb.POST, self.resource.verbs)
             return self.create()
@@ -149,6 +152,7 @@ class Call:
         return list_response(self.state, self.account, self.resource, self.params)
 
     def item(self, key: str) -> Response:
+        """`/{resource}/{id-or-key}`: GET reads, PUT patches (304 when nothing changes), DELETE removes."""
         verbs = tuple(v for v in self.resource.verbs if v is not Verb.POST)
         if self.method not in (v.value for v in verbs):
             raise not_allowed(self.method, self.resource, verbs)
@@ -171,11 +175,13 @@ class Call:
             return self.answer(pos)
 
     def create(self) -> Response:
+        """POST: 201 with the created object in the envelope."""
         with self.account.lock:
             pos = writes.create(self.writer(), self.json())
             return self.answer(pos, status=201)
 
     def action(self, key: str | None, name: str, action_id: str | None) -> Response:
+        """A sub-action: item-scoped when `key` is given, collection-scoped otherwise."""
         act = self.resource.action(name)
         if act is None or (key is None) != (act.scope == "collection"):
             raise EmulatorError(400, f'Unknown action: "{name}"', info="Bad Request")
@@ -206,6 +212,7 @@ class Call:
         return pos
 
     def computed_item(self, key: str) -> Response:
+        """One row of a computed resource, matched on its ID or a unique key."""
         if self.method != "GET":
             raise not_allowed(self.method, self.resource, (Verb.GET,))
         wanted = key.lower()
@@ -216,15 +223,18 @@ class Call:
         raise not_found()
 
     def writer(self) -> writes.WriteContext:
+        """A write context on the addressed resource at the emulator's current time."""
         table = self.account.table(self.resource)
         return writes.WriteContext(self.state, self.account, self.resource, table, self.state.clock.now())
 
     def json(self) -> Any:
+        """The request body as JSON (an empty body is `{}`)."""
         try:
             return orjson.loads(self.body) if self.body.strip() else {}
         except orjson.JSONDecodeError:
             raise EmulatorError(400, "Invalid json input") from None
 
     def answer(self, pos: int, status: int = 200) -> Response:
+        """The envelope holding the row at `pos`."""
         rows = self.account.table(self.resource).records([pos])
         return responses.envelope(present(self.resource, rows, self.params), status=status)

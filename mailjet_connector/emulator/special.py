@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
 from mailjet_connector.catalog import FieldType, Resource, enums
-from mailjet_connector.emulator.query import bad_value, column_at, parse_bool, parse_int, parse_timestamp
+from mailjet_connector.emulator.query import column_at, parse_bool, parse_int, parse_timestamp
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.table import Table
 
@@ -170,16 +169,25 @@ for _flag in ("ShowContactAlt", "ShowSubject", "ShowCustomID"):
     special("message", _flag)(_no_op)
 
 
-@special("message", "MessageStatus")
-def _message_status(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
+def status_mask(statuses: np.ndarray, value: str) -> np.ndarray | None:
+    """Which message `Status` values a `MessageStatus=` code list selects; None when it selects all.
+
+    Raises:
+        EmulatorError: 400 for a non-numeric code.
+    """
     codes = [parse_int("MessageStatus", part) for part in value.split(",") if part.strip()]
     names = [enums.MESSAGE_STATUS_CODES.get(code) for code in codes]
     if "processed" in names:
-        return positions  # every message is processed
+        return None  # every message is processed
     # Codes name events ("softbounce"); message Status uses past participles for some ("softbounced").
     wanted = {s for name in names if name for s in (name, f"{name}d")}
-    statuses = column_at(ctx.table, "Status", positions)
-    return positions[np.fromiter((s in wanted for s in statuses), bool, statuses.size)]
+    return np.fromiter((s in wanted for s in statuses), bool, statuses.size)
+
+
+@special("message", "MessageStatus")
+def _message_status(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
+    mask = status_mask(column_at(ctx.table, "Status", positions), value)
+    return positions if mask is None else positions[mask]
 
 
 _SHOW_FLAGS = (("showcontactalt", "ContactAlt"), ("showsubject", "Subject"), ("showcustomid", "CustomID"))
@@ -198,67 +206,6 @@ def _truthy(value: str | None) -> bool:
 
 
 PRESENTERS["message"] = _present_message
-
-
-# -- campaign filter set (CSF): FromTS / ToTS / Period bound the campaign's SendStartAt --------------------
-
-
-def _campaign_window(
-    ctx: FilterContext, positions: np.ndarray, low: int | None, high: int | None
-) -> np.ndarray:
-    # In CSF resources the window applies to the campaign's SendStartAt, not the row's own date (§2):
-    # later than `low`, up to and including `high`.
-    campaigns = ctx.account.table("campaign")
-    if ctx.resource.name == "campaign":
-        live, start = positions, column_at(campaigns, "SendStartAt", positions)
-    elif "CampaignID" in ctx.table.types:
-        live = campaigns.live()
-        start = campaigns.column("SendStartAt")[live]
-    else:
-        return positions
-    keep = np.ones(start.size, dtype=np.bool_)
-    if low is not None:
-        keep &= start > low
-    if high is not None:
-        keep &= start <= high
-    if ctx.resource.name == "campaign":
-        return positions[keep]
-    return within(positions, ctx.table.column("CampaignID"), campaigns.column("ID")[live[keep]])
-
-
-@special("*", "FromTS")
-def _csf_from(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    return _campaign_window(ctx, positions, parse_timestamp("FromTS", value), None)
-
-
-@special("*", "ToTS")
-def _csf_to(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    return _campaign_window(ctx, positions, None, parse_timestamp("ToTS", value))
-
-
-@special("*", "Period")
-def _csf_period(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
-    now = ctx.state.clock.now()
-    return _campaign_window(ctx, positions, period_start(now, value), now)
-
-
-def period_start(now: int, period: str) -> int:
-    """Start (Unix seconds, UTC) of the current Day, Week (from Monday), Month or Year.
-
-    Raises:
-        EmulatorError: 400 for another period name.
-    """
-    name = next((p for p in enums.PERIODS if p.lower() == period.strip().lower()), None)
-    if name is None:
-        raise bad_value("Period", period, " or ".join(enums.PERIODS))
-    day = datetime.fromtimestamp(now - now % 86_400, tz=UTC)
-    if name == "Week":
-        day -= timedelta(days=day.weekday())
-    elif name == "Month":
-        day = day.replace(day=1)
-    elif name == "Year":
-        day = day.replace(month=1, day=1)
-    return int(day.timestamp())
 
 
 def find_special(resource: Resource, name: str, declared_special: bool) -> SpecialFilter | None:

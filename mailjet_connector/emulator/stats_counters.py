@@ -22,7 +22,7 @@ from mailjet_connector.catalog.enums import COUNTER_RESOLUTIONS, COUNTER_SOURCES
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_facts import MessageFacts, facts
-from mailjet_connector.emulator.stats_params import param_choice, param_int, param_time
+from mailjet_connector.emulator.stats_params import param_choice, param_int, param_time, shown
 from mailjet_connector.emulator.stats_rows import build_rows
 
 SLICE_SECONDS = {"Day": 86_400, "Hour": 3_600, "Highest": 300}
@@ -58,7 +58,7 @@ def _counter_type(params: Mapping[str, str]) -> dict[str, str]:
         return {}
     if len(raw) != 3 or any(letter not in table for letter, table in zip(raw, _TYPE_LETTERS, strict=True)):
         raise EmulatorError(
-            400, f"Invalid value for CounterType: {raw!r} (source C|A, timing E|M, res S|D|H|L)"
+            400, f"Invalid value for CounterType: {shown(raw)} (source C|A, timing E|M, res S|D|H|L)"
         )
     names = ("countersource", "countertiming", "counterresolution")
     return {name: table[letter] for name, table, letter in zip(names, _TYPE_LETTERS, raw, strict=True)}
@@ -94,7 +94,7 @@ def _sources(request: dict[str, Any], account: Account) -> list[int]:
         try:
             ids = [int(part) for part in raw_list.split(",") if part.strip()]
         except ValueError:
-            raise EmulatorError(400, f"Invalid value for SourceIDs: {raw_list!r}") from None
+            raise EmulatorError(400, f"Invalid value for SourceIDs: {shown(raw_list)}") from None
     else:
         single = param_int(params, "SourceID")
         ids = [single] if single is not None else []

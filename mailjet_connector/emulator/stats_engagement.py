@@ -17,7 +17,7 @@ from mailjet_connector.catalog import get
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_facts import EventRows, MessageFacts, facts, recipient_domains
-from mailjet_connector.emulator.stats_params import param_bool, param_choice, param_int
+from mailjet_connector.emulator.stats_params import param_bool, param_choice, param_int, shown
 from mailjet_connector.emulator.stats_rows import campaign_filter_mask, finish
 
 Rows = list[dict[str, Any]]
@@ -45,9 +45,7 @@ def country_of(contact_ids: np.ndarray) -> np.ndarray:
 
 def esp_of(domains: np.ndarray) -> np.ndarray:
     """Mailbox provider name per recipient domain ("Others" for unknown domains)."""
-    names, inverse = np.unique(domains, return_inverse=True)
-    mapped = np.array([ESP_DOMAINS.get(d, "Others") for d in names.tolist()], dtype=object)
-    return mapped[inverse] if names.size else np.zeros(0, dtype=object)
+    return np.array([ESP_DOMAINS.get(d, "Others") for d in domains.tolist()], dtype=object)
 
 
 def platform_of(agent: str) -> str:
@@ -155,7 +153,8 @@ def statistics_recipient_esp(state: EmulatorState, account: Account, params: Map
     percent of attempted)."""
     data = facts(account)
     selected = data.campaign == _campaign_required(params)
-    esps = esp_of(recipient_domains(account)[selected])
+    domains, codes = recipient_domains(account)
+    esps = esp_of(domains)[codes[selected]] if domains.size else np.zeros(0, dtype=object)
     names, inverse = np.unique(esps.astype(str), return_inverse=True)
 
     def count(outcome: str) -> np.ndarray:
@@ -180,31 +179,45 @@ def statistics_recipient_esp(state: EmulatorState, account: Account, params: Map
     return finish(get("statistics_recipient_esp"), columns, names.size, params)
 
 
+def _requested_campaigns(params: Mapping[str, str], campaign_ids: np.ndarray) -> np.ndarray:
+    """Which of `campaign_ids` the IDS parameter asks for (every real campaign when absent)."""
+    raw = params.get("ids")
+    if not raw:
+        return campaign_ids > 0
+    try:
+        requested = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        raise EmulatorError(400, f"Invalid value for IDS: {shown(raw)}") from None
+    return np.isin(campaign_ids, requested) & (campaign_ids > 0)
+
+
 def campaigngraphstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
     """Opens, clicks, spam and unsubs per tick after each campaign's first message (Range 24h: 15-minute
     ticks, 7d: 30-minute ticks); Tick is the tick's start in Unix seconds; only non-empty ticks appear."""
     span, tick = GRAPH_RANGES.get((params.get("range") or "24h").strip().lower(), GRAPH_RANGES["24h"])
+    ticks_per_campaign = span // tick
     data = facts(account)
-    raw_ids = params.get("ids")
-    try:
-        campaigns = (
-            [int(p) for p in raw_ids.split(",")] if raw_ids else np.unique(data.campaign[data.campaign > 0])
-        )
-    except ValueError:
-        raise EmulatorError(400, f"Invalid value for IDS: {raw_ids!r}") from None
-    rows: Rows = []
-    for campaign in [int(c) for c in campaigns]:
-        selected = data.campaign == campaign
-        if not selected.any():
-            continue
-        start = int(data.arrived[selected].min())
-        series = {"Opencount": data.opens.time[_kept_rows(data.opens, selected)],
-                  "Clickcount": data.clicks.time[_kept_rows(data.clicks, selected)],
-                  "Spamcount": data.times["spam"][selected & data.masks["spam"]],
-                  "Unsubcount": data.times["unsub"][selected & data.masks["unsub"]]}  # fmt: skip
-        ticks = {k: (t[(t >= start) & (t < start + span)] - start) // tick for k, t in series.items()}
-        slots = np.unique(np.concatenate(list(ticks.values())))
-        columns = {k: np.bincount(np.searchsorted(slots, v), minlength=slots.size) for k, v in ticks.items()}
-        columns.update(ID=np.full(slots.size, campaign), Tick=start + slots * tick)
-        rows.extend(finish(get("campaigngraphstatistics"), columns, slots.size, params))
-    return rows
+    campaign_ids, code = np.unique(data.campaign, return_inverse=True)
+    wanted = _requested_campaigns(params, campaign_ids)
+    start = np.full(campaign_ids.size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(start, code, data.arrived)
+    spam, unsub = np.flatnonzero(data.masks["spam"]), np.flatnonzero(data.masks["unsub"])
+    series = {
+        "Opencount": (data.opens.msg, data.opens.time),
+        "Clickcount": (data.clicks.msg, data.clicks.time),
+        "Spamcount": (spam, data.times["spam"][spam]),
+        "Unsubcount": (unsub, data.times["unsub"][unsub]),
+    }
+    keys = {}
+    for name, (msg, times) in series.items():
+        event_code = code[msg]
+        offset = times - start[event_code]
+        keep = wanted[event_code] & (offset >= 0) & (offset < span)
+        keys[name] = event_code[keep] * ticks_per_campaign + offset[keep] // tick
+    slots = np.unique(np.concatenate(list(keys.values())))
+    columns: dict[str, Any] = {
+        name: np.bincount(np.searchsorted(slots, k), minlength=slots.size) for name, k in keys.items()
+    }
+    owner = slots // ticks_per_campaign
+    columns.update(ID=campaign_ids[owner], Tick=start[owner] + (slots % ticks_per_campaign) * tick)
+    return finish(get("campaigngraphstatistics"), columns, slots.size, params)

@@ -158,10 +158,9 @@ def domainstatistics(state: EmulatorState, account: Account, params: Mapping[str
     """Counters per recipient domain (from the message's recipient address); ID numbers the domains."""
     data = facts(account)
     selected = campaign_filter_mask(data, params)
-    domains = recipient_domains(account)
-    names, inverse = np.unique(domains, return_inverse=True)
-    uniques, counters = group_counters(data, inverse.astype(np.int64), selected)
-    columns = {"Domain": names[uniques].astype(object), "ID": uniques + 1, **counters}
+    names, codes = recipient_domains(account)
+    uniques, counters = group_counters(data, codes, selected)
+    columns = {"Domain": names[uniques] if names.size else names, "ID": uniques + 1, **counters}
     return finish(get("domainstatistics"), columns, uniques.size, params)
 
 

@@ -14,6 +14,7 @@ The digest is cached in `account.extra` and rebuilt when any source table change
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -46,13 +47,9 @@ def derived_event_time(arrived: np.ndarray, ids: np.ndarray, kind: str) -> np.nd
 
 def status_codes(values: np.ndarray) -> np.ndarray:
     """Message Status strings -> index in `enums.MESSAGE_STATUSES` (0 = unknown for anything else)."""
-    if values.size == 0:
-        return np.zeros(0, dtype=np.int8)
-    uniques, inverse = np.unique(values.astype(str), return_inverse=True)
-    lookup = np.array(
-        [MESSAGE_STATUSES.index(u) if u in MESSAGE_STATUSES else 0 for u in uniques.tolist()], dtype=np.int8
-    )
-    return lookup[inverse]
+    # A dict lookup per row beats sorting 2M strings for np.unique by an order of magnitude.
+    codes = {name: index for index, name in enumerate(MESSAGE_STATUSES)}
+    return np.fromiter(map(codes.get, values.tolist(), repeat(0)), dtype=np.int8, count=values.size)
 
 
 def _code(name: str) -> int:
@@ -256,11 +253,23 @@ def facts(account: Account) -> MessageFacts:
         return built
 
 
-def recipient_domains(account: Account) -> np.ndarray:
-    """The recipient's domain of every message (from ContactAlt), aligned with the digest; memoised."""
+def recipient_domains(account: Account) -> tuple[np.ndarray, np.ndarray]:
+    """The recipient domains of the messages (from ContactAlt, lower-cased), memoised with the digest.
+
+    Returns:
+        (distinct domains in order of first appearance, per-message index into them).
+    """
     data = facts(account)
     if "domains" not in data.memo:
-        data.memo["domains"] = domains_of(message_column(account, "ContactAlt", ""))
+        emails = message_column(account, "ContactAlt", "").tolist()
+        index: dict[str, int] = {}
+        # A dict per row beats numpy's string functions on millions of short strings.
+        codes = np.fromiter(
+            (index.setdefault(str(e).rpartition("@")[2].lower(), len(index)) for e in emails),
+            dtype=np.int64,
+            count=len(emails),
+        )
+        data.memo["domains"] = (np.array(list(index), dtype=object), codes)
     return data.memo["domains"]
 
 
@@ -269,10 +278,3 @@ def message_column(account: Account, name: str, default: Any = 0) -> np.ndarray:
     table = account.tables.get("message")
     live = table.live() if table is not None else np.zeros(0, dtype=np.int64)
     return _col(table, name, live, default)
-
-
-def domains_of(emails: np.ndarray) -> np.ndarray:
-    """Lower-cased domain part of each address (str array; "" when there is no @)."""
-    if emails.size == 0:
-        return np.zeros(0, dtype=str)
-    return np.char.lower(np.char.partition(emails.astype(str), "@")[:, 2])

@@ -13,7 +13,7 @@ from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_entities import lookup
 from mailjet_connector.emulator.stats_facts import MessageFacts, facts
-from mailjet_connector.emulator.stats_params import param_int
+from mailjet_connector.emulator.stats_params import param_int, shown
 from mailjet_connector.emulator.stats_rows import campaign_filter_mask, finish, group_counters, total_counters
 
 Rows = list[dict[str, Any]]
@@ -81,7 +81,9 @@ def graphstatistics(state: EmulatorState, account: Account, params: Mapping[str,
     """Counters per calendar period (Scale hour|day|week|month|year, default day) of the send time."""
     scale = (params.get("scale") or "day").strip().lower()
     if scale not in SCALES:
-        raise EmulatorError(400, f"Invalid value for Scale: {scale!r}; expected one of {', '.join(SCALES)}")
+        raise EmulatorError(
+            400, f"Invalid value for Scale: {shown(scale)}; expected one of {', '.join(SCALES)}"
+        )
     data = facts(account)
     selected = _selected(data, params)
     unit = SCALES[scale]

@@ -11,6 +11,13 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A parameter value quoted for an error message: ASCII only and short, because the REST layer echoes
+    error messages in the HTTP reason phrase, where control or non-Latin-1 characters are illegal."""
+    text = str(value)
+    return ascii(text[:limit] + ("..." if len(text) > limit else ""))
+
+
 def parse_timestamp(value: str | int | float) -> int:
     """Unix seconds from Unix seconds or an RFC 3339 / ISO 8601 string (no zone = UTC).
 
@@ -25,7 +32,7 @@ def parse_timestamp(value: str | int | float) -> int:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{value!r} is neither Unix seconds nor an RFC 3339 timestamp") from None
+        raise ValueError(f"{shown(value)} is neither Unix seconds nor an RFC 3339 timestamp") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return int(parsed.timestamp())
@@ -65,7 +72,7 @@ def param_int(params: Mapping[str, str], name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise EmulatorError(400, f"Invalid value for {name}: {raw!r} is not an integer") from None
+        raise EmulatorError(400, f"Invalid value for {name}: {shown(raw)} is not an integer") from None
 
 
 def param_bool(params: Mapping[str, str], name: str) -> bool | None:
@@ -82,7 +89,7 @@ def param_bool(params: Mapping[str, str], name: str) -> bool | None:
         return True
     if lowered in _FALSE:
         return False
-    raise EmulatorError(400, f"Invalid value for {name}: {raw!r} is not a boolean (true/false)")
+    raise EmulatorError(400, f"Invalid value for {name}: {shown(raw)} is not a boolean (true/false)")
 
 
 def param_choice(params: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
@@ -97,4 +104,4 @@ def param_choice(params: Mapping[str, str], name: str, choices: tuple[str, ...])
     for choice in choices:
         if choice.lower() == raw.strip().lower():
             return choice
-    raise EmulatorError(400, f"Invalid value for {name}: {raw!r}; expected one of {', '.join(choices)}")
+    raise EmulatorError(400, f"Invalid value for {name}: {shown(raw)}; expected one of {', '.join(choices)}")

@@ -16,7 +16,7 @@ from mailjet_connector.catalog import FieldType, Filter, Op, Resource
 from mailjet_connector.catalog.enums import MESSAGE_STATUS_CODES
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.stats_facts import MessageFacts
-from mailjet_connector.emulator.stats_params import param_int, param_time, parse_timestamp
+from mailjet_connector.emulator.stats_params import param_int, param_time, parse_timestamp, shown
 from mailjet_connector.emulator.table import empty_value, format_timestamps
 
 Columns = dict[str, Any]
@@ -96,7 +96,7 @@ def _status_mask(facts: MessageFacts, raw: str) -> np.ndarray:
             name = MESSAGE_STATUS_CODES[int(part)]
         except (ValueError, KeyError):
             raise EmulatorError(
-                400, f"Invalid value for MessageStatus: {part!r} is not a status code"
+                400, f"Invalid value for MessageStatus: {shown(part)} is not a status code"
             ) from None
         mask |= facts.masks[_STATUS_FILTER_OUTCOMES[name]]
     return mask
@@ -143,7 +143,7 @@ def _filter_value(flt: Filter, raw: str) -> Any:
                 raise ValueError("expected true or false")
             return lowered in ("true", "1")
     except ValueError as exc:
-        raise EmulatorError(400, f"Invalid value for {flt.name}: {raw!r} ({exc})") from None
+        raise EmulatorError(400, f"Invalid value for {flt.name}: {shown(raw)} ({exc})") from None
     return raw
 
 
@@ -184,7 +184,8 @@ def apply_filters(resource: Resource, columns: Columns, size: int, params: Mappi
         if flt.op is Op.SPECIAL or raw is None or raw == "" or flt.field not in columns:
             continue
         column = np.asarray(columns[flt.field])
-        mask &= _filter_mask(flt, column, _filter_value(flt, raw), raw)
+        value = None if flt.op is Op.IN else _filter_value(flt, raw)  # IN parses each listed value
+        mask &= _filter_mask(flt, column, value, raw)
     return np.flatnonzero(mask)
 
 

@@ -66,6 +66,7 @@ DEFAULT_RULES = Rules()
 
 
 def rules_for(resource: Resource) -> Rules:
+    """The resource's write rules, or the no-op defaults."""
     return RULES.get(resource.name, DEFAULT_RULES)
 
 

@@ -1,4 +1,4 @@
-"""Campaign drafts: detailcontent, test, schedule, send, status, and the campaign and messages a send creates."""
+"""Campaign drafts: detailcontent, test, schedule, send, status; the campaign and messages a send creates."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from mailjet_rest import Client
 
 from mailjet_connector.emulator.campaign_send import run_due
 from mailjet_connector.emulator.state import EmulatorState
+from mailjet_connector.emulator.stats_params import rfc3339
 
 LIST_WITH_ALICE = 1  # alice active, bob unsubscribed
 EMPTY_LIST = 3
@@ -280,3 +281,26 @@ def test_official_client_campaign_flow(emulator):
         messages = mj.message.get(filters={"Campaign": campaign["ID"], "Limit": 0}).json()
     assert campaign["CampaignType"] == 2 and campaign["ListID"] == list_id
     assert messages["Count"] > 0
+
+
+def test_official_client_schedule_and_cancel(emulator):
+    """schedule -> read -> cancel -> schedule again -> sent once the emulator clock passes the date."""
+    state = emulator.state
+    account = state.accounts[emulator.api_key]
+    sender = next(r["Email"] for r in account.table("sender").iter_raw() if r["Status"] == "Active")
+    list_id = max(account.table("contactslist").iter_raw(), key=lambda r: r["SubscriberCount"])["ID"]
+    at = rfc3339(state.clock.now() + 3600)
+    with Client(auth=(emulator.api_key, emulator.api_secret), api_url=emulator.url + "/", timeout=30) as mj:
+        body = {"Locale": "en_US", "Sender": "Team", "SenderEmail": sender, "Subject": "Soon"}
+        draft_id = mj.campaigndraft.create(data={**body, "ContactsListID": list_id}).json()["Data"][0]["ID"]
+        mj.campaigndraft_detailcontent.create(id=draft_id, data={"Text-part": "Soon"})
+        scheduled = mj.campaigndraft_schedule.create(id=draft_id, data={"Date": at})
+        assert scheduled.json()["Data"] == [{"Date": at, "Status": "programmed"}]
+        assert mj.campaigndraft_schedule.get(id=draft_id).json()["Data"][0]["Date"] == at
+        assert mj.campaigndraft_schedule.delete(id=draft_id).status_code == 204
+        assert mj.campaigndraft_status.get(id=draft_id).json()["Data"] == [{"Status": "Draft"}]
+        mj.campaigndraft_schedule.update(id=draft_id, data={"Date": at})
+        state.clock.advance(7200)
+        assert mj.campaigndraft_status.get(id=draft_id).json()["Data"] == [{"Status": "Sent"}]
+        campaign = mj.campaign.get(id=f"mj.nl={draft_id}").json()["Data"][0]
+    assert campaign["SendStartAt"] == at

@@ -41,7 +41,9 @@ def test_clock_reads_advances_and_sets(state: EmulatorState) -> None:
     assert call(state, "POST", "/clock", {"set": 1_704_067_300}).json()["now"] == 1_704_067_300
 
 
-@pytest.mark.parametrize("body", [{}, {"advance": -5}, {"set": "yesterday"}, {"advance": 1, "set": 2}])
+@pytest.mark.parametrize(
+    "body", [{}, {"advance": -5}, {"set": "yesterday"}, {"advance": 1, "set": 2}, {"set": NOW - 10}]
+)
 def test_clock_rejects_bad_moves(state: EmulatorState, body: dict[str, Any]) -> None:
     answer = call(state, "POST", "/clock", body)
     assert answer.status_code == 400 and answer.json()["error"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from conftest import NOW, TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mailjet_connector.emulator import jobs
+from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.jobs import JobScope, JobSettings
 from mailjet_connector.emulator.state import Account, Clock, EmulatorState
 
@@ -141,3 +143,23 @@ def test_seeded_batchjob_rows_survive_the_switch_to_a_clocked_table() -> None:
     assert isinstance(table, jobs.ClockedTable)
     assert [r["ID"] for r in table.records(table.live())] == [1, 3, job.id]
     assert job.id == 4
+
+
+class RefusingWork(CountingWork):
+    def run(self, scope: JobScope, index: int) -> dict[str, Any] | None:
+        raise EmulatorError(400, "MJ08 refused")
+
+
+def test_an_item_refused_by_a_write_rule_is_an_item_error_not_a_failed_read() -> None:
+    state, account = new_state()
+    job = jobs.start(state, account, RefusingWork(2), kind="k", job_type="Unknown")
+    status_at(state, account, job, 60)
+    assert job.status == "Completed" and job.errors == [
+        {"Index": 0, "Error": "MJ08 refused"},
+        {"Index": 1, "Error": "MJ08 refused"},
+    ]
+
+
+def test_settings_reject_a_stalled_rate() -> None:
+    with pytest.raises(ValueError, match="per_second"):
+        JobSettings(per_second=0)

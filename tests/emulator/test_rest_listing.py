@@ -255,10 +255,33 @@ def test_campaign_filter_set_binds_the_campaign_send_start(client: TestClient, s
 
 
 def test_period_starts() -> None:
-    from mailjet_connector.emulator.special import period_start
+    from mailjet_connector.emulator.campaign_filters import period_start
 
     # NOW is Tuesday 2023-11-14T22:13:20Z.
     assert period_start(NOW, "Day") == 1_699_920_000
     assert period_start(NOW, "week") == 1_699_920_000 - 86_400
     assert period_start(NOW, "Month") == 1_698_796_800
     assert period_start(NOW, "YEAR") == 1_672_531_200
+
+
+def test_campaign_attributes_and_message_status_on_event_rows(
+    client: TestClient, state: EmulatorState
+) -> None:
+    account = state.accounts["mainkey"]
+    campaigns = account.table("campaign")
+    for _ in range(11):  # campaigns 1..11; the fixture's messages use 10 and 11
+        campaigns.insert({"SendStartAt": NOW - 60, "IsStarred": False})
+    campaigns.update(9, {"IsStarred": True, "FromEmail": "News@Example.com"})  # campaign 10
+    clicks = account.table("clickstatistics")
+    for offset in (
+        0,
+        1,
+        3,
+        4,
+    ):  # messages in campaigns 10, 10, 11, 11 with statuses sent, opened, softbounced, sent
+        clicks.insert({"MessageID": MESSAGE_ID_BASE + offset, "ClickedAt": NOW})
+    assert ids(client, "/v3/REST/clickstatistics?IsStarred=true") == [1, 2]
+    assert ids(client, "/v3/REST/clickstatistics?CampaignID=11") == [3, 4]
+    assert ids(client, "/v3/REST/clickstatistics?From=news@example.com") == [1, 2]
+    assert ids(client, "/v3/REST/clickstatistics?MessageStatus=2") == [1, 4]
+    assert ids(client, "/v3/REST/clickstatistics?MessageStatus=9,3") == [2, 3]

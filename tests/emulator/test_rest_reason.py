@@ -51,5 +51,6 @@ def test_status_lines_carry_mailjet_reasons(base_url: str) -> None:
 
 
 def test_reason_values_are_one_printable_line() -> None:
-    assert reason_value("bad\r\nheader é") == "bad??header ?"
+    assert reason_value("bad\r\nheader\té ") == "bad??header??"
+    assert reason_value("   ") == "-"
     assert len(reason_value("x" * 500)) == 200

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE, Account, Clock, EmulatorState
@@ -270,7 +272,8 @@ def test_links_agents_and_timelines(state: EmulatorState) -> None:
         for r in compute(state, "statistics_recipient_esp", CampaignID=1)
     }
     assert esp == {"Gmail": 2, "Others": 2}
-    graph = compute(state, "campaigngraphstatistics", IDS="1", Range="7d")
+    graph = compute(state, "campaigngraphstatistics", IDS="1,9", Range="7d")
+    assert {r["ID"] for r in graph} == {1}
     assert sum(r["Opencount"] for r in graph) == 3 and sum(r["Clickcount"] for r in graph) == 3
     assert sum(r["OpenedCount"] for r in compute(state, "geostatistics")) == 3
     assert sum(r["ProcessedCount"] for r in compute(state, "graphstatistics")) == 10
@@ -286,3 +289,58 @@ def test_every_computed_resource_answers_on_an_empty_account() -> None:
     }
     for name in COMPUTED:
         assert isinstance(compute(state, name, **required.get(name, {})), list), name
+
+
+_STATUSES = ("sent", "opened", "clicked", "bounce", "hardbounced", "softbounced", "blocked", "spam", "unsub",
+             "queued", "deferred")  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    messages=st.lists(
+        st.tuples(st.sampled_from(_STATUSES), st.integers(0, 5 * DAY), st.integers(1, 3)),
+        min_size=0,
+        max_size=30,
+    ),
+    opens=st.lists(st.tuples(st.integers(0, 29), st.integers(1, 3 * DAY)), max_size=30),
+    clicks=st.lists(st.tuples(st.integers(0, 29), st.integers(1, 3 * DAY)), max_size=20),
+)
+def test_statcounters_agree_with_tables_for_any_data(
+    messages: list[tuple[str, int, int]], opens: list[tuple[int, int]], clicks: list[tuple[int, int]]
+) -> None:
+    state = EmulatorState(clock=Clock(T0 + 30 * DAY, frozen=True))
+    account = state.add_account(Account(api_key="k", api_secret="s", key_id=1, name="main"))
+    table = account.table("message")
+    for status, at, campaign in messages:
+        table.insert({"Status": status, "ArrivedAt": T0 + at, "CampaignID": campaign, "ContactID": 1})
+    ids = [row["ID"] for row in table.iter_raw()]
+    arrived = {row["ID"]: row["ArrivedAt"] for row in table.iter_raw()}
+    for kind, events, field in (
+        ("openinformation", opens, "OpenedAt"),
+        ("clickstatistics", clicks, "ClickedAt"),
+    ):
+        for index, delay in events:
+            if index < len(ids):
+                account.table(kind).insert({"MessageID": ids[index], field: arrived[ids[index]] + delay})
+    opened = {ids[i] for i, _ in opens if i < len(ids)}
+    clicked = {ids[i] for i, _ in clicks if i < len(ids)}
+    [lifetime] = counters(state, CounterResolution="Lifetime")
+    statuses = [status for status, _, _ in messages]
+    assert lifetime["Total"] == len(messages)
+    assert lifetime["MessageSentCount"] == sum(
+        s in ("sent", "opened", "clicked", "spam", "unsub") for s in statuses
+    )
+    assert lifetime["MessageOpenedCount"] == lifetime["EventOpenedCount"] == len(opened)
+    assert lifetime["MessageClickedCount"] == lifetime["EventClickedCount"] == len(clicked)
+    assert lifetime["MessageBlockedCount"] == statuses.count("blocked")
+    for timing in ("Message", "Event"):
+        daily = compute(
+            state, "statcounters", CounterSource="APIKey", CounterTiming=timing, CounterResolution="Day"
+        )
+        for name in ("Total", "MessageSentCount", "EventOpenedCount", "EventClickDelay", "MessageSpamCount"):
+            assert sum(row[name] for row in daily) == lifetime[name], (timing, name)
+    per_campaign = [
+        compute(state, "statcounters", CampaignID=c, CounterTiming="Message", CounterResolution="Lifetime")[0]
+        for c in (1, 2, 3)
+    ]
+    assert sum(row["Total"] for row in per_campaign) == lifetime["Total"]

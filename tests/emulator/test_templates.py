@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import MAIN, OTHER, TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from mailjet_rest import Client
 
 from mailjet_connector.emulator.app import create_app
+from mailjet_connector.emulator.content import PARTS, merge_content
 from mailjet_connector.emulator.send_lookup import template_content
 from mailjet_connector.emulator.state import EmulatorState
 
@@ -26,7 +29,8 @@ def test_new_template_has_empty_content(client, template_id):
     assert response.status_code == 200
     assert response.headers["content-type"] == MODERN
     assert response.content == (
-        b'{"Count":1,"Data":[{"Html-part":null,"Text-part":null,"MJMLContent":null,"Headers":null}],"Total":1}'
+        b'{"Count":1,"Data":[{"Html-part":null,"Text-part":null,"MJMLContent":null,"Headers":null}],'
+        b'"Total":1}'
     )
 
 
@@ -120,3 +124,21 @@ def test_official_client_template_flow(emulator):
     assert delivered["Subject"] == "Order A-42"
     assert delivered["TextPart"] == "Hi Ann, order A-42 shipped"
     assert delivered["HTMLPart"] == "<p>Hi Ann, order A-42 shipped</p>"
+
+
+part_values = st.one_of(st.none(), st.text(max_size=5))
+bodies = st.dictionaries(st.sampled_from(["Html-part", "Text-part", "MJMLContent"]), part_values)
+stored = st.one_of(st.none(), st.fixed_dictionaries({p: part_values for p in PARTS if p != "Headers"}))
+
+
+@given(stored, bodies)
+def test_post_replaces_and_put_patches(current, body):
+    posted = merge_content(current, body, "POST")
+    put = merge_content(current, body, "PUT")
+    assert set(posted) == set(put) == set(PARTS)
+    for part in PARTS:
+        if part in body:
+            assert posted[part] == put[part] == body[part]
+        else:
+            assert posted[part] is None
+            assert put[part] == (current or {}).get(part)

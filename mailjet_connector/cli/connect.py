@@ -1,0 +1,116 @@
+"""How data commands reach Mailjet: credentials from options or the environment, or an embedded emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NoReturn
+
+import typer
+
+from mailjet_connector import catalog
+from mailjet_connector.config import Settings
+from mailjet_connector.errors import APIError, AuthenticationError, ConfigError, MailjetError, TransportError
+from mailjet_connector.health import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where to read from: key, secret, base URL (None = Mailjet's default host) and client rate limit."""
+
+    api_key: str
+    api_secret: str
+    base_url: str | None
+    rate_limit: str | None = None
+
+    def __repr__(self) -> str:  # the secret never reaches a log line or a traceback
+        return f"Connection(base_url={self.base_url!r}, api_key={self.api_key[:4]!r}...)"
+
+
+@contextmanager
+def connection(
+    *,
+    emulator: bool,
+    emulator_scale: str,
+    api_key: str | None,
+    api_secret: str | None,
+    base_url: str | None,
+    rate_limit: str | None,
+) -> Iterator[Connection]:
+    """The connection a command uses; with `emulator`, a seeded emulator serves for the block's duration.
+
+    Raises:
+        ConfigError: missing credentials, a bad rate-limit spelling or a bad emulator scale.
+    """
+    if emulator:
+        try:
+            from mailjet_connector.emulator.server import start_emulator
+        except ModuleNotFoundError as exc:
+            raise ConfigError(
+                f"--emulator needs the [emulator] extra: pip install 'mailjet-connector[emulator]' ({exc.name})"
+            ) from None
+        try:
+            server = start_emulator(scale=emulator_scale)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        with server:
+            yield Connection(server.api_key, server.api_secret, server.url, rate_limit)
+        return
+    overrides = {"api_key": api_key, "api_secret": api_secret, "base_url": base_url, "rate_limit": rate_limit}
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as exc:
+        raise ConfigError(_pydantic_message(exc)) from None
+    kwargs = settings.client_kwargs()
+    yield Connection(kwargs["api_key"], kwargs["api_secret"], kwargs["base_url"], kwargs["rate_limit"])
+
+
+def _pydantic_message(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{'.'.join(map(str, first['loc']))}: {first['msg'].removeprefix('Value error, ')}"
+    return str(exc).splitlines()[0]
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a one-line error on stderr and exit with `code` (no traceback)."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors(hint: str) -> Iterator[None]:
+    """Turn the errors a user can cause or fix into one line and an exit code (the `check` codes).
+
+    Args:
+        hint: the command's name, for "see `mailjet-connector X --help`".
+    """
+    try:
+        yield
+    except AuthenticationError as exc:
+        fail(f"authentication refused ({exc.status}): check MJ_APIKEY_PUBLIC / MJ_APIKEY_PRIVATE", EXIT_AUTH)
+    except TransportError as exc:
+        fail(f"cannot reach the API: {exc}", EXIT_NETWORK)
+    except APIError as exc:
+        fail(f"the API answered {exc}", EXIT_API)
+    except (MailjetError, ValueError, OSError) as exc:
+        fail(f"{_one_line(exc)} (see `mailjet-connector {hint} --help`)")
+    except catalog.UnknownResourceError as exc:
+        fail(str(exc))
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def split_names(values: list[str] | None) -> list[str]:
+    """`--resources a,b --resources c` -> ["a", "b", "c"], each checked against the catalog.
+
+    Raises:
+        UnknownResourceError: a name that is not in the catalog.
+    """
+    names = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+    return [catalog.get(name).name for name in names]

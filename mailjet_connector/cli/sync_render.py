@@ -1,0 +1,135 @@
+"""How `sync`, `export` and `query` show their work: progress bars on stderr, tables and data on stdout."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mailjet_connector.exporting import ExportReport
+from mailjet_connector.query import QueryResult, to_csv, to_json
+
+# Summary columns: report key -> header. The report may name a counter either way (e.g. `calls`).
+SYNC_COLUMNS = (
+    (("rows",), "rows"),
+    (("new",), "new"),
+    (("updated",), "updated"),
+    (("deleted",), "deleted"),
+    (("api_calls", "calls"), "API calls"),
+    (("rate_limited", "throttled", "http_429", "429s"), "429s"),
+    (("seconds",), "seconds"),
+)
+
+
+class ProgressBars:
+    """One rich progress line per resource (rows so far), on stderr; `update` is the sync progress callback.
+
+    Thread-safe: the sync engine may report from worker threads.
+    """
+
+    def __init__(self, console: Console, *, enabled: bool = True):
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<28}"),
+            BarColumn(bar_width=None),
+            TextColumn("{task.completed:>10,} rows"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+            disable=not enabled or not console.is_terminal,
+        )
+        self._tasks: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> ProgressBars:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for task in self._tasks.values():
+            self._progress.update(task, total=self._progress.tasks[task].completed or 1)
+        self._progress.stop()
+
+    def update(self, resource: str, rows_so_far: int) -> None:
+        with self._lock:
+            task = self._tasks.get(resource)
+            if task is None:
+                task = self._tasks[resource] = self._progress.add_task(resource, total=None)
+            self._progress.update(task, completed=rows_so_far)
+
+
+def resource_entries(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(name, counters) per resource from a report's `to_dict()`, whether it holds a list or a mapping."""
+    entries = report.get("resources", {})
+    if isinstance(entries, dict):
+        return list(entries.items())
+    return [(str(e.get("resource") or e.get("name")), e) for e in entries]
+
+
+def _counter(entry: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if key in entry:
+            return entry[key]
+    return None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def render_sync(console: Console, report: dict[str, Any]) -> None:
+    """The summary table: one row per resource, then the totals."""
+    table = Table(title="mailjet-connector sync")
+    table.add_column("resource", no_wrap=True)
+    for _, header in SYNC_COLUMNS:
+        table.add_column(header, justify="right")
+    for name, entry in resource_entries(report):
+        table.add_row(name, *(_cell(_counter(entry, keys)) for keys, _ in SYNC_COLUMNS))
+    totals = report.get("totals")
+    if isinstance(totals, dict):
+        # 429s are counted per sync, not per resource.
+        totals = {"rate_limited": report.get("rate_limited"), **totals, "seconds": report.get("seconds")}
+        table.add_section()
+        table.add_row("total", *(_cell(_counter(totals, keys)) for keys, _ in SYNC_COLUMNS), style="bold")
+    console.print(table)
+    where = report.get("dataset_url") or report.get("destination")
+    if where:
+        console.print(f"Dataset: {where}", highlight=False)
+
+
+def render_export(console: Console, report: ExportReport, output: Path | None) -> None:
+    """One line on stderr: what was written where (stdout carries the data itself)."""
+    target = str(output) if output is not None else "stdout"
+    console.print(
+        f"{report.rows:,} {report.resource} rows in {report.pages} pages to {target} ({report.seconds:.1f} s)",
+        highlight=False,
+    )
+
+
+def render_query(console: Console, result: QueryResult, fmt: str) -> None:
+    """The result as a rich table, CSV or a JSON array of objects."""
+    if fmt == "csv":
+        typer.echo(to_csv(result), nl=False)
+        return
+    if fmt == "json":
+        typer.echo(to_json(result))
+        return
+    table = Table(show_lines=False)
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
+    console.print(f"{len(result.rows):,} row{'s' * (len(result.rows) != 1)}", style="dim", highlight=False)

@@ -1,0 +1,153 @@
+"""Run SQL on the synced dataset (a DuckDB file or a PostgreSQL URL) with the dataset on the search path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+__all__ = [
+    "DEFAULT_DATASET",
+    "DEFAULT_DATASET_URL",
+    "QueryError",
+    "QueryResult",
+    "is_postgres_url",
+    "run_query",
+    "to_csv",
+    "to_json",
+]
+
+DEFAULT_DATASET_URL = "mailjet.duckdb"
+DEFAULT_DATASET = "mailjet"
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class QueryError(Exception):
+    """The query could not run: no dataset there, bad SQL, unreachable database. One line, no secrets."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Column names and rows (tuples of Python values) of one query."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def duckdb_path(url: str) -> Path:
+    """The DuckDB file a dataset URL names: a plain path or `duckdb:///path`."""
+    return Path(url.removeprefix("duckdb:///") if url.startswith("duckdb:///") else url)
+
+
+def run_query(sql: str, dataset_url: str | None = None, dataset: str = DEFAULT_DATASET) -> QueryResult:
+    """Run one SQL statement with the dataset's schema first on the search path.
+
+    Args:
+        sql: the statement (`select count(*) from contact` works: tables need no schema prefix).
+        dataset_url: a DuckDB file path (default `./mailjet.duckdb`) or a `postgresql://` URL.
+        dataset: the dataset (schema) name the sync wrote to.
+
+    Returns:
+        The columns and all the rows.
+
+    Raises:
+        QueryError: the file is missing, the SQL is bad, or the database is unreachable.
+    """
+    if not _IDENTIFIER.match(dataset):
+        raise QueryError(f"dataset name {dataset!r} must be a plain SQL identifier")
+    url = dataset_url or DEFAULT_DATASET_URL
+    if is_postgres_url(url):
+        return _run_postgres(sql, url, dataset)
+    return _run_duckdb(sql, duckdb_path(url), dataset)
+
+
+def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
+    try:
+        import duckdb
+    except ImportError:
+        raise QueryError("DuckDB is not installed: pip install 'mailjet-connector[sync]'") from None
+    if not path.is_file():
+        raise QueryError(f"no dataset at {path}: run `mailjet-connector sync` first, or pass --dataset-url")
+    try:
+        # Read-only: queries never change the synced data, and a running sync keeps its write lock.
+        with duckdb.connect(str(path), read_only=True) as conn:
+            database = conn.execute("select current_database()").fetchone()[0]  # type: ignore[index]
+            # Qualify with the database: the file `mailjet.duckdb` and the schema `mailjet` share a name.
+            conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
+            cursor = conn.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            return QueryResult(columns, cursor.fetchall() if columns else [])
+    except duckdb.Error as exc:
+        raise QueryError(_one_line(exc)) from None
+
+
+def _run_postgres(sql: str, url: str, dataset: str) -> QueryResult:
+    try:
+        import psycopg
+    except ImportError:
+        raise QueryError("psycopg is not installed: pip install 'mailjet-connector[sync]'") from None
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn, conn.cursor() as cursor:
+            cursor.execute(f"set search_path to {dataset}, public")  # type: ignore[arg-type]
+            cursor.execute(sql)  # type: ignore[arg-type]
+            columns = [d.name for d in cursor.description or []]
+            rows = cursor.fetchall() if columns else []
+            conn.rollback()  # a query never writes
+            return QueryResult(columns, rows)
+    except psycopg.Error as exc:
+        raise QueryError(_redact_url(_one_line(exc), url)) from None
+
+
+def _one_line(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _redact_url(message: str, url: str) -> str:
+    # A connection error may repeat the URL, password included.
+    return message.replace(url, re.sub(r"//[^@/]*@", "//***@", url))
+
+
+def _plain(value: Any) -> Any:
+    """JSON/CSV-friendly scalars: Decimal as float, bytes as hex, everything else orjson handles or str."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    return value
+
+
+def to_json(result: QueryResult) -> str:
+    """The rows as a JSON array of objects (timestamps in ISO 8601)."""
+    records = [dict(zip(result.columns, map(_plain, row), strict=True)) for row in result.rows]
+    return orjson.dumps(records, default=str).decode()
+
+
+def to_csv(result: QueryResult) -> str:
+    """The rows as CSV with a header row; nested values as JSON text, NULL as an empty cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([_csv_cell(value) for value in row] for row in result.rows)
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list | tuple):
+        return orjson.dumps(value, default=str).decode()
+    return value

@@ -1,0 +1,18 @@
+"""Sync a Mailjet account into DuckDB, PostgreSQL or any dlt destination (issue #4)."""
+
+from __future__ import annotations
+
+from mailjet_connector.sync.pipeline import SyncOptions, SyncReport, create_pipeline, run_sync
+from mailjet_connector.sync.source import mailjet_source, select_tables, table_names
+from mailjet_connector.sync.streams import ResourceStats
+
+__all__ = [
+    "ResourceStats",
+    "SyncOptions",
+    "SyncReport",
+    "create_pipeline",
+    "mailjet_source",
+    "run_sync",
+    "select_tables",
+    "table_names",
+]

@@ -1,0 +1,126 @@
+"""Change detection and deletion marking against what the destination already holds.
+
+Before a resource is read, the keys and content hashes of its rows in the destination are loaded (a
+*snapshot*). Each page is then split into new, changed and unchanged rows; only new and changed rows are
+loaded, so a re-run over unchanged data loads nothing. For a full read, the rows of the snapshot that the
+walk did not see are gone upstream: they get `_mj_deleted_at` (the run's time), rows seen again get it
+cleared by being loaded anew. A walk sorted by ID settles deletions page by page (every snapshot ID inside the
+page's key range and not in the page is gone), so a resumed walk needs no memory of earlier pages.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from mailjet_connector.sync.settings import DELETED_COLUMN, HASH_COLUMN, KEY_COLUMN
+
+_BATCH = 500
+
+
+@dataclass
+class Snapshot:
+    """Keys already in the destination: key -> (content hash, marked deleted)."""
+
+    rows: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+    _ids: list[int] | None = None
+
+    def classify(self, keys: Sequence[str], hashes: Sequence[str]) -> tuple[list[int], int, int]:
+        """Which rows of a page to load.
+
+        Returns:
+            (positions of new or changed rows, how many are new, how many changed or came back).
+        """
+        load, new, changed = [], 0, 0
+        for i, (key, digest) in enumerate(zip(keys, hashes, strict=True)):
+            known = self.rows.get(key)
+            if known is None:
+                new += 1
+                load.append(i)
+            elif known[0] != digest or known[1]:
+                changed += 1
+                load.append(i)
+        return load, new, changed
+
+    def gone_between(self, before: Any, after: Any, seen: Iterable[str]) -> list[str]:
+        """Live snapshot IDs in the key range `(before, after]` (after None = no upper end) not in `seen`."""
+        ids = self._live_ids()
+        lo = 0 if before is None else bisect.bisect_right(ids, int(before))
+        hi = len(ids) if after is None else bisect.bisect_right(ids, int(after))
+        seen_set = set(seen)
+        return [str(i) for i in ids[lo:hi] if str(i) not in seen_set]
+
+    def gone(self, seen: Iterable[str]) -> list[str]:
+        """Live snapshot keys not in `seen` (for walks that are not ordered by ID)."""
+        seen_set = set(seen)
+        return [k for k, (_, deleted) in self.rows.items() if not deleted and k not in seen_set]
+
+    def _live_ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = sorted(int(k) for k, (_, deleted) in self.rows.items() if not deleted and _is_int(k))
+        return self._ids
+
+
+def _is_int(text: str) -> bool:
+    return text.lstrip("-").isdigit()
+
+
+def load_snapshot(pipeline: Any, table: str, where: str = "", args: Sequence[Any] = ()) -> Snapshot:
+    """Read the keys and hashes of `table` from the pipeline's destination (empty when it does not exist).
+
+    Args:
+        pipeline: a dlt pipeline whose destination holds the dataset.
+        table: the table name.
+        where: optional SQL condition on the table's columns (e.g. only rows inside a window).
+        args: parameters of `where` (`%s` placeholders).
+    """
+    if not _table_exists(pipeline, table):
+        return Snapshot()
+    with pipeline.sql_client() as client:
+        name = client.make_qualified_table_name(table)
+        sql = f"SELECT {KEY_COLUMN}, {HASH_COLUMN}, {DELETED_COLUMN} IS NOT NULL FROM {name}"
+        rows = client.execute_sql(sql + (f" WHERE {where}" if where else ""), *args) or []
+    return Snapshot({str(k): (h, bool(d)) for k, h, d in rows})
+
+
+def _table_exists(pipeline: Any, table: str) -> bool:
+    schema = pipeline.default_schema if pipeline.default_schema_name else None
+    if schema is None or table not in schema.tables or not schema.tables[table].get("columns"):
+        return False
+    try:
+        with pipeline.sql_client() as client:
+            client.execute_sql(f"SELECT 1 FROM {client.make_qualified_table_name(table)} WHERE 1 = 0")
+    except Exception:  # noqa: BLE001 - any driver's "no such table": nothing loaded yet
+        return False
+    return True
+
+
+def apply_deletions(pipeline: Any, table: str, keys: Sequence[str], when: int) -> int:
+    """Mark rows gone upstream: set `_mj_deleted_at` where it is still empty (so re-applying is harmless).
+
+    Args:
+        pipeline: the dlt pipeline.
+        table: the table name.
+        keys: `_mj_key` values of the rows gone.
+        when: the run's time (Unix seconds).
+
+    Returns:
+        How many keys were given (rows already marked keep their first time).
+    """
+    if not keys or not _table_exists(pipeline, table):
+        return 0
+    moment = datetime.fromtimestamp(when, UTC)
+    with pipeline.sql_client() as client:
+        name = client.make_qualified_table_name(table)
+        for start in range(0, len(keys), _BATCH):
+            batch = list(keys[start : start + _BATCH])
+            marks = ", ".join(["%s"] * len(batch))
+            client.execute_sql(
+                f"UPDATE {name} SET {DELETED_COLUMN} = %s WHERE {DELETED_COLUMN} IS NULL AND {KEY_COLUMN} IN ({marks})",
+                moment,
+                *batch,
+            )
+    return len(keys)

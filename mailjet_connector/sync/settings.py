@@ -1,0 +1,33 @@
+"""Defaults of the sync engine: where data goes, page and checkpoint sizes, statcounters coverage."""
+
+from __future__ import annotations
+
+DEFAULT_DATASET = "mailjet"
+DEFAULT_DUCKDB_PATH = "mailjet.duckdb"
+PIPELINE_NAME = "mailjet"
+SOURCE_NAME = "mailjet"
+
+PAGE_LIMIT = 1000  # Mailjet's maximum Limit
+# Pages extracted per pipeline run before the load commits (the checkpoint unit: a crash re-reads at most this).
+CHECKPOINT_PAGES = 50
+
+# Bookkeeping columns added to every table (dlt keeps names starting with "_" as they are).
+KEY_COLUMN = "_mj_key"  # the merge key: the catalog primary key (plus context) joined with "|"
+HASH_COLUMN = "_mj_hash"  # content hash: unchanged rows are not loaded again
+DELETED_COLUMN = "_mj_deleted_at"  # set when the row disappeared upstream, cleared when it comes back
+BOOKKEEPING = (KEY_COLUMN, HASH_COLUMN, DELETED_COLUMN)
+
+# statcounters coverage (mailjet-api.md §3): one walk per source x timing x resolution.
+COUNTER_SOURCES = ("APIKey", "Campaign", "List", "Sender")
+COUNTER_TIMINGS = ("Message", "Event")
+COUNTER_RESOLUTIONS = ("Lifetime", "Day", "Hour")
+# Without --start-date, how far back the first run reads each statcounters resolution (the API keeps no
+# documented span limit, but an Hour series from 1970 would be absurd).
+COUNTER_LOOKBACK = {"Day": 366 * 86400, "Hour": 31 * 86400}
+COUNTER_SLICE = {"Day": 86400, "Hour": 3600}
+
+# Which catalog resource lists the IDs of each counter source.
+COUNTER_SOURCE_PARENT = {"Campaign": "campaign", "List": "contactslist", "Sender": "sender"}
+
+# Lower bound of the first incremental window when no start date is given (Unix seconds).
+EPOCH_START = 0

@@ -1,0 +1,227 @@
+"""Reading one stream (a catalog resource with fixed filters) into arrow pages, with resumable state.
+
+A *stream* is one walk: a resource, its filters and the context columns its rows carry (statcounters reads
+one stream per source x timing x resolution, statistics/link-click one per campaign). Its dlt state holds:
+
+    {"mark": <high-water mark of the last completed run>,
+     "run": {"id", "time", "lo", "hi", "walk": <page checkpoint>, "done", "deleted": [keys], "seq"}}
+
+Every page updates `run` before it is handed to dlt, so the state committed with a load matches exactly the
+pages in it: a re-run after a crash resumes after the last committed page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import dlt
+import pyarrow as pa
+
+from mailjet_connector.catalog import Resource
+from mailjet_connector.client import Client
+from mailjet_connector.sync.deletions import Snapshot, load_snapshot
+from mailjet_connector.sync.incremental import Window, is_incremental, next_window, slice_floor, window_filters
+from mailjet_connector.sync.schema import TableLayout, column_name
+from mailjet_connector.sync.walk import iter_walk, keyed
+
+FULL, WINDOW, MERGE = "full", "window", "merge"  # stream modes: full read + deletions, time window, merge only
+
+
+@dataclass
+class Budget:
+    """Pages one pipeline run may extract before it stops to commit (None = no limit)."""
+
+    pages: int | None = None
+    incomplete: bool = False  # a stream stopped early: run again to go on
+    queued: bool = False  # parents queued child work: run again to drain it
+
+    def take(self) -> bool:
+        """Count a page; False once the budget is spent (the stream must stop at a resumable point)."""
+        if self.pages is None:
+            return True
+        self.pages -= 1
+        return self.pages > 0
+
+
+@dataclass
+class ResourceStats:
+    """What one resource did in a sync."""
+
+    rows: int = 0  # rows read from the API
+    new: int = 0
+    updated: int = 0
+    deleted: int = 0
+    api_calls: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class SyncContext:
+    """Everything the resources of one sync share (passed to `mailjet_source`).
+
+    Args:
+        client: the API client.
+        run_id / now: identity and time of the sync (a resumed sync keeps the interrupted one's).
+        start / end: window bounds from the options (Unix seconds).
+        full_refresh: ignore high-water marks and interrupted runs.
+        page_limit: rows per API page.
+        budget: pages per pipeline run.
+        stats: per-resource counters, kept across pipeline runs.
+        progress: callback (resource, rows so far).
+    """
+
+    client: Client
+    run_id: str
+    now: int
+    start: int | None = None
+    end: int | None = None
+    full_refresh: bool = False
+    page_limit: int = 1000
+    budget: Budget = field(default_factory=Budget)
+    stats: dict[str, ResourceStats] = field(default_factory=dict)
+    progress: Callable[[str, int], None] | None = None
+    parent_ids: dict[str, list[int]] = field(default_factory=dict)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+
+    def stats_for(self, name: str) -> ResourceStats:
+        return self.stats.setdefault(name, ResourceStats())
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One walk of a resource.
+
+    Args:
+        key: the stream's name inside its resource state.
+        res: the catalog resource.
+        layout: the table layout (the table may hold several streams).
+        mode: FULL (read everything, mark deletions), WINDOW (incremental) or MERGE (merge what is read).
+        filters: query filters.
+        context: values of the layout's context columns.
+        slice_seconds: statcounters Day/Hour: re-read the last (still growing) slice.
+        lookback: first-run window length when no start date is given (statcounters Day/Hour).
+        sort: walk order (default ID).
+    """
+
+    key: str
+    res: Resource
+    layout: TableLayout
+    mode: str
+    filters: tuple[tuple[str, Any], ...] = ()
+    context: tuple[tuple[str, Any], ...] = ()
+    slice_seconds: int | None = None
+    lookback: int | None = None
+    sort: str | None = None
+
+
+def stream_mode(res: Resource, narrowed: bool) -> str:
+    """WINDOW when the API filters `res` by time, else FULL, or MERGE when user filters narrow the read."""
+    if is_incremental(res):
+        return WINDOW
+    return MERGE if narrowed else FULL
+
+
+def read_stream(
+    ctx: SyncContext, stream: Stream, state: dict[str, Any], *, may_stop: bool = True
+) -> Iterator[pa.Table]:
+    """Yield the changed rows of `stream` as arrow tables, one per page, checkpointing into `state`.
+
+    Args:
+        ctx: the sync.
+        stream: what to read.
+        state: the stream's dlt state (see the module docstring).
+        may_stop: stop when the page budget is spent (sets `ctx.budget.incomplete`).
+    """
+    run = _current_run(ctx, stream, state)
+    if run is None:
+        return
+    stats, started = ctx.stats_for(stream.layout.table), time.monotonic()
+    filters = dict(stream.filters)
+    if stream.mode == WINDOW:
+        filters.update(window_filters(stream.res, Window(run["lo"], run["hi"])))
+    snapshot = _snapshot(ctx, stream, run)
+    by_id = stream.mode == FULL and keyed(stream.res.name, stream.sort)
+    # Only a walk whose position is a key can stop mid-way; a full read that is not ordered by ID must be
+    # seen whole in one extract to know which rows vanished.
+    stoppable = may_stop and (by_id or stream.mode != FULL)
+    seen: list[str] = []
+    context = dict(stream.context)
+    walk = iter_walk(
+        ctx.client, stream.res.name, filters, sort=stream.sort, limit=ctx.page_limit, checkpoint=run["walk"]
+    )
+    for step in walk:
+        stats.api_calls += 1
+        rows = [{**row, **context} for row in step.rows] if context else step.rows
+        keys = [stream.layout.row_key(row, run["seq"] + i) for i, row in enumerate(rows)]
+        run["seq"] += len(rows)
+        hashes = [stream.layout.row_hash(row) for row in rows]
+        load, new, changed = snapshot.classify(keys, hashes)
+        if stream.mode == FULL:
+            if by_id:
+                run["deleted"] += snapshot.gone_between(step.before, None if step.done else step.after, keys)
+            else:
+                seen += keys
+                if step.done:
+                    run["deleted"] += snapshot.gone(seen)
+        run["walk"] = step.checkpoint
+        if step.done:
+            run["done"] = True
+            state["mark"] = run["hi"]
+        stats.rows, stats.new, stats.updated = stats.rows + len(rows), stats.new + new, stats.updated + changed
+        stats.seconds += time.monotonic() - started
+        if load:
+            yield stream.layout.to_arrow([rows[i] for i in load], [keys[i] for i in load], [hashes[i] for i in load])
+        started = time.monotonic()
+        if ctx.progress is not None:
+            ctx.progress(stream.layout.table, stats.rows)
+        if step.done:
+            return
+        if not ctx.budget.take() and stoppable:
+            ctx.budget.incomplete = True
+            return
+
+
+def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dict[str, Any] | None:
+    """The run to continue (None when this sync already finished the stream), or a new one."""
+    run = state.get("run")
+    if run is not None and not ctx.full_refresh:
+        if run["id"] == ctx.run_id:
+            return None if run["done"] else run
+        if not run["done"]:
+            run["id"] = ctx.run_id  # resume the interrupted run inside this sync
+            return run
+    if run is not None and run["id"] == ctx.run_id:
+        return None if run["done"] else run
+    window = _window(ctx, stream, None if ctx.full_refresh else state.get("mark"))
+    run = {"id": ctx.run_id, "time": ctx.now, "lo": window.lo, "hi": window.hi, "walk": None}
+    run.update({"done": False, "deleted": [], "seq": 0})
+    state["run"] = run
+    return run
+
+
+def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+    if stream.slice_seconds is None:
+        return next_window(mark, ctx.now, start=ctx.start, end=ctx.end)
+    base = mark if mark is not None else (ctx.start if ctx.start is not None else ctx.now - (stream.lookback or 0))
+    # The newest slice keeps growing until it ends: start one second before it (FromTS is exclusive).
+    lo = slice_floor(base, stream.slice_seconds) - 1
+    return Window(lo, max(lo, ctx.now if ctx.end is None else min(ctx.end, ctx.now)))
+
+
+def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot:
+    pipeline = dlt.current.pipeline()
+    table = stream.layout.table
+    if stream.layout.seq_key:
+        return Snapshot()  # rows without a key of their own (messagehistory): only read for changed parents
+    if stream.mode == WINDOW and stream.res.cursor is not None:
+        column = column_name(stream.res.cursor.field)
+        return load_snapshot(pipeline, table, f"{column} > %s", (datetime.fromtimestamp(run["lo"], UTC),))
+    if stream.mode == FULL:
+        return load_snapshot(pipeline, table)
+    if table not in ctx.snapshots:  # many streams share one table: read it once per sync
+        ctx.snapshots[table] = load_snapshot(pipeline, table)
+    return ctx.snapshots[table]
