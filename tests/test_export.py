@@ -131,9 +131,13 @@ def test_an_explicit_time_window_is_kept(client: Client) -> None:
 
 def test_empty_result_writes_the_header_only(client: Client) -> None:
     buffer = io.BytesIO()
-    report = export_resource(client, "contact", ExportFormat.CSV, buffer, filters={"Email": "no@where.invalid"})
+    report = export_resource(
+        client, "contact", ExportFormat.CSV, buffer, filters={"Email": "no@where.invalid"}
+    )
     assert report.rows == 0
-    assert buffer.getvalue().decode().splitlines() == [",".join(f.name for f in catalog.get("contact").fields)]
+    assert buffer.getvalue().decode().splitlines() == [
+        ",".join(f.name for f in catalog.get("contact").fields)
+    ]
 
 
 def test_where_uses_the_catalog_spelling_and_first_value_wins() -> None:

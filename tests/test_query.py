@@ -24,7 +24,9 @@ def dataset(tmp_path: Path) -> Path:
     path = tmp_path / "mailjet.duckdb"
     with duckdb.connect(str(path)) as conn:
         conn.execute("create schema mailjet.mailjet")
-        conn.execute("create table mailjet.mailjet.contact (id bigint, email varchar, created_at timestamptz)")
+        conn.execute(
+            "create table mailjet.mailjet.contact (id bigint, email varchar, created_at timestamptz)"
+        )
         conn.execute(
             "insert into mailjet.mailjet.contact values "
             "(1, 'a@example.com', '2024-05-01 12:00:00+00'), (2, 'b@example.com', null)"
@@ -109,7 +111,9 @@ def pg_schema() -> Iterator[str]:
 
 @pytest.mark.postgres
 def test_postgres_dataset_is_on_the_search_path(pg_schema: str) -> None:
-    assert run_query("select email from contact", POSTGRES_URL, dataset=pg_schema).rows == [("a@example.com",)]
+    assert run_query("select email from contact", POSTGRES_URL, dataset=pg_schema).rows == [
+        ("a@example.com",)
+    ]
 
 
 @pytest.mark.postgres

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import typer
 
+from mailjet_connector.cli.campaign import campaign_app
 from mailjet_connector.cli.catalog import resources
 from mailjet_connector.cli.check import check
+from mailjet_connector.cli.contacts import contacts_app
 from mailjet_connector.cli.emulator import emulator_app
+from mailjet_connector.cli.imports import import_
+from mailjet_connector.cli.send import send
 from mailjet_connector.cli.sync import export, query, sync
+from mailjet_connector.cli.webhooks import webhooks_app
 
 app = typer.Typer(
     name="mailjet-connector",
@@ -23,11 +28,16 @@ def _root() -> None:
 
 
 app.add_typer(emulator_app)
+app.add_typer(webhooks_app)
+app.add_typer(contacts_app)
 app.command("check", help=check.__doc__)(check)
 app.command("resources")(resources)
 app.command("sync", help=sync.__doc__)(sync)
 app.command("export", help=export.__doc__)(export)
 app.command("query", help=query.__doc__)(query)
+app.command("import", help=import_.__doc__)(import_)
+app.command("send", help=send.__doc__)(send)
+app.add_typer(campaign_app)
 
 
 def main() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +16,7 @@ from rich.console import Console
 
 from mailjet_connector.cli.connect import Connection, connection, fail, split_names, user_errors
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
+from mailjet_connector.errors import MailjetError
 
 SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres or any dlt destination.
 
@@ -112,13 +116,14 @@ def sync(
         if resources and exclude:
             fail("--resources and --exclude do not go together")
         only, skipped = split_names(resources), split_names(exclude)
+        start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
         try:
             from mailjet_connector.sync.pipeline import SyncOptions, run_sync
         except ModuleNotFoundError as exc:
             fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
         with _connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
             bars = ProgressBars(Console(stderr=True), enabled=not as_json)
-            with bars:
+            with bars, quiet_dlt(), pipeline_errors():
                 report = run_sync(
                     SyncOptions(
                         **_credentials(conn),
@@ -129,8 +134,8 @@ def sync(
                         dataset_name=dataset_name,
                         pipelines_dir=pipelines_dir,
                         full_refresh=full_refresh,
-                        start_date=parse_date(start_date, "--start-date"),
-                        end_date=parse_date(end_date, "--end-date"),
+                        start_date=start,
+                        end_date=end,
                         campaigns=tuple(campaign or ()),
                         lists=tuple(list_ or ()),
                         include_deleted=include_deleted,
@@ -163,6 +168,52 @@ def parse_date(value: str | None, option: str) -> datetime | None:
             f"{option} expects a date like 2024-05-01 or 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@contextmanager
+def quiet_dlt() -> Iterator[None]:
+    """Keep dlt's own log lines (schema-hint warnings...) off the terminal unless RUNTIME__LOG_LEVEL is set.
+
+    dlt re-creates its logger from its runtime configuration on every pipeline, hence the variable; it is
+    restored afterwards so the process environment is left as it was found.
+    """
+    if "RUNTIME__LOG_LEVEL" in os.environ:
+        yield
+        return
+    os.environ["RUNTIME__LOG_LEVEL"] = "ERROR"
+    try:
+        yield
+    finally:
+        os.environ.pop("RUNTIME__LOG_LEVEL", None)
+
+
+@contextmanager
+def pipeline_errors() -> Iterator[None]:
+    """Unwrap dlt's step failures: an API error inside becomes itself (and its exit code), others one line."""
+    try:
+        yield
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] != "dlt":
+            raise
+        cause = root_cause(exc)
+        if isinstance(cause, MailjetError | ValueError | KeyError):
+            raise cause from None
+        step = getattr(exc, "step", "sync")
+        fail(
+            f"{step} step failed: {str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__}"
+        )
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception dlt wrapped (it nests them in `.exception` and `__cause__`)."""
+    seen: set[int] = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = getattr(exc, "exception", None) or exc.__cause__
+        if not isinstance(inner, BaseException):
+            break
+        exc = inner
+    return exc
 
 
 def _credentials(conn: Connection) -> dict[str, Any]:

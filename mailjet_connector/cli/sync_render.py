@@ -15,15 +15,15 @@ from rich.table import Table
 from mailjet_connector.exporting import ExportReport
 from mailjet_connector.query import QueryResult, to_csv, to_json
 
-# Summary columns: report key -> header. The report may name a counter either way (e.g. `calls`).
+# Summary columns: report key -> header (short, so the table fits 80 columns: upd = updated, del = deleted).
 SYNC_COLUMNS = (
-    (("rows",), "rows"),
-    (("new",), "new"),
-    (("updated",), "updated"),
-    (("deleted",), "deleted"),
-    (("api_calls", "calls"), "API calls"),
-    (("rate_limited", "throttled", "http_429", "429s"), "429s"),
-    (("seconds",), "seconds"),
+    ("rows", "rows"),
+    ("new", "new"),
+    ("updated", "upd"),
+    ("deleted", "del"),
+    ("api_calls", "calls"),
+    ("rate_limited", "429s"),
+    ("seconds", "secs"),
 )
 
 
@@ -66,21 +66,6 @@ class ProgressBars:
             self._progress.update(task, completed=rows_so_far)
 
 
-def resource_entries(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """(name, counters) per resource from a report's `to_dict()`, whether it holds a list or a mapping."""
-    entries = report.get("resources", {})
-    if isinstance(entries, dict):
-        return list(entries.items())
-    return [(str(e.get("resource") or e.get("name")), e) for e in entries]
-
-
-def _counter(entry: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        if key in entry:
-            return entry[key]
-    return None
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
@@ -90,23 +75,24 @@ def _cell(value: Any) -> str:
 
 
 def render_sync(console: Console, report: dict[str, Any]) -> None:
-    """The summary table: one row per resource, then the totals."""
+    """The summary table of a `SyncReport.to_dict()`: one row per resource, then the totals.
+
+    429s are counted per sync, not per resource, so they show on the totals row only.
+    """
     table = Table(title="mailjet-connector sync")
     table.add_column("resource", no_wrap=True)
     for _, header in SYNC_COLUMNS:
         table.add_column(header, justify="right")
-    for name, entry in resource_entries(report):
-        table.add_row(name, *(_cell(_counter(entry, keys)) for keys, _ in SYNC_COLUMNS))
-    totals = report.get("totals")
-    if isinstance(totals, dict):
-        # 429s are counted per sync, not per resource.
-        totals = {"rate_limited": report.get("rate_limited"), **totals, "seconds": report.get("seconds")}
-        table.add_section()
-        table.add_row("total", *(_cell(_counter(totals, keys)) for keys, _ in SYNC_COLUMNS), style="bold")
+    for name, entry in sorted(report.get("resources", {}).items()):
+        table.add_row(name, *(_cell(entry.get(key)) for key, _ in SYNC_COLUMNS))
+    totals = {
+        **report.get("totals", {}),
+        "rate_limited": report.get("rate_limited"),
+        "seconds": report.get("seconds"),
+    }
+    table.add_section()
+    table.add_row("total", *(_cell(totals.get(key)) for key, _ in SYNC_COLUMNS), style="bold")
     console.print(table)
-    where = report.get("dataset_url") or report.get("destination")
-    if where:
-        console.print(f"Dataset: {where}", highlight=False)
 
 
 def render_export(console: Console, report: ExportReport, output: Path | None) -> None:

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from mailjet_connector.emulator import delivery, responses
 from mailjet_connector.emulator.actions import ActionContext, action
 from mailjet_connector.emulator.errors import EmulatorError
-from mailjet_connector.emulator.events import test_event
+from mailjet_connector.emulator.events import probe_event
 from mailjet_connector.emulator.writes import RULES, Rules, WriteContext
 
 
@@ -34,7 +34,7 @@ def send_test_event(ctx: ActionContext) -> Response:
     row = table.raw(ctx.pos)
     now = ctx.state.clock.now()
     try:
-        payload = test_event(str(row["EventType"]), now)
+        payload = probe_event(str(row["EventType"]), now)
     except ValueError as exc:
         raise EmulatorError(400, str(exc)) from None
     version = int(row["Version"] or 1)

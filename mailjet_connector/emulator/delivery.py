@@ -286,7 +286,9 @@ def post(http: httpx.Client, job: Job) -> dict[str, Any]:
     """
     parts = urlsplit(job.target)
     host = (parts.hostname or "").lower()
-    if not host or any(host == s.lstrip(".") or host.endswith("." + s.lstrip(".")) for s in RESERVED_SUFFIXES):
+    if not host or any(
+        host == s.lstrip(".") or host.endswith("." + s.lstrip(".")) for s in RESERVED_SUFFIXES
+    ):
         return {"Error": f"connection error: {host or 'no host'} is a reserved name, not contacted"}
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
     if parts.username is not None or parts.password is not None:
@@ -313,7 +315,9 @@ def deliveries_view(account: Account, status: str | None = None, kind: str | Non
     box = outbox(account)
     with box.guard:
         jobs = list(box.log)
-    return [j.view() for j in jobs if (status is None or j.status == status) and (kind is None or j.kind == kind)]
+    return [
+        j.view() for j in jobs if (status is None or j.status == status) and (kind is None or j.kind == kind)
+    ]
 
 
 def has_due(state: EmulatorState) -> bool:

@@ -5,7 +5,8 @@ Choice (docs/emulator.md): the state machine runs synchronously and lazily (`lif
 and after each request: a length check and a heap peek when nothing is due), while HTTP delivery runs in
 one worker thread per app, so a slow or dead callback URL never holds a request. The worker starts when
 there is something to post (or on app startup when the server runs the lifespan), sleeps until the next
-due time (or until a request wakes it when the clock is frozen), and stops on app shutdown or when nothing is pending.
+due time, and ends on app shutdown, when nothing is pending, or when the clock is frozen and nothing is
+due (a frozen clock moves only through requests, and the middleware wakes the worker after each one).
 Tests drive delivery deterministically with `POST /_emulator/deliveries/flush` (`flush`) instead.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from mailjet_connector.emulator import delivery, lifecycle
 from mailjet_connector.emulator.state import EmulatorState
 
-IDLE_WAIT = 60.0  # a frozen clock moves only through requests, and those wake the worker: a safety net
+IDLE_WAIT = 60.0  # longest sleep between passes (a safety net; kicks and due times normally wake it)
 
 
 class DeliveryWorker:
@@ -46,7 +47,7 @@ class DeliveryWorker:
             if self._stop.is_set():
                 return
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="mailjet-emulator-delivery", daemon=True)
+                self._thread = threading.Thread(target=self._run, name="mailjet-delivery-worker", daemon=True)
                 self._thread.start()
         self._wake.set()
 
@@ -63,17 +64,20 @@ class DeliveryWorker:
         with delivery.new_client() as http:
             while not self._stop.is_set():
                 self._wake.clear()
-                try:
-                    # Only delivery here: the lifecycle changes tables, so it runs on request handling's side.
+                # Only delivery here: the lifecycle changes tables, so it runs on request handling's side.
+                # A worker must survive anything (a failed pass leaves its jobs pending for the next one).
+                with contextlib.suppress(Exception):
                     delivery.deliver_due(self.state, http)
-                except Exception:  # noqa: BLE001  (a worker must survive a bad row; the job stays pending)
-                    pass
                 with self._lock:
                     upcoming = delivery.next_due(self.state)
-                    if upcoming is None and not self._wake.is_set():
-                        self._thread = None  # nothing pending: end; kick() starts a new thread
+                    if self._idle(upcoming) and not self._wake.is_set():
+                        self._thread = None  # kick() starts a new thread when work comes
                         return
                 self._wake.wait(self._wait_for(upcoming))
+
+    def _idle(self, upcoming: int | None) -> bool:
+        # Nothing pending, or a frozen clock: only a request can move it, and requests kick the worker.
+        return upcoming is None or (self.state.clock.frozen and upcoming > self.state.clock.now())
 
     def _wait_for(self, upcoming: int | None) -> float:
         if upcoming is None or self.state.clock.frozen:

@@ -133,7 +133,7 @@ def bounce_comment(email: str, state_id: int, hard: bool) -> str:
     return f"host mx.{email.partition('@')[2] or 'example.com'} said: {code} <{email}>: {reason}"
 
 
-def test_event(kind: str, at: int) -> dict[str, Any]:
+def probe_event(kind: str, at: int) -> dict[str, Any]:
     """The payload of `POST eventcallbackurl/{id}/test`: an event of the URL's type about no real message
     (MessageID 0, empty GUID, address `test@mailjet.com`), every field of the type present.
 

@@ -101,7 +101,12 @@ def event_control_routes(state: EmulatorState) -> list[BaseRoute]:
             return _error(404, str(exc))
         except (ValueError, orjson.JSONDecodeError) as exc:
             return _error(400, str(exc))
-        body = {"DeliveryID": job.id, "RouteID": route["ID"], "APIKey": account.api_key, "Payload": job.payloads[0]}
+        body = {
+            "DeliveryID": job.id,
+            "RouteID": route["ID"],
+            "APIKey": account.api_key,
+            "Payload": job.payloads[0],
+        }
         return _json(body, 202)
 
     return [

@@ -68,7 +68,9 @@ class LifecycleSettings:
         unknown = sorted(set(changes) - names)
         if unknown:
             raise ValueError(f"unknown lifecycle settings: {', '.join(unknown)}")
-        fixed = {k: tuple(int(x) for x in v) if k.endswith("_delay") else float(v) for k, v in changes.items()}
+        fixed = {
+            k: tuple(int(x) for x in v) if k.endswith("_delay") else float(v) for k, v in changes.items()
+        }
         updated = dataclasses.replace(self, **fixed)
         updated.check()
         return updated
@@ -148,7 +150,9 @@ def plan_message(
     if outcome < settings.bounce_rate:
         hard = rng.random() < settings.hard_bounce_share
         state_id = rng.choice(HARD_BOUNCE_STATES if hard else SOFT_BOUNCE_STATES)
-        return [(arrived + _delay(rng, settings.bounce_delay), "bounce", {"state_id": state_id, "hard": hard})]
+        return [
+            (arrived + _delay(rng, settings.bounce_delay), "bounce", {"state_id": state_id, "hard": hard})
+        ]
     if outcome < settings.bounce_rate + settings.blocked_rate:
         state_id = rng.choice(BLOCKED_STATES)
         return [(arrived + _delay(rng, settings.blocked_delay), "blocked", {"state_id": state_id})]
@@ -161,7 +165,9 @@ def plan_message(
             if rng.random() < settings.reopen_rate:
                 steps.append((opened + _delay(rng, settings.reopen_delay), "open", client))
         if rng.random() < settings.click_rate and row.get("IsClickTracked", True) and urls:
-            steps.append((opened + _delay(rng, settings.click_delay), "click", {**client, "url": rng.choice(urls)}))
+            steps.append(
+                (opened + _delay(rng, settings.click_delay), "click", {**client, "url": rng.choice(urls)})
+            )
     complaint = rng.random()
     ids, when = np.array([int(row["ID"])], dtype=np.int64), np.array([arrived], dtype=np.int64)
     if complaint < settings.spam_rate:

@@ -83,11 +83,17 @@ def _sent(account: Account, messages: Table, pos: int, row: dict, ref: MessageRe
     if row["Status"] not in DELIVERED:
         return None
     return build_event(
-        "sent", step.due, ref, mj_message_id=str(ref.message_id), smtp_reply=smtp_reply(ref.message_id, step.due)
+        "sent",
+        step.due,
+        ref,
+        mj_message_id=str(ref.message_id),
+        smtp_reply=smtp_reply(ref.message_id, step.due),
     )
 
 
-def _failed(account: Account, messages: Table, pos: int, row: dict, ref: MessageRef, step: Step) -> dict | None:
+def _failed(
+    account: Account, messages: Table, pos: int, row: dict, ref: MessageRef, step: Step
+) -> dict | None:
     """bounce and blocked: the message was not delivered."""
     blocked, preset = step.kind == "blocked", step.details.get("preset", False)
     state_id, hard = int(step.details["state_id"]), bool(step.details.get("hard", blocked))
@@ -127,7 +133,9 @@ def _open(account: Account, messages: Table, pos: int, row: dict, ref: MessageRe
     return build_event("open", step.due, ref, **_client_fields(ref, step.details))
 
 
-def _click(account: Account, messages: Table, pos: int, row: dict, ref: MessageRef, step: Step) -> dict | None:
+def _click(
+    account: Account, messages: Table, pos: int, row: dict, ref: MessageRef, step: Step
+) -> dict | None:
     if row["Status"] not in DELIVERED:
         return None
     clicks = account.table("clickstatistics")
@@ -148,7 +156,9 @@ def _spam(account: Account, messages: Table, pos: int, row: dict, ref: MessageRe
     return build_event("spam", step.due, ref, source=SPAM_FEEDBACK_SOURCE)
 
 
-def _unsub(account: Account, messages: Table, pos: int, row: dict, ref: MessageRef, step: Step) -> dict | None:
+def _unsub(
+    account: Account, messages: Table, pos: int, row: dict, ref: MessageRef, step: Step
+) -> dict | None:
     if row["Status"] not in DELIVERED:
         return None
     _promote(messages, pos, row["Status"], "unsub")

@@ -29,7 +29,9 @@ PARSE_DOMAIN = "parse-in1.mailjet.com"
 SINGLE_HEADERS = ("Date", "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Message-ID", "In-Reply-To",
                   "References", "Subject")  # fmt: skip
 ROOT_URL_ERROR = "Url cannot be the root of a site: give a path, e.g. https://example.org/parse"
-SECOND_ADDRESS_ERROR = "This API key already has a generated parse address: give your own Email or PUT the route"
+SECOND_ADDRESS_ERROR = (
+    "This API key already has a generated parse address: give your own Email or PUT the route"
+)
 
 
 def check_url(url: Any) -> None:
@@ -164,7 +166,10 @@ def inbound_payload(mail: dict[str, Any], at: int) -> dict[str, Any]:
     }
     for key, ref, ctype in (("text", "Text-part", "text/plain"), ("html", "Html-part", "text/html")):
         if mail.get(key) is not None:
-            part_headers = {"Content-Type": f"{ctype}; charset=UTF-8", "Content-Transfer-Encoding": "quoted-printable"}
+            part_headers = {
+                "Content-Type": f"{ctype}; charset=UTF-8",
+                "Content-Transfer-Encoding": "quoted-printable",
+            }
             payload["Parts"].append({"Headers": part_headers, "ContentRef": ref})
             payload[ref] = str(mail[key])
     for index, item in enumerate(mail.get("attachments") or (), start=1):

@@ -10,6 +10,8 @@ from typing import Any
 
 import uvicorn
 
+from mailjet_connector.emulator.reason import ReasonH11Protocol
+
 from mailjet_connector.emulator.state import EmulatorState
 
 START_TIMEOUT = 10.0
@@ -84,6 +86,7 @@ class EmulatorServer:
             self.app,
             log_level="warning",
             access_log=False,
+            http=ReasonH11Protocol,  # Mailjet's reason phrases in the status line
             lifespan="off",
             # Keep-alive connections would hold shutdown for their timeout; 1 s is plenty for tests.
             timeout_keep_alive=1,

@@ -93,7 +93,7 @@ def _table_exists(pipeline: Any, table: str) -> bool:
     try:
         with pipeline.sql_client() as client:
             client.execute_sql(f"SELECT 1 FROM {client.make_qualified_table_name(table)} WHERE 1 = 0")
-    except Exception:  # noqa: BLE001 - any driver's "no such table": nothing loaded yet
+    except Exception:
         return False
     return True
 

@@ -43,7 +43,9 @@ def to_unix(moment: datetime | None, default: int) -> int:
     return int(moment.timestamp())
 
 
-def next_window(last_mark: int | None, now: int, *, start: int | None = None, end: int | None = None) -> Window:
+def next_window(
+    last_mark: int | None, now: int, *, start: int | None = None, end: int | None = None
+) -> Window:
     """The window of a new run.
 
     Args:

@@ -9,6 +9,7 @@ re-load idempotent. After the last chunk, rows that vanished upstream get `_mj_d
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import uuid
@@ -138,7 +139,10 @@ def run_sync(options: SyncOptions) -> SyncReport:
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
     client = Client(
-        options.api_key, options.api_secret, base_url=options.base_url, rate_limit=options.rate_limit,
+        options.api_key,
+        options.api_secret,
+        base_url=options.base_url,
+        rate_limit=options.rate_limit,
         transport=options.transport,
     )
     ctx = SyncContext(
@@ -156,13 +160,18 @@ def run_sync(options: SyncOptions) -> SyncReport:
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
         while True:
             ctx.budget = Budget(max(1, options.checkpoint_pages))
-            pipeline.run(_source(options, ctx))
+            pipeline.run(_source(options, ctx), loader_file_format=_file_format(options))
             report.loads += 1
             if not (ctx.budget.incomplete or ctx.budget.queued):
                 break
         _mark_deleted(pipeline, ctx)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _file_format(options: SyncOptions) -> str | None:
+    # dlt loads arrow into Postgres through CSV by default, where "" and NULL are the same: keep them apart.
+    return "insert_values" if options.destination == "postgres" else None
 
 
 def _source(options: SyncOptions, ctx: SyncContext) -> Any:
@@ -186,10 +195,8 @@ def _source(options: SyncOptions, ctx: SyncContext) -> Any:
 
 def _restore(pipeline: Any) -> None:
     # A fresh machine (or a deleted pipelines dir) gets its checkpoints back from the destination.
-    try:
+    with contextlib.suppress(Exception):
         pipeline.sync_destination()
-    except Exception:  # noqa: BLE001 - nothing there yet (no dataset, no state table)
-        pass
 
 
 def _streams(pipeline: Any) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -119,7 +119,9 @@ class TableLayout:
         data = orjson.dumps([row.get(c.wire) for c in self.columns], option=orjson.OPT_PASSTHROUGH_DATETIME)
         return hashlib.blake2b(data, digest_size=8).hexdigest()
 
-    def to_arrow(self, rows: Sequence[dict[str, Any]], keys: Sequence[str], hashes: Sequence[str]) -> pa.Table:
+    def to_arrow(
+        self, rows: Sequence[dict[str, Any]], keys: Sequence[str], hashes: Sequence[str]
+    ) -> pa.Table:
         """One page of wire rows as an arrow table in this layout (`_mj_deleted_at` null: the row is live)."""
         arrays = [_column_array(c.type, [r.get(c.wire) for r in rows]) for c in self.columns]
         arrays += [

@@ -126,7 +126,9 @@ def mailjet_source(
         full_refresh=full_refresh,
         page_limit=page_limit,
     )
-    narrowing = Narrowing(tuple(campaigns), tuple(lists), include_deleted, starred_only, tuple(campaign_status))
+    narrowing = Narrowing(
+        tuple(campaigns), tuple(lists), include_deleted, starred_only, tuple(campaign_status)
+    )
     counters = (tuple(counter_sources), tuple(counter_timings), tuple(counter_resolutions))
     tables = select_tables(resources, exclude)
     return [_build(ctx, name, tables, narrowing, counters) for name in tables]
@@ -151,7 +153,11 @@ def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing,
 
 def _dlt_resource(gen: Any, name: str, table_layout: TableLayout) -> Any:
     return dlt.resource(
-        gen, name=name, table_name=name, write_disposition=_MERGE, primary_key=settings.KEY_COLUMN,
+        gen,
+        name=name,
+        table_name=name,
+        write_disposition=_MERGE,
+        primary_key=settings.KEY_COLUMN,
         columns=table_layout.hints(),
     )
 
@@ -232,9 +238,7 @@ def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) 
 
     def rows() -> Iterator[pa.Table]:
         ids = narrowing.parent_ids(parent, _parent_ids(ctx, parent))
-        streams = [
-            Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids
-        ]
+        streams = [Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids]
         yield from _read_all(ctx, streams, dlt.current.resource_state())
 
     return _dlt_resource(rows, res.name, table_layout)
@@ -251,7 +255,9 @@ def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
 def _statcounters_resource(
     ctx: SyncContext, res: Resource, narrowing: Narrowing, sources: tuple, timings: tuple, resolutions: tuple
 ) -> Any:
-    context_columns = tuple((name, FieldType.STR) for name in ("CounterSource", "CounterTiming", "CounterResolution"))
+    context_columns = tuple(
+        (name, FieldType.STR) for name in ("CounterSource", "CounterTiming", "CounterResolution")
+    )
     table_layout = layout(res, context_columns)
 
     def streams() -> Iterator[Stream]:

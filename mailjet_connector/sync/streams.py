@@ -24,11 +24,21 @@ import pyarrow as pa
 from mailjet_connector.catalog import Resource
 from mailjet_connector.client import Client
 from mailjet_connector.sync.deletions import Snapshot, load_snapshot
-from mailjet_connector.sync.incremental import Window, is_incremental, next_window, slice_floor, window_filters
+from mailjet_connector.sync.incremental import (
+    Window,
+    is_incremental,
+    next_window,
+    slice_floor,
+    window_filters,
+)
 from mailjet_connector.sync.schema import TableLayout, column_name
 from mailjet_connector.sync.walk import iter_walk, keyed
 
-FULL, WINDOW, MERGE = "full", "window", "merge"  # stream modes: full read + deletions, time window, merge only
+FULL, WINDOW, MERGE = (
+    "full",
+    "window",
+    "merge",
+)  # stream modes: full read + deletions, time window, merge only
 
 
 @dataclass
@@ -171,10 +181,16 @@ def read_stream(
         if step.done:
             run["done"] = True
             state["mark"] = run["hi"]
-        stats.rows, stats.new, stats.updated = stats.rows + len(rows), stats.new + new, stats.updated + changed
+        stats.rows, stats.new, stats.updated = (
+            stats.rows + len(rows),
+            stats.new + new,
+            stats.updated + changed,
+        )
         stats.seconds += time.monotonic() - started
         if load:
-            yield stream.layout.to_arrow([rows[i] for i in load], [keys[i] for i in load], [hashes[i] for i in load])
+            yield stream.layout.to_arrow(
+                [rows[i] for i in load], [keys[i] for i in load], [hashes[i] for i in load]
+            )
         started = time.monotonic()
         if ctx.progress is not None:
             ctx.progress(stream.layout.table, stats.rows)
@@ -206,7 +222,11 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
 def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
     if stream.slice_seconds is None:
         return next_window(mark, ctx.now, start=ctx.start, end=ctx.end)
-    base = mark if mark is not None else (ctx.start if ctx.start is not None else ctx.now - (stream.lookback or 0))
+    base = (
+        mark
+        if mark is not None
+        else (ctx.start if ctx.start is not None else ctx.now - (stream.lookback or 0))
+    )
     # The newest slice keeps growing until it ends: start one second before it (FromTS is exclusive).
     lo = slice_floor(base, stream.slice_seconds) - 1
     return Window(lo, max(lo, ctx.now if ctx.end is None else min(ctx.end, ctx.now)))

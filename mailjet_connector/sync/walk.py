@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from mailjet_connector import catalog
 from mailjet_connector.client import Client
 from mailjet_connector.pagination import Walker
 from mailjet_connector.protocol import walk_order
-from mailjet_connector import catalog
 
 
 @dataclass
@@ -80,7 +80,10 @@ def keyed(name: str, sort: str | None = None) -> bool:
 
 def _freeze(walker: Walker) -> dict[str, Any]:
     frontier = walker.frontier
-    return {"frontier": list(frontier) if isinstance(frontier, tuple) else frontier, "position": walker.position}
+    return {
+        "frontier": list(frontier) if isinstance(frontier, tuple) else frontier,
+        "position": walker.position,
+    }
 
 
 def _thaw(frontier: Any) -> Any:

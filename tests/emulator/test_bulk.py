@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TestClient
+from tests.emulator.conftest import TestClient
 from mailjet_rest import Client
 
 from mailjet_connector.emulator import jobs

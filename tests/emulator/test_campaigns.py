@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MAIN, NOW, build_state
+from tests.emulator.conftest import MAIN, NOW, build_state
 from mailjet_rest import Client
 
 from mailjet_connector.emulator.campaign_send import run_due

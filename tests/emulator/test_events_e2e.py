@@ -17,14 +17,23 @@ import httpx
 import pytest
 from mailjet_rest import Client
 from mailjet_rest.errors import DoesNotExistError
-from webhook_receiver import Receiver
+from tests.emulator.webhook_receiver import Receiver
 
 from mailjet_connector.catalog.enums import MESSAGE_STATES
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
 
 NOW = 1_700_000_000
 DAY = 86_400
-COMMON = ["event", "time", "MessageID", "Message_GUID", "email", "mj_campaign_id", "mj_contact_id", "customcampaign"]
+COMMON = [
+    "event",
+    "time",
+    "MessageID",
+    "Message_GUID",
+    "email",
+    "mj_campaign_id",
+    "mj_contact_id",
+    "customcampaign",
+]
 SPEC_FIELDS = {  # §6.2, in the DOC example's order
     "sent": ["mj_message_id", "smtp_reply"],
     "open": ["ip", "geo", "agent"],
@@ -34,7 +43,7 @@ SPEC_FIELDS = {  # §6.2, in the DOC example's order
     "spam": ["source"],
     "unsub": ["mj_list_id", "ip", "geo", "agent"],
 }
-V1_TYPES, V2_TYPES = ("sent", "open", "click"), ("bounce", "blocked", "spam", "unsub")
+V1_TYPES, V2_TYPES = ("open", "click", "bounce"), ("sent", "blocked", "spam", "unsub")
 RATES = {"open_rate": 0.6, "click_rate": 0.5, "bounce_rate": 0.1, "blocked_rate": 0.05, "spam_rate": 0.05,
          "unsub_rate": 0.1}  # fmt: skip
 QUIET = {name: 0.0 for name in RATES}  # only `sent` events
@@ -60,6 +69,12 @@ def rest(server: EmulatorServer) -> Client:
 CONTROL = httpx.Client(timeout=30, trust_env=False, verify=False)  # one client: creating one costs ~0.2 s
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _close_control() -> Iterator[None]:
+    yield
+    CONTROL.close()
+
+
 def control(server: EmulatorServer, method: str, path: str, body: Any = None) -> Any:
     response = CONTROL.request(method, f"{server.url}/_emulator{path}", json=body)
     assert response.status_code < 300, response.text
@@ -74,7 +89,9 @@ def advance(server: EmulatorServer, seconds: int) -> None:
     control(server, "POST", "/clock", {"advance": seconds})
 
 
-def register(server: EmulatorServer, hooks: dict[str, tuple[str, int]], backup: bool = False) -> dict[str, int]:
+def register(
+    server: EmulatorServer, hooks: dict[str, tuple[str, int]], backup: bool = False
+) -> dict[str, int]:
     """Replace the seeded callbacks: event type -> (Url, Version). Returns type -> callback ID."""
     ids = {}
     with rest(server) as mj:
@@ -116,7 +133,9 @@ def send(server: EmulatorServer, count: int, start: int = 0) -> dict[int, dict[s
 
 def test_callback_crud_with_the_official_client(emulator):
     with rest(emulator) as mj:
-        created = mj.eventcallbackurl.create(data={"EventType": "sent", "Url": "https://h.example.net/s", "Version": 2})
+        created = mj.eventcallbackurl.create(
+            data={"EventType": "sent", "Url": "https://h.example.net/s", "Version": 2}
+        )
         assert created.status_code == 201
         row = created.json()["Data"][0]
         assert (row["IsBackup"], row["Status"], row["Version"]) == (False, "alive", 2)
@@ -163,7 +182,9 @@ def _check_shape(event: dict[str, Any], sent: dict[int, dict[str, Any]], contact
     assert (event["mj_campaign_id"] > 0) == ("CustomCampaign" in message)
     assert isinstance(event["time"], int) and event["time"] >= NOW
     if kind == "sent":
-        assert event["mj_message_id"] == str(event["MessageID"]) and event["smtp_reply"].startswith("sent (250")
+        assert event["mj_message_id"] == str(event["MessageID"]) and event["smtp_reply"].startswith(
+            "sent (250"
+        )
     if kind in ("open", "click", "unsub"):
         assert all(isinstance(event[f], str) for f in ("ip", "geo", "agent")) and event["agent"]
     if kind == "click":
@@ -202,9 +223,7 @@ def test_every_lifecycle_event_reaches_the_receiver(emulator, receiver):
     got = Counter((e["MessageID"], e["event"]) for e in receiver.events())
     assert got == _expected(emulator, set(sent))  # every event, exactly once
     with rest(emulator) as mj:
-        contacts = {
-            r["Email"]: r["ID"] for r in mj.contact.get(filters={"Limit": 1000}).json()["Data"]
-        }
+        contacts = {r["Email"]: r["ID"] for r in mj.contact.get(filters={"Limit": 1000}).json()["Data"]}
         for event in receiver.events():
             _check_shape(event, sent, contacts)
         # the statistics tell the same story as the events
@@ -212,7 +231,9 @@ def test_every_lifecycle_event_reaches_the_receiver(emulator, receiver):
         for message_id in sorted(sent)[:25]:
             history = mj.messagehistory.get(id=message_id).json()["Data"]
             told = Counter((history_names.get(h["EventType"], h["EventType"]), h["EventAt"]) for h in history)
-            events = Counter((e["event"], e["time"]) for e in receiver.events() if e["MessageID"] == message_id)
+            events = Counter(
+                (e["event"], e["time"]) for e in receiver.events() if e["MessageID"] == message_id
+            )
             assert told == events, message_id
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MAIN, TestClient, build_state
+from tests.emulator.conftest import MAIN, TestClient, build_state
 
 from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.gdpr import anonymous_email

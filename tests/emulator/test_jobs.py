@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import NOW, TestClient
+from tests.emulator.conftest import NOW, TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import TestClient
+from tests.emulator.conftest import TestClient
 
 from mailjet_connector.emulator import actions
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import OTHER, TestClient
+from tests.emulator.conftest import OTHER, TestClient
 
 from mailjet_connector.emulator.app import RequestLogMiddleware, create_app
 from mailjet_connector.emulator.state import EmulatorState

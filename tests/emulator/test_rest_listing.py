@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from conftest import NOW, TestClient
+from tests.emulator.conftest import NOW, TestClient
 
 from mailjet_connector.catalog import FieldType, Filter, Op
 from mailjet_connector.emulator import stats

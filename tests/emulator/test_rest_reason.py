@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from conftest import MAIN, build_state
+from tests.emulator.conftest import MAIN, build_state
 
 from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.reason import ReasonH11Protocol, reason_value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import NOW, TestClient
+from tests.emulator.conftest import NOW, TestClient
 
 from mailjet_connector.emulator.state import EmulatorState
 

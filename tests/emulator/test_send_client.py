@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from mailjet_rest import Client
 from mailjet_rest.errors import MailjetAuthError, ValidationError
-from send_fixtures import API_KEY, API_SECRET, make_app, make_state, message, rows
+from tests.emulator.send_fixtures import API_KEY, API_SECRET, make_app, make_state, message, rows
 
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
 from mailjet_connector.emulator.state import EmulatorState

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
-from send_fixtures import PLAIN_ID, WELCOME_ID, account_of, make_client, make_state, message, rows
+from tests.emulator.send_fixtures import PLAIN_ID, WELCOME_ID, account_of, make_client, make_state, message, rows
 
 from mailjet_connector.emulator.send_validation import MAX_ATTACHMENT_BYTES, check_message
 

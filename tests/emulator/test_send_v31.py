@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from send_fixtures import NOW, account_of, make_client, make_state, message, rows
+from tests.emulator.send_fixtures import NOW, account_of, make_client, make_state, message, rows
 
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MAIN, OTHER, TestClient
+from tests.emulator.conftest import MAIN, OTHER, TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from mailjet_rest import Client

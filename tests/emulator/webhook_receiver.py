@@ -25,6 +25,7 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     fail_paths: set[str] = field(default_factory=set)
     fail_all: bool = False
+    got_request: threading.Event = field(default_factory=threading.Event)  # set on every recorded POST
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -51,14 +52,18 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802  (http.server's naming)
+            protocol_version = "HTTP/1.1"  # keep-alive, as real receivers do: hundreds of posts stay fast
+
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 if receiver.fail_all or self.path in receiver.fail_paths:
                     self.send_response(500)
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 receiver.received.append(Received(self.path, dict(self.headers.items()), json.loads(raw)))
+                receiver.got_request.set()
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -67,7 +72,7 @@ class Receiver:
                 return None
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 

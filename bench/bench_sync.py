@@ -1,0 +1,211 @@
+"""Sync benchmark: rows/s of `mailjet-connector sync` into DuckDB vs the Airbyte Mailjet connector and the raw floor.
+
+All readers hit the same emulator (a real uvicorn server, seeded at `--scale`, default `large`) in one run:
+- ours: `mailjet-connector sync` in a child process (so its peak RSS is its own), end to end into DuckDB, for
+  contact, listrecipient, message, openinformation, clickstatistics, bouncestatistics;
+- the raw floor: httpx + orjson fetching the same pages (Limit=1000, 4 in flight like our client), discarded;
+- the Airbyte connector (`source-declarative-manifest` on its manifest, url_base pointed at the emulator) on
+  the streams it shares with us (contacts, listrecipient, message), installed into a temp venv at bench time;
+- a no-change incremental re-run: its API calls against the full run's;
+- a rate-limited run: the emulator at `--rate`, ours with the same `--rate-limit`, vs 0.95 * R * 1000 / 60.
+
+Run: `uv run python bench/bench_sync.py [--scale small] [--no-airbyte] [--airbyte-venv DIR]`;
+writes bench/results/sync.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from mailjet_connector import catalog
+from mailjet_connector.emulator.limits import parse_rate
+from mailjet_connector.emulator.server import start_emulator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import airbyte_peer  # a sibling helper module, found through the sys.path line above
+
+RESULTS = Path(__file__).resolve().parent / "results" / "sync.json"
+RESOURCES = ["contact", "listrecipient", "message", "openinformation", "clickstatistics", "bouncestatistics"]
+AIRBYTE_STREAMS = {"contacts": "contact", "listrecipient": "listrecipient", "message": "message"}
+PAGE = 1000
+IN_FLIGHT = 4
+NOW = 1_780_000_000
+
+
+def listing_filters(name: str) -> dict[str, Any]:
+    """The filters a full read needs: all time for resources that default to the current day (§8.15)."""
+    res = catalog.get(name)
+    if res.today_default and res.cursor is not None and res.cursor.from_filter:
+        return {res.cursor.from_filter: 0}
+    return {}
+
+
+async def floor_resource(http: httpx.AsyncClient, name: str) -> int:
+    """Fetch every page of one resource, IN_FLIGHT at a time, decode and discard. Returns rows seen."""
+    path = catalog.get(name).path
+    base = {**listing_filters(name), "Limit": PAGE, "Sort": "ID"}
+    count = orjson.loads((await http.get(path, params={**listing_filters(name), "countOnly": 1})).content)
+    offsets = list(range(0, count["Total"], PAGE))
+    rows = 0
+    for i in range(0, len(offsets), IN_FLIGHT):
+        answers = await asyncio.gather(
+            *(http.get(path, params={**base, "Offset": o}) for o in offsets[i : i + IN_FLIGHT])
+        )
+        rows += sum(len(orjson.loads(a.content)["Data"]) for a in answers)
+    return rows
+
+
+async def floor(url: str, key: str, secret: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=url, auth=(key, secret), timeout=120) as http:
+        rows = {name: await floor_resource(http, name) for name in RESOURCES}
+    seconds = time.perf_counter() - started
+    return {"rows": sum(rows.values()), "per_resource": rows, "seconds": round(seconds, 2)}
+
+
+def run_ours(server: Any, workdir: Path, *extra: str) -> dict[str, Any]:
+    """`mailjet-connector sync --json` in a child process; returns its report, wall time and peak RSS (MB)."""
+    cmd = [
+        sys.executable, "-m", "mailjet_connector", "sync", "--json",
+        "--base-url", server.url,
+        "--dataset-url", str(workdir / "bench.duckdb"),
+        "--pipelines-dir", str(workdir / "pipelines"),
+        *extra,
+    ]  # fmt: skip
+    env = {**os.environ, "MJ_APIKEY_PUBLIC": server.api_key, "MJ_APIKEY_PRIVATE": server.api_secret}
+    out_path, err_path = workdir / "sync.out", workdir / "sync.err"
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        # wait4 gives this child's own resource usage: its peak RSS, not the emulator's.
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"sync failed ({proc.returncode}): {err_path.read_text()[-2000:]}")
+    report = json.loads(out_path.read_bytes())
+    return {"report": report, "wall_seconds": round(wall, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def calls(report: dict[str, Any], names: list[str]) -> int:
+    return sum(report["resources"].get(name, {}).get("api_calls", 0) for name in names)
+
+
+def time_filterable(names: list[str]) -> list[str]:
+    """Resources the API can filter by time (a cursor with a server-side lower bound)."""
+    return [n for n in names if (c := catalog.get(n).cursor) is not None and c.from_filter]
+
+
+def airbyte(server: Any, workdir: Path, reuse: Path | None, timeout: float) -> dict[str, Any]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    entry, manifest, versions = airbyte_peer.install(workdir, reuse)
+    run = airbyte_peer.read(entry, manifest, server.url, server.api_key, server.api_secret,
+                            list(AIRBYTE_STREAMS), workdir, timeout)  # fmt: skip
+    rows = sum(run.records.values())
+    return {"rows": rows, "per_stream": run.records, "seconds": round(run.seconds, 2),
+            "timed_out": run.timed_out, "versions": versions}  # fmt: skip
+
+
+def rate_limited(rate: str, messages: int, workdir: Path) -> dict[str, Any]:
+    """Ours against an emulator limited to `rate`, with the same configured limit: rows/s vs the ceiling."""
+    spec = parse_rate(rate)
+    per_minute = spec.requests * 60 / spec.seconds
+    with start_emulator(scale="tiny", overrides={"message": messages}, rate_limit=rate, now=NOW) as server:
+        run = run_ours(server, workdir, "--resources", "message", "--rate-limit", rate, "--full-refresh")
+    stats = run["report"]["resources"]["message"]
+    ceiling = 0.95 * per_minute * PAGE / 60
+    rows_per_s = stats["rows"] / max(stats["seconds"], 1e-9)
+    return {
+        "rate": rate,
+        "rows": stats["rows"],
+        "rows_per_s": round(rows_per_s),
+        "ceiling_rows_per_s": round(ceiling),
+        "ratio_to_ceiling": round(rows_per_s / ceiling, 3),
+        "http_429": run["report"]["rate_limited"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="large", help="emulator preset: tiny, small or large")
+    parser.add_argument("--no-airbyte", action="store_true", help="skip the Airbyte peer")
+    parser.add_argument("--airbyte-venv", type=Path, help="reuse a venv that already has airbyte-cdk")
+    parser.add_argument("--airbyte-timeout", type=float, default=900, help="stop the Airbyte read after N s")
+    parser.add_argument("--rate", default="300/min", help="emulator limit for the rate-limited run")
+    parser.add_argument(
+        "--rate-messages", type=int, default=30_000, help="messages read in the rate-limited run"
+    )
+    args = parser.parse_args()
+    metrics: dict[str, Any] = {}
+    notes = [f"scale {args.scale}; {platform.python_version()} on {os.cpu_count()} CPUs"]
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        workdir = Path(tmp)
+        with start_emulator(scale=args.scale, now=NOW) as server:
+            raw = asyncio.run(floor(server.url, server.api_key, server.api_secret))
+            full = run_ours(server, workdir, "--resources", ",".join(RESOURCES), "--full-refresh")
+            again = run_ours(server, workdir, "--resources", ",".join(RESOURCES))
+            peer: dict[str, Any] | None = None
+            if not args.no_airbyte:
+                try:
+                    peer = airbyte(server, workdir / "airbyte", args.airbyte_venv, args.airbyte_timeout)
+                except (airbyte_peer.PeerUnavailableError, OSError, subprocess.SubprocessError) as exc:
+                    notes.append(f"Airbyte peer unavailable here: {exc}")
+        report = full["report"]
+        ours_rows = report["totals"]["rows"]
+        metrics["ours_rows"] = ours_rows
+        metrics["ours_seconds"] = report["seconds"]
+        metrics["ours_rows_per_s"] = round(ours_rows / report["seconds"])
+        metrics["ours_wall_seconds_with_startup"] = full["wall_seconds"]
+        metrics["ours_peak_rss_mb"] = full["peak_rss_mb"]
+        metrics["floor_rows_per_s"] = round(raw["rows"] / raw["seconds"])
+        metrics["ours_vs_floor"] = round(metrics["ours_rows_per_s"] / metrics["floor_rows_per_s"], 3)
+        if raw["rows"] != ours_rows:
+            notes.append(f"row counts differ: floor {raw['rows']}, ours {ours_rows}")
+        if peer is not None:
+            shared = [AIRBYTE_STREAMS[s] for s in peer["per_stream"]]
+            ours_shared = sum(report["resources"][n]["rows"] for n in shared)
+            ours_shared_s = sum(report["resources"][n]["seconds"] for n in shared)
+            metrics["airbyte_rows"] = peer["rows"]
+            metrics["airbyte_rows_per_s"] = round(peer["rows"] / peer["seconds"])
+            metrics["ours_shared_streams_rows_per_s"] = round(ours_shared / max(ours_shared_s, 1e-9))
+            metrics["ours_vs_airbyte"] = round(
+                metrics["ours_rows_per_s"] / max(metrics["airbyte_rows_per_s"], 1), 2
+            )
+            notes.append(f"Airbyte {peer['versions']}; streams {peer['per_stream']}"
+                         + ("; stopped at the timeout" if peer["timed_out"] else ""))  # fmt: skip
+        filterable = time_filterable(RESOURCES)
+        metrics["incremental_calls"] = calls(again["report"], RESOURCES)
+        metrics["full_calls"] = calls(report, RESOURCES)
+        metrics["incremental_calls_pct_time_filterable"] = round(
+            100 * calls(again["report"], filterable) / max(calls(report, filterable), 1), 2
+        )
+        metrics["incremental_seconds"] = again["report"]["seconds"]
+        notes.append(
+            f"time-filterable: {', '.join(filterable)}; contact and listrecipient are re-read in full"
+        )
+        limited = rate_limited(args.rate, args.rate_messages, workdir / "limited")
+        metrics.update({f"rate_limited_{k}": v for k, v in limited.items() if k != "rate"})
+        notes.append(f"rate-limited run at {limited['rate']} on {limited['rows']} messages")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"name": "sync", "metrics": metrics, "notes": "; ".join(notes)}, indent=2) + "\n"
+    )
+    print(json.dumps(metrics, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,372 @@
+"""`mailjet-connector contacts ...`: bulk import through async jobs, and provisioning verbs by email."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mailjet_connector.cli.connect import connection, fail, user_errors
+from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale, RateLimit
+from mailjet_connector.client import Client
+from mailjet_connector.contacts import (
+    DEFAULT_BATCH_SIZE,
+    Backoff,
+    ImportPlan,
+    JobTimeoutError,
+    Outcome,
+    exclude,
+    forget,
+    import_contacts,
+    include,
+    read_emails,
+    resolve_list,
+    subscribe,
+    unsubscribe,
+    write_errors,
+)
+from mailjet_connector.health import EXIT_API, EXIT_USAGE
+from mailjet_connector.importer import Journal, SourceError, read_rows
+from mailjet_connector.importer.journal import DEFAULT_JOURNAL
+
+EXIT_ROWS_FAILED = 1  # the run completed but some rows / emails failed (see the errors file or table)
+
+contacts_app = typer.Typer(
+    name="contacts",
+    help="Contacts at scale: bulk import through Mailjet's async jobs, and subscribe / unsubscribe / "
+    "exclude / include / forget by email.\n\n"
+    "Exit codes: 0 ok, 1 some rows or emails failed, 2 usage, 3 authentication, 4 network, 5 API error.\n\n"
+    "Example:  mailjet-connector contacts import people.csv --list Newsletter --emulator --create-list",
+    no_args_is_help=True,
+)
+
+IMPORT_HELP = """Import contacts with their properties and a list action, through managemanycontacts jobs.
+
+The file (CSV, JSONL or Parquet; or --sql over the synced dataset) needs an Email column; Name and
+IsExcludedFromCampaigns columns set those fields; every other column is a contact property. The plan
+(contacts, batches, properties to define and their inferred types) is shown before anything is written.
+Jobs are polled with backoff; rows Mailjet refuses go to --errors with its reason. A journal makes a
+re-run after a crash exact: finished batches are skipped, in-flight jobs are polled, not sent again.
+
+Exit codes: 0 all rows imported, 1 some rows failed, 2 usage, 3 authentication, 4 network, 5 API error.
+
+Examples:
+
+    mailjet-connector contacts import people.csv --list Newsletter --create-list --emulator
+
+    mailjet-connector contacts import people.csv --list 42 --action addnoforce --errors failed.csv
+
+    mailjet-connector contacts import --sql "select email, city from customers" --list 42 --dry-run
+"""
+
+ListOption = Annotated[str, typer.Option("--list", help="Contacts list ID or name.")]
+FileOption = Annotated[
+    Path | None, typer.Option("--file", help="Read emails from a file (one a line, or a CSV Email column).")
+]
+Emails = Annotated[list[str] | None, typer.Argument(help="Email addresses.", show_default=False)]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+@contextmanager
+def _client(
+    emulator: bool, scale: str, key: str | None, secret: str | None, url: str | None, rate: str | None
+) -> Iterator[Client]:
+    with (
+        connection(
+            emulator=emulator,
+            emulator_scale=scale,
+            api_key=key,
+            api_secret=secret,
+            base_url=url,
+            rate_limit=rate,
+        ) as conn,
+        Client(conn.api_key, conn.api_secret, base_url=conn.base_url, rate_limit=conn.rate_limit) as client,
+    ):
+        yield client
+
+
+@contacts_app.command("import", help=IMPORT_HELP)
+def import_command(
+    file: Annotated[
+        Path | None, typer.Argument(help="CSV, JSONL or Parquet file.", show_default=False)
+    ] = None,
+    sql: Annotated[
+        str | None, typer.Option("--sql", help="Read rows from SQL over the synced dataset.")
+    ] = None,
+    dataset_url: Annotated[str | None, typer.Option("--dataset-url", help="Dataset for --sql.")] = None,
+    list_: Annotated[
+        list[str] | None, typer.Option("--list", help="List ID or name (repeat for several lists).")
+    ] = None,
+    create_list: Annotated[
+        bool, typer.Option("--create-list", help="Create a list given by name if missing.")
+    ] = False,
+    action: Annotated[
+        str, typer.Option("--action", help="addforce, addnoforce, remove or unsub.")
+    ] = "addforce",
+    properties: Annotated[
+        str, typer.Option("--properties", help="auto: define missing properties; strict: refuse them.")
+    ] = "auto",
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Contacts per job.")] = DEFAULT_BATCH_SIZE,
+    parallel_jobs: Annotated[int, typer.Option("--parallel-jobs", help="Jobs running at once.")] = 4,
+    poll_interval: Annotated[
+        float, typer.Option("--poll-interval", help="First wait between polls (s).")
+    ] = 1.0,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")] = False,
+    errors: Annotated[
+        Path | None, typer.Option("--errors", help="Write failed rows + reason here (CSV).")
+    ] = None,
+    journal: Annotated[
+        Path | None, typer.Option("--journal", help=f"Checkpoint journal (default {DEFAULT_JOURNAL}).")
+    ] = None,
+    no_journal: Annotated[bool, typer.Option("--no-journal", help="Run without a journal.")] = False,
+    as_json: AsJson = False,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    rate_limit: RateLimit = None,
+) -> None:
+    if file is None and sql is None:
+        fail("give a FILE or --sql (see `mailjet-connector contacts import --help`)")
+    # A fresh embedded emulator shares nothing with earlier runs: a default journal would only mislead.
+    path = None if no_journal or (emulator and journal is None) else journal or DEFAULT_JOURNAL
+    stderr = Console(stderr=True, highlight=False)
+    with user_errors("contacts import"), _job_errors():
+        rows = read_rows(file, sql=sql, dataset_url=dataset_url)
+        with _client(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as client:
+            report = import_contacts(
+                client,
+                rows,
+                list=list_ or None,
+                action=action,
+                properties=properties,
+                journal=Journal(path) if path else None,
+                batch_size=batch_size,
+                create_list=create_list,
+                dry_run=dry_run,
+                parallel_jobs=parallel_jobs,
+                backoff=Backoff(first=poll_interval),
+                on_plan=None if as_json else lambda plan: _render_plan(stderr, plan),
+            )
+    if errors is not None and report.errors:
+        write_errors(report.errors, errors)
+    data = report.to_dict()
+    if as_json:
+        typer.echo(orjson.dumps(data).decode())
+    elif not dry_run:
+        _render_report(Console(highlight=False), data, errors)
+    raise typer.Exit(EXIT_ROWS_FAILED if report.errors else 0)
+
+
+@contextmanager
+def _job_errors() -> Iterator[None]:
+    try:
+        yield
+    except SourceError as exc:
+        fail(str(exc))
+    except JobTimeoutError as exc:
+        fail(str(exc), EXIT_API)
+
+
+def _render_plan(console: Console, plan: ImportPlan) -> None:
+    s = plan.summary()
+    lists = ", ".join(map(str, s["lists"])) or "none"
+    console.print(
+        f"plan: {s['contacts']} contacts in {s['batches']} job(s) of up to {s['batch_size']}, "
+        f"action {s['action']} on list(s) {lists}; {s['rejected']} row(s) refused before any call"
+        + (f", {s['duplicates']} duplicate email(s) (last row wins)" if s["duplicates"] else "")
+    )
+    if s["properties"]:
+        table = Table("property", "type", "status", title="properties")
+        for name, datatype in s["properties"].items():
+            table.add_row(name, datatype, "to define" if name in s["properties_to_define"] else "defined")
+        console.print(table)
+    if s["ignored_columns"]:
+        console.print("ignored (read-only contact fields): " + ", ".join(s["ignored_columns"]))
+
+
+def _render_report(console: Console, data: dict[str, Any], errors: Path | None) -> None:
+    console.print(
+        f"imported {data['imported']} contact(s); {data['errors']} failed; jobs submitted "
+        f"{len(data['submitted_jobs'])}, resumed {len(data['resumed_jobs'])}, "
+        f"batches already done {data['skipped_batches']}"
+    )
+    for item in data["first_errors"]:
+        console.print(f"  row {item['row']} {item['email']}: {item['error']}", markup=False)
+    if data["errors"] and errors is not None:
+        console.print(f"failed rows written to {errors}")
+    elif data["errors"]:
+        console.print("add --errors PATH to get every failed row with its reason")
+
+
+def _emails(emails: list[str] | None, file: Path | None) -> list[str]:
+    found = [*(emails or []), *(read_emails(file) if file is not None else [])]
+    if not found:
+        fail("give email addresses or --file")
+    return found
+
+
+def _provision(
+    name: str,
+    emails: list[str] | None,
+    file: Path | None,
+    run: Callable[[Client, list[str]], list[Outcome]],
+    as_json: bool,
+    conn: tuple[bool, str, str | None, str | None, str | None, str | None],
+) -> None:
+    """The shared body of the provisioning verbs: read emails, call the library, render, exit code."""
+    with user_errors(f"contacts {name}"), _job_errors():
+        addresses = _emails(emails, file)
+        with _client(*conn) as client:
+            outcomes = run(client, addresses)
+    if as_json:
+        typer.echo(orjson.dumps([o.__dict__ for o in outcomes]).decode())
+    else:
+        table = Table("email", "result")
+        for o in outcomes:
+            table.add_row(o.email, o.detail if o.ok else f"[red]{o.detail}[/red]")
+        Console(highlight=False).print(table)
+    raise typer.Exit(0 if all(o.ok for o in outcomes) else EXIT_ROWS_FAILED)
+
+
+@contacts_app.command("subscribe")
+def subscribe_command(
+    emails: Emails = None,
+    list_: ListOption = "",
+    file: FileOption = None,
+    no_force: Annotated[
+        bool, typer.Option("--no-force", help="addnoforce: keep an unsubscription (default: addforce).")
+    ] = False,
+    as_json: AsJson = False,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    rate_limit: RateLimit = None,
+) -> None:
+    """Subscribe contacts to a list (created first when unknown).
+
+    Example:  mailjet-connector contacts subscribe a@example.com b@example.com --list Newsletter
+    """
+    _need_list(list_)
+    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
+
+    def run(client: Client, addresses: list[str]) -> list[Outcome]:
+        return subscribe(client, addresses, resolve_list(client, list_), force=not no_force)
+
+    _provision("subscribe", emails, file, run, as_json, conn)
+
+
+@contacts_app.command("unsubscribe")
+def unsubscribe_command(
+    emails: Emails = None,
+    list_: ListOption = "",
+    file: FileOption = None,
+    as_json: AsJson = False,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    rate_limit: RateLimit = None,
+) -> None:
+    """Unsubscribe contacts from a list.
+
+    Example:  mailjet-connector contacts unsubscribe --file leavers.txt --list 42
+    """
+    _need_list(list_)
+    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
+
+    def run(client: Client, addresses: list[str]) -> list[Outcome]:
+        return unsubscribe(client, addresses, resolve_list(client, list_))
+
+    _provision("unsubscribe", emails, file, run, as_json, conn)
+
+
+@contacts_app.command("exclude")
+def exclude_command(
+    emails: Emails = None,
+    file: FileOption = None,
+    as_json: AsJson = False,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    rate_limit: RateLimit = None,
+) -> None:
+    """Exclude contacts from marketing campaigns (IsExcludedFromCampaigns = true).
+
+    Example:  mailjet-connector contacts exclude a@example.com
+    """
+    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
+    _provision("exclude", emails, file, exclude, as_json, conn)
+
+
+@contacts_app.command("include")
+def include_command(
+    emails: Emails = None,
+    file: FileOption = None,
+    as_json: AsJson = False,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    rate_limit: RateLimit = None,
+) -> None:
+    """Include excluded contacts in marketing campaigns again (IsExcludedFromCampaigns = false).
+
+    Example:  mailjet-connector contacts include a@example.com
+    """
+    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
+    _provision("include", emails, file, include, as_json, conn)
+
+
+@contacts_app.command("forget")
+def forget_command(
+    emails: Emails = None,
+    file: FileOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (for scripts).")] = False,
+    as_json: AsJson = False,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    rate_limit: RateLimit = None,
+) -> None:
+    """GDPR-delete contacts (DELETE /v4/contacts/{id}): anonymised at once, purged by Mailjet after 30 days.
+
+    Irreversible: asks for confirmation unless --yes.
+
+    Example:  mailjet-connector contacts forget a@example.com --yes
+    """
+    with user_errors("contacts forget"), _job_errors():
+        addresses = _emails(emails, file)
+    if not yes:
+        try:
+            confirmed = typer.confirm(
+                f"Forget {len(addresses)} contact(s)? Mailjet anonymises them; this cannot be undone",
+                default=False,
+            )
+        except click.exceptions.Abort:
+            confirmed = False
+        if not confirmed:
+            fail("nothing forgotten: confirm, or pass --yes in scripts", EXIT_USAGE)
+    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
+    _provision("forget", addresses, None, forget, as_json, conn)
+
+
+def _need_list(ref: str) -> None:
+    if not ref.strip():
+        fail("--list ID|NAME is required")

@@ -1,0 +1,245 @@
+"""`mailjet-connector webhooks serve | register | list | remove | tail`: the durable event receiver."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mailjet_connector.cli.connect import connection, user_errors
+from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale
+from mailjet_connector.client import Client
+from mailjet_connector.errors import ConfigError
+from mailjet_connector.webhooks import register as hooks
+from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
+from mailjet_connector.webhooks.store import Kind, Store, open_store
+
+webhooks_app = typer.Typer(
+    name="webhooks",
+    help="Receive Mailjet events and inbound mails into a durable store, and point Mailjet at it.\n\n"
+    "Example:  mailjet-connector webhooks serve --username hook --password s3cret --store sqlite:///events.db",
+    no_args_is_help=True,
+)
+
+SERVE_HELP = """Run the receiver: POST /events (single or grouped), POST /inbound (Parse API), GET /health, GET /metrics.
+
+Each request is answered 200 only once its events are durably stored (SQLite WAL + synchronous=FULL by
+default, or PostgreSQL); re-deliveries are recognised and stored once. Credentials: Basic (put them in
+the callback URL, e.g. https://hook:s3cret@host/events) and/or a secret path token (/events/TOKEN).
+Options fall back to MAILJET_WEBHOOK_* environment variables.
+
+Examples:
+
+    mailjet-connector webhooks serve --username hook --password s3cret
+
+    mailjet-connector webhooks serve --token 6f1d... --store postgresql://me@localhost/mailjet --port 9000
+"""
+
+REGISTER_HELP = """Point Mailjet's event callbacks (and optionally the parse route) at the receiver. Idempotent.
+
+Examples:
+
+    mailjet-connector webhooks register --url https://hook:s3cret@events.example.org/events --grouped
+
+    mailjet-connector webhooks register --url https://h.example.org/events/TOKEN --events sent,open,click \\
+        --backup https://backup.example.org/events/TOKEN --inbound https://h.example.org/inbound/TOKEN
+"""
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help=f"sqlite:///file.db or postgresql://... (default {DEFAULT_STORE})."),
+]
+EventsOption = Annotated[str, typer.Option("--events", help="all, or a comma list: sent,open,click,...")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@contextmanager
+def _client(
+    emulator: bool, scale: str, key: str | None, secret: str | None, url: str | None
+) -> Iterator[Client]:
+    with (
+        connection(
+            emulator=emulator,
+            emulator_scale=scale,
+            api_key=key,
+            api_secret=secret,
+            base_url=url,
+            rate_limit=None,
+        ) as conn,
+        Client(conn.api_key, conn.api_secret, base_url=conn.base_url) as client,
+    ):
+        yield client
+
+
+@webhooks_app.command("serve", help=SERVE_HELP)
+def serve(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Interface to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option("--port", help="TCP port (default 8026).")] = None,
+    store: StoreOption = None,
+    username: Annotated[str | None, typer.Option("--username", help="Basic user expected.")] = None,
+    password: Annotated[str | None, typer.Option("--password", help="Basic password expected.")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="Secret path token (/events/TOKEN).")] = None,
+    allow_anonymous: Annotated[
+        bool, typer.Option("--allow-anonymous", help="Accept requests without any credentials.")
+    ] = False,
+) -> None:
+    """Run the webhook receiver until Ctrl-C."""
+    import uvicorn
+
+    from mailjet_connector.webhooks.app import create_app
+
+    given = {"host": host, "port": port, "store": store, "username": username, "password": password,
+             "token": token, "allow_anonymous": allow_anonymous or None}  # fmt: skip
+    with user_errors("webhooks serve"):
+        settings = ReceiverSettings(**{k: v for k, v in given.items() if v is not None})
+        opened = open_store(settings.store)
+        try:
+            app = create_app(settings, opened)
+        except ConfigError:
+            opened.close()
+            raise
+    typer.echo(f"Receiving on http://{settings.host}:{settings.port}/events and /inbound, "
+               f"storing to {opened.location}", err=True)  # fmt: skip
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    finally:
+        opened.close()
+
+
+def _render(changes: list[hooks.Change], as_json: bool) -> None:
+    if as_json:
+        typer.echo(orjson.dumps([c.__dict__ for c in changes]).decode())
+        return
+    table = Table("kind", "type / address", "backup", "version", "status", "action", "id", "url")
+    for c in changes:
+        table.add_row(c.kind, c.event_type, "yes" if c.backup else "", str(c.version or ""), c.status, c.action,
+                      str(c.id), c.url)  # fmt: skip
+    Console(highlight=False).print(table)
+
+
+@webhooks_app.command("register", help=REGISTER_HELP)
+def register(
+    url: Annotated[str, typer.Option("--url", help="The receiver's events URL (credentials included).")],
+    events: EventsOption = "all",
+    grouped: Annotated[bool, typer.Option("--grouped", help="Version 2: one array per second.")] = False,
+    backup: Annotated[str | None, typer.Option("--backup", help="Backup URL (used while suspended).")] = None,
+    inbound: Annotated[
+        str | None, typer.Option("--inbound", help="Also route Parse mails to this URL.")
+    ] = None,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Register the receiver's URLs with Mailjet (idempotent)."""
+    with user_errors("webhooks register"):
+        types = hooks.parse_event_types(events)
+        with _client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
+            changes = hooks.register_events(client, url, types, grouped=grouped, backup_url=backup)
+            if inbound:
+                changes.append(hooks.register_inbound(client, inbound))
+    _render(changes, as_json)
+
+
+@webhooks_app.command("list")
+def list_command(
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """List event callback URLs and parse routes (passwords masked).
+
+    Example:  mailjet-connector webhooks list --emulator
+    """
+    with (
+        user_errors("webhooks list"),
+        _client(emulator, emulator_scale, api_key, api_secret, base_url) as client,
+    ):
+        changes = hooks.list_hooks(client)
+    _render(changes, as_json)
+
+
+@webhooks_app.command("remove")
+def remove(
+    events: EventsOption = "all",
+    url: Annotated[str | None, typer.Option("--url", help="Only callbacks pointing at this URL.")] = None,
+    inbound: Annotated[bool, typer.Option("--inbound", help="Also remove parse routes.")] = False,
+    inbound_url: Annotated[
+        str | None, typer.Option("--inbound-url", help="Only the parse route pointing at this URL.")
+    ] = None,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+    as_json: AsJson = False,
+) -> None:
+    """Remove event callbacks (and parse routes with --inbound); removing nothing is not an error.
+
+    Example:  mailjet-connector webhooks remove --url https://h.example.org/events/TOKEN --inbound
+    """
+    with user_errors("webhooks remove"):
+        types = hooks.parse_event_types(events)
+        with _client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
+            changes = hooks.remove(client, types, url=url, inbound=inbound or bool(inbound_url),
+                                   inbound_url=inbound_url)  # fmt: skip
+    _render(changes, as_json)
+
+
+def _line(kind: Kind, row: dict[str, Any]) -> str:
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(row.get("time") or row["received_at"]))
+    if kind == "inbound":
+        return f"{row['seq']}\t{when}\tinbound\t{row['sender']} -> {row['recipient']}\t{row.get('subject') or ''}"
+    detail = row.get("url") or row.get("error") or row.get("agent") or row.get("source") or ""
+    return f"{row['seq']}\t{when}\t{row['event']}\t{row['email']}\t{row['message_id']}\t{detail}"
+
+
+def _follow(opened: Store, kind: Kind, after: int, follow: bool, interval: float, as_json: bool) -> None:
+    while True:
+        page = opened.read(kind, after, 1000)
+        for row in page:
+            typer.echo(row["raw"] if as_json else _line(kind, row))
+        if page:
+            after = page[-1]["seq"]
+            continue
+        if not follow:
+            return
+        time.sleep(interval)
+
+
+@webhooks_app.command("tail")
+def tail(
+    store: StoreOption = None,
+    inbound: Annotated[bool, typer.Option("--inbound", help="Inbound mails instead of events.")] = False,
+    after: Annotated[
+        int | None, typer.Option("--after", help="Start after this seq (default: the newest).")
+    ] = None,
+    from_start: Annotated[bool, typer.Option("--from-start", help="Print everything stored first.")] = False,
+    follow: Annotated[bool, typer.Option("--follow/--no-follow", help="Keep waiting for new rows.")] = True,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between polls.")] = 0.5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each raw payload as one JSON line.")] = False,
+) -> None:
+    """Print events (or inbound mails) as they arrive in the store.
+
+    Example:  mailjet-connector webhooks tail --store sqlite:///events.db --from-start
+    """
+    kind: Kind = "inbound" if inbound else "event"
+    with user_errors("webhooks tail"):
+        opened = open_store(store or ReceiverSettings().store)
+    with opened:
+        start = after if after is not None else 0 if from_start else opened.last_seq(kind)
+        with suppress(KeyboardInterrupt):  # Ctrl-C is how a follow ends
+            _follow(opened, kind, start, follow, interval, as_json)

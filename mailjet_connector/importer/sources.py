@@ -1,0 +1,117 @@
+"""Row sources for writes: stream dicts from CSV, JSONL, Parquet files or SQL over the synced dataset."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+__all__ = ["SUFFIXES", "SourceError", "read_rows"]
+
+SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
+
+
+class SourceError(Exception):
+    """The rows could not be read: missing file, unknown format, malformed line. One line of text."""
+
+
+def read_rows(
+    source: str | Path | None = None, *, sql: str | None = None, dataset_url: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Stream the rows of a file, or of a SQL query over the synced dataset, as dicts.
+
+    The format follows the file's extension: `.csv` (header row; values are strings, empty cells None),
+    `.jsonl`/`.ndjson` (one JSON object per line), `.parquet` (read batch by batch).
+
+    Args:
+        source: the file to read; ignored when `sql` is given.
+        sql: a query to run on the synced dataset instead of reading a file.
+        dataset_url: the DuckDB file or `postgresql://` URL the query runs on (default `./mailjet.duckdb`).
+
+    Returns:
+        An iterator of rows, each a dict of column name -> value, in file order.
+
+    Raises:
+        SourceError: the file is missing, its extension unknown, a JSON line malformed, or the query failed.
+    """
+    if sql is not None:
+        return _sql_rows(sql, dataset_url)
+    if source is None:
+        raise SourceError("give a file (CSV, JSONL or Parquet) or --sql")
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise SourceError(
+            f"{path}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(SUFFIXES)}"
+        )
+    if not path.is_file():
+        raise SourceError(f"{path}: no such file")
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix == ".parquet":
+        return _parquet_rows(path)
+    return _jsonl_rows(path)
+
+
+def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
+    # utf-8-sig: spreadsheets often write a BOM that would otherwise glue itself to the first header.
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [name.strip() for name in header]
+        for number, values in enumerate(reader, start=2):
+            if not values:
+                continue
+            if len(values) > len(header):
+                raise SourceError(f"{path}:{number}: {len(values)} cells for {len(header)} columns")
+            padded = values + [""] * (len(header) - len(values))
+            yield {name: (value if value != "" else None) for name, value in zip(header, padded, strict=True)}
+
+
+def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise SourceError(f"{path}:{number}: bad JSON line ({exc.args[0]})") from None
+            if not isinstance(row, dict):
+                raise SourceError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
+            yield row
+
+
+def _parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise SourceError("reading Parquet needs pyarrow: pip install 'mailjet-connector[sync]'") from None
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+        raise SourceError(f"{path}: not a readable Parquet file ({_first_line(exc)})") from None
+    for batch in parquet.iter_batches(batch_size=10_000):
+        yield from batch.to_pylist()
+
+
+def _sql_rows(sql: str, dataset_url: str | None) -> Iterator[dict[str, Any]]:
+    from mailjet_connector.query import QueryError, run_query
+
+    # Run now, not on first next(): a bad query should fail before any write is planned.
+    try:
+        result = run_query(sql, dataset_url)
+    except QueryError as exc:
+        raise SourceError(f"query failed: {exc}") from None
+    columns = result.columns
+    return (dict(zip(columns, values, strict=True)) for values in result.rows)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

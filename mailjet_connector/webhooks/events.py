@@ -1,0 +1,221 @@
+"""Typed parsing and validation of Event API payloads (seven types) and Parse API inbound mails (§6.2, §6.3).
+
+One field table per kind drives validation, the typed store columns and the sync schema. Validation is
+strict on what it knows (the `event` type, required fields, the JSON type of every documented field) and
+lenient on the rest: documented optional fields may be absent or null (django-anymail's samples omit
+`Message_GUID`, `CustomID`, `Payload`, `comment`...), and unknown extra fields are kept in the raw payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+
+from mailjet_connector.catalog.enums import EVENT_TYPES
+
+ColumnKind = Literal["int", "str", "bool", "num"]
+INT64_MAX = 2**63 - 1
+
+
+class PayloadError(ValueError):
+    """A body or an event that does not have the documented shape; `str()` is the one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One JSON field and the store column it fills.
+
+    Args:
+        name: the JSON name Mailjet posts.
+        column: the snake_case column name in the store and the dataset.
+        kind: int (int64), str, bool or num (a string like "0.602" stored as a float).
+        required: must be present and non-null.
+    """
+
+    name: str
+    column: str
+    kind: ColumnKind
+    required: bool = False
+
+
+# Event fields (§6.2): the common ones, then each type's own. `event`, `time`, `MessageID` and `email` are
+# the only ones present in every sample seen; the others are typed when present.
+EVENT_FIELDS: tuple[Field, ...] = (
+    Field("event", "event", "str", required=True),
+    Field("time", "time", "int", required=True),
+    Field("MessageID", "message_id", "int", required=True),
+    Field("Message_GUID", "message_guid", "str"),
+    Field("email", "email", "str", required=True),
+    Field("mj_campaign_id", "mj_campaign_id", "int"),
+    Field("mj_contact_id", "mj_contact_id", "int"),
+    Field("customcampaign", "customcampaign", "str"),
+    Field("CustomID", "custom_id", "str"),
+    Field("Payload", "payload", "str"),
+    Field("mj_message_id", "mj_message_id", "str"),
+    Field("smtp_reply", "smtp_reply", "str"),
+    Field("ip", "ip", "str"),
+    Field("geo", "geo", "str"),
+    Field("agent", "agent", "str"),
+    Field("url", "url", "str"),
+    Field("blocked", "blocked", "bool"),
+    Field("hard_bounce", "hard_bounce", "bool"),
+    Field("error_related_to", "error_related_to", "str"),
+    Field("error", "error", "str"),
+    Field("comment", "comment", "str"),
+    Field("source", "source", "str"),
+    Field("mj_list_id", "mj_list_id", "int"),
+)
+
+# Parse API inbound mail (§6.3). Attachments (`AttachmentN`, `InlineAttachmentN`) stay in the raw payload.
+INBOUND_FIELDS: tuple[Field, ...] = (
+    Field("Sender", "sender", "str", required=True),
+    Field("Recipient", "recipient", "str", required=True),
+    Field("Date", "date", "str"),
+    Field("From", "from_header", "str"),
+    Field("Subject", "subject", "str"),
+    Field("Text-part", "text_part", "str"),
+    Field("Html-part", "html_part", "str"),
+    Field("SpamAssassinScore", "spam_score", "num"),
+    Field("CustomID", "custom_id", "str"),
+    Field("Payload", "payload", "str"),
+)
+INBOUND_STRUCTURED = {"Headers": dict, "Parts": list}  # typed containers, kept whole in the raw payload
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One validated event or inbound mail.
+
+    Args:
+        values: column -> typed value (None when absent), in the order of the kind's field table.
+        raw: the payload as received (unknown fields included).
+    """
+
+    values: tuple[Any, ...]
+    raw: dict[str, Any]
+
+
+def _typed(field: Field, value: Any) -> Any:
+    """The value checked (and converted for `num`) against the field's kind; raises PayloadError."""
+    kind = field.kind
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        if not -INT64_MAX - 1 <= value <= INT64_MAX:
+            raise PayloadError(f'"{field.name}" is out of the 64-bit integer range')
+        return value
+    if kind == "num" and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise PayloadError(
+                f'"{field.name}" must be a number written as a string, got {value!r:.40}'
+            ) from None
+    expected = {"str": "a string", "bool": "true or false", "int": "an integer", "num": "a numeric string"}[
+        kind
+    ]
+    raise PayloadError(f'"{field.name}" must be {expected}, got {type(value).__name__}')
+
+
+def _record(fields: tuple[Field, ...], obj: Any, what: str) -> Record:
+    if not isinstance(obj, dict):
+        raise PayloadError(f"{what} must be a JSON object, got {_json_type(obj)}")
+    values = []
+    for field in fields:
+        value = obj.get(field.name)
+        if value is None:
+            if field.required:
+                raise PayloadError(f'{what} lacks the required "{field.name}"')
+            values.append(None)
+        else:
+            values.append(_typed(field, value))
+    return Record(tuple(values), obj)
+
+
+def parse_event(obj: Any) -> Record:
+    """Validate one Event API payload.
+
+    Args:
+        obj: a decoded JSON value.
+
+    Returns:
+        The record, values in `EVENT_FIELDS` order.
+
+    Raises:
+        PayloadError: not an object, unknown `event`, a missing required field or a wrongly typed one.
+    """
+    kind = obj.get("event") if isinstance(obj, dict) else None
+    if kind is not None and kind not in EVENT_TYPES:
+        raise PayloadError(f"unknown event type {repr(kind)[:40]}: expected one of {', '.join(EVENT_TYPES)}")
+    return _record(EVENT_FIELDS, obj, "an event")
+
+
+def parse_inbound(obj: Any) -> Record:
+    """Validate one Parse API inbound mail.
+
+    Raises:
+        PayloadError: not an object, no Sender/Recipient, or a wrongly typed field.
+    """
+    record = _record(INBOUND_FIELDS, obj, "an inbound mail")
+    for name, container in INBOUND_STRUCTURED.items():
+        value = obj.get(name)
+        if value is not None and not isinstance(value, container):
+            raise PayloadError(f'"{name}" must be a JSON {"object" if container is dict else "array"}')
+    return record
+
+
+def _json_type(value: Any) -> str:
+    for kind, name in ((dict, "an object"), (list, "an array"), (str, "a string"), (bool, "a boolean")):
+        if isinstance(value, kind):
+            return name
+    return "a number" if isinstance(value, int | float) else "null"
+
+
+def decode(body: bytes) -> Any:
+    """The JSON value of a request body.
+
+    Raises:
+        PayloadError: empty or malformed JSON (the reason names the position).
+    """
+    if not body.strip():
+        raise PayloadError("empty body: expected JSON")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise PayloadError(f"malformed JSON: {str(exc).splitlines()[0][:120]}") from None
+
+
+def parse_events(body: bytes) -> list[Record]:
+    """Every event of a request body: one bare object (Version 1) or an array (Version 2, grouped).
+
+    The batch is all or nothing: one invalid event rejects the whole body, so a 4xx never half-stores.
+
+    Raises:
+        PayloadError: malformed JSON, a body that is neither object nor array, or an invalid event (the
+            reason gives its index in the array).
+    """
+    value = decode(body)
+    if isinstance(value, dict):
+        return [parse_event(value)]
+    if not isinstance(value, list):
+        raise PayloadError(f"expected an event object or an array of events, got {_json_type(value)}")
+    records = []
+    for index, item in enumerate(value):
+        try:
+            records.append(parse_event(item))
+        except PayloadError as exc:
+            raise PayloadError(f"event [{index}]: {exc}") from None
+    return records
+
+
+def parse_inbound_body(body: bytes) -> list[Record]:
+    """The inbound mail of a Parse API request body (one object per mail, §6.3).
+
+    Raises:
+        PayloadError: malformed JSON or an invalid mail.
+    """
+    return [parse_inbound(decode(body))]

@@ -1,0 +1,104 @@
+"""The server store: PostgreSQL through psycopg 3 (synchronous_commit as the server sets it, `on` by default).
+
+Several receivers may share one database. Each write transaction first takes a transaction-scoped
+advisory lock, so transactions commit one after the other and `seq` (a BIGSERIAL) grows in commit order:
+a reader walking `seq > cursor` can never skip a row that commits late.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from mailjet_connector.errors import ConfigError
+from mailjet_connector.redaction import redact_url
+from mailjet_connector.webhooks.store import TABLES, Batch, Kind, Store, WriteResult, columns
+
+SQL_TYPES = {"int": "BIGINT", "str": "TEXT", "bool": "BOOLEAN", "num": "DOUBLE PRECISION"}
+WRITE_LOCK_ID = 0x6D6A7765  # "mjwe": the advisory lock serialising writers
+CONNECT_TIMEOUT = 10
+
+
+def _ddl(kind: Kind) -> str:
+    table, fields = TABLES[kind]
+    typed = ", ".join(f'"{f.column}" {SQL_TYPES[f.kind]}' for f in fields)
+    return (
+        f'CREATE TABLE IF NOT EXISTS "{table}" (seq BIGSERIAL PRIMARY KEY, dedupe_key TEXT NOT NULL UNIQUE, '
+        f"received_at DOUBLE PRECISION NOT NULL, {typed}, raw TEXT NOT NULL)"
+    )
+
+
+class PostgresStore(Store):
+    """The PostgreSQL backend.
+
+    Args:
+        url: a libpq URL, `postgresql://user:password@host:5432/db`.
+
+    Raises:
+        ConfigError: psycopg is missing or the server cannot be reached.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.location = redact_url(url)
+        try:
+            import psycopg
+        except ModuleNotFoundError:
+            raise ConfigError("the PostgreSQL store needs psycopg: pip install 'psycopg[binary]'") from None
+        self._psycopg = psycopg
+        try:
+            self._writer = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT)
+            self._reader = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True)
+        except psycopg.Error as exc:
+            # The driver's message names host and port, never the password.
+            raise ConfigError(
+                f"cannot open the PostgreSQL store {self.location}: {exc}".splitlines()[0]
+            ) from None
+        with self._writer.transaction():
+            self._writer.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_ID,))
+            for kind in TABLES:
+                self._writer.execute(_ddl(kind))  # type: ignore[arg-type]
+        self._read_lock = threading.Lock()
+        self._inserts = {
+            kind: f'INSERT INTO "{TABLES[kind][0]}" ({", ".join(columns(kind)[1:])}) '
+            f"VALUES ({', '.join(['%s'] * (len(columns(kind)) - 1))}) ON CONFLICT (dedupe_key) DO NOTHING"
+            for kind in TABLES
+        }
+        self._closed = False
+
+    def write(self, batches: Sequence[Batch]) -> list[WriteResult]:
+        results = []
+        with self._writer.transaction(), self._writer.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_ID,))
+            for batch in batches:
+                params = [(row.key, batch.received_at, *row.values, row.raw) for row in batch.rows]
+                stored = 0
+                if params:
+                    cur.executemany(self._inserts[batch.kind], params)
+                    stored = max(cur.rowcount, 0)  # psycopg >= 3.1 sums the rowcounts of executemany
+                results.append(WriteResult(stored, len(batch.rows) - stored))
+        return results
+
+    def read(self, kind: Kind, after_seq: int, limit: int) -> list[dict[str, Any]]:
+        names = columns(kind)
+        sql = f'SELECT {", ".join(names)} FROM "{TABLES[kind][0]}" WHERE seq > %s ORDER BY seq LIMIT %s'
+        with self._read_lock:
+            rows = self._reader.execute(sql, (after_seq, limit)).fetchall()
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def count(self, kind: Kind) -> int:
+        with self._read_lock:
+            row = self._reader.execute(f'SELECT count(*) FROM "{TABLES[kind][0]}"').fetchone()
+        return int(row[0]) if row else 0
+
+    def last_seq(self, kind: Kind) -> int:
+        with self._read_lock:
+            row = self._reader.execute(f'SELECT max(seq) FROM "{TABLES[kind][0]}"').fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._reader.close()
+        self._writer.close()

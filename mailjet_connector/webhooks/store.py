@@ -1,0 +1,176 @@
+"""The durable event store: what a backend must do, the table layout, `open_store(url)` and the readers.
+
+Two tables, named after the dataset resources they feed: `event` (the seven Event API types) and
+`inbound_message` (Parse API mails). Each row: `seq` (ascending in commit order, never reused: the
+incremental cursor), `dedupe_key` (unique, see `dedupe`), `received_at` (receiver clock, Unix seconds),
+one typed column per documented field (`events.EVENT_FIELDS` / `INBOUND_FIELDS`) and `raw`, the payload
+as received (JSON text, unknown fields included).
+
+Backends: `SQLiteStore` (embedded default: WAL, synchronous=FULL) and `PostgresStore` (server option).
+`write` is called by one thread at a time (the `commit.GroupCommitter`): it stores several request batches
+in ONE transaction and returns only once that transaction is durable.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mailjet_connector.errors import ConfigError
+from mailjet_connector.webhooks.events import EVENT_FIELDS, INBOUND_FIELDS, Field
+
+Kind = Literal["event", "inbound"]
+TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
+    "event": ("event", EVENT_FIELDS),
+    "inbound": ("inbound_message", INBOUND_FIELDS),
+}
+META_COLUMNS = ("seq", "dedupe_key", "received_at")
+PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record ready to store: its dedupe key, typed values (field-table order) and raw JSON text."""
+
+    key: str
+    values: tuple[Any, ...]
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The records of one request, stored together or not at all."""
+
+    kind: Kind
+    rows: Sequence[Row]
+    received_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What a batch became: rows newly stored and rows already present (re-deliveries)."""
+
+    stored: int
+    duplicates: int
+
+
+def columns(kind: Kind) -> tuple[str, ...]:
+    """Every column of a kind's table, in order: `seq`, `dedupe_key`, `received_at`, typed fields, `raw`."""
+    return (*META_COLUMNS, *(f.column for f in TABLES[kind][1]), "raw")
+
+
+class Store(abc.ABC):
+    """A durable home for events and inbound mails.
+
+    Thread-safety contract: `write` is called from one thread at a time; `read`, `count` and `last_seq`
+    may be called from any thread, concurrently with `write`.
+    """
+
+    #: the store location with any password removed (safe to print)
+    location: str = ""
+
+    @abc.abstractmethod
+    def write(self, batches: Sequence[Batch]) -> list[WriteResult]:
+        """Store every batch in one transaction and return once it is durable.
+
+        Returns:
+            One result per batch, in order.
+
+        Raises:
+            Exception: the transaction failed; nothing of it is stored.
+        """
+
+    @abc.abstractmethod
+    def read(self, kind: Kind, after_seq: int, limit: int) -> list[dict[str, Any]]:
+        """Rows with `seq > after_seq`, ascending, at most `limit` (column -> value, `raw` as JSON text)."""
+
+    @abc.abstractmethod
+    def count(self, kind: Kind) -> int:
+        """How many rows the kind's table holds."""
+
+    @abc.abstractmethod
+    def last_seq(self, kind: Kind) -> int:
+        """The newest `seq` of the kind's table (0 when empty)."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections (idempotent)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.location!r})"
+
+
+def open_store(url: str) -> Store:
+    """Open (and create when needed) the store at `url`.
+
+    Args:
+        url: `sqlite:///relative.db`, `sqlite:////absolute/path.db`, a plain file path (SQLite), or
+            `postgresql://user@host:5432/db` (also `postgres://`).
+
+    Returns:
+        The store, tables created.
+
+    Raises:
+        ConfigError: an unsupported scheme, or a backend that cannot be opened.
+    """
+    if url.startswith(("postgresql://", "postgres://")):
+        from mailjet_connector.webhooks.postgres_store import PostgresStore
+
+        return PostgresStore(url)
+    if url.startswith("sqlite://"):
+        path = url.removeprefix("sqlite://")
+        if not path.startswith("/"):
+            raise ConfigError(f"bad SQLite URL {url!r}: use sqlite:///relative.db or sqlite:////abs.db")
+        path = path[1:]
+    elif "://" in url:
+        raise ConfigError(
+            f"unsupported store {url.split('://')[0]!r}: use sqlite:///file.db or postgresql://..."
+        )
+    else:
+        path = url
+    from mailjet_connector.webhooks.sqlite_store import SQLiteStore
+
+    return SQLiteStore(path or ":memory:")
+
+
+def iter_pages(
+    store: Store, kind: Kind, after_seq: int = 0, page_size: int = PAGE_SIZE
+) -> Iterator[list[dict]]:
+    """Pages of stored rows after a cursor, until the store has no more (a snapshot-free walk: rows that
+    arrive meanwhile are included when their `seq` is reached).
+
+    Args:
+        store: an open store.
+        kind: "event" or "inbound".
+        after_seq: the last `seq` already consumed (0 = from the start).
+        page_size: rows per page.
+
+    Yields:
+        Non-empty lists of rows, `seq` ascending.
+    """
+    while True:
+        page = store.read(kind, after_seq, page_size)
+        if not page:
+            return
+        yield page
+        after_seq = page[-1]["seq"]
+
+
+def iter_events(store: Store, after_seq: int = 0) -> Iterator[dict[str, Any]]:
+    """Every stored event after `after_seq`, `seq` ascending (see `iter_pages`)."""
+    for page in iter_pages(store, "event", after_seq):
+        yield from page
+
+
+def iter_inbound(store: Store, after_seq: int = 0) -> Iterator[dict[str, Any]]:
+    """Every stored inbound mail after `after_seq`, `seq` ascending (see `iter_pages`)."""
+    for page in iter_pages(store, "inbound", after_seq):
+        yield from page

@@ -1,0 +1,72 @@
+"""Row sources: CSV, JSONL, Parquet and SQL, and their one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailjet_connector.importer.sources import SourceError, read_rows
+
+
+def test_csv_rows_are_strings_with_empty_cells_as_none(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("\ufeffEmail, Name ,age\na@b.co,,31\nc@d.co,Cee\n", encoding="utf-8")
+    assert list(read_rows(path)) == [
+        {"Email": "a@b.co", "Name": None, "age": "31"},
+        {"Email": "c@d.co", "Name": "Cee", "age": None},
+    ]
+
+
+def test_csv_row_with_too_many_cells_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("Email\na@b.co\nx,y\n")
+    with pytest.raises(SourceError, match=r"c.csv:3: 2 cells for 1 columns"):
+        list(read_rows(path))
+
+
+def test_jsonl_bad_line_names_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"Name": "a"}\n\n{"Name": \n')
+    rows = read_rows(path)
+    assert next(rows) == {"Name": "a"}
+    with pytest.raises(SourceError, match=r"r.jsonl:3: bad JSON line"):
+        next(rows)
+
+
+def test_jsonl_line_must_be_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "r.ndjson"
+    path.write_text("[1, 2]\n")
+    with pytest.raises(SourceError, match="expected a JSON object"):
+        list(read_rows(path))
+
+
+def test_parquet_rows_keep_their_types(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "r.parquet"
+    pq.write_table(pa.table({"Email": ["a@b.co", "c@d.co"], "age": [3, None]}), path)
+    assert list(read_rows(path)) == [{"Email": "a@b.co", "age": 3}, {"Email": "c@d.co", "age": None}]
+
+
+def test_missing_file_and_unknown_extension_are_one_line_errors(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="no such file"):
+        read_rows(tmp_path / "nope.csv")
+    (tmp_path / "data.xlsx").write_text("x")
+    with pytest.raises(SourceError, match=r"unknown file type '.xlsx'"):
+        read_rows(tmp_path / "data.xlsx")
+
+
+def test_sql_rows_come_from_the_synced_dataset(tmp_path: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "mailjet.duckdb"
+    with duckdb.connect(str(path)) as conn:
+        conn.execute("create schema mailjet")
+        conn.execute("create table mailjet.mailjet.contact as select 'a@b.co' as email, 7 as id")
+    rows = read_rows(sql="select email, id from contact", dataset_url=str(path))
+    assert list(rows) == [{"email": "a@b.co", "id": 7}]
+
+
+def test_bad_sql_fails_before_any_row(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="query failed: no dataset"):
+        read_rows(sql="select 1", dataset_url=str(tmp_path / "missing.duckdb"))
