@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -137,18 +137,22 @@ def import_command(
     if file is None and sql is None:
         fail("give a FILE or --sql (see `mailjet-connector contacts import --help`)")
     # A fresh embedded emulator shares nothing with earlier runs: a default journal would only mislead.
-    path = None if no_journal or (emulator and journal is None) else journal or DEFAULT_JOURNAL
+    # A dry run writes nothing, not even a journal.
+    path = None if no_journal or dry_run or (emulator and journal is None) else journal or DEFAULT_JOURNAL
     stderr = Console(stderr=True, highlight=False)
     with user_errors("contacts import"), _job_errors():
         rows = read_rows(file, sql=sql, dataset_url=dataset_url)
-        with _client(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as client:
+        with (
+            _client(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as client,
+            Journal(path) if path else nullcontext() as journal,
+        ):
             report = import_contacts(
                 client,
                 rows,
                 list=list_ or None,
                 action=action,
                 properties=properties,
-                journal=Journal(path) if path else None,
+                journal=journal,
                 batch_size=batch_size,
                 create_list=create_list,
                 dry_run=dry_run,

@@ -18,6 +18,7 @@ IMPORT_HELP = """Import rows into a writable resource: insert, update, upsert (m
 The source is a CSV (header row), JSONL or Parquet file, or --sql over the synced dataset. Columns are the
 resource's fields (any case, snake_case works); read-only fields are ignored with a warning. For `contact`,
 other columns must be defined contact properties, and --list subscribes every contact (bulk jobs).
+--part content takes ID + Html-part, Text-part, MJMLContent, Headers (JSON); --part schedule ID + Date.
 Upsert matches on ID when the source has it, else on the resource's unique key (contact Email, sender
 Email...), or on --key. Re-running the same import skips the rows already written (local journal).
 
@@ -28,6 +29,8 @@ Examples:
     mailjet-connector import contact contacts.csv --mode upsert --list Newsletter --errors failed.csv
 
     mailjet-connector import contactslist lists.jsonl --mode upsert --key Name --dry-run
+
+    mailjet-connector import template content.jsonl --part content --mode update
 
     mailjet-connector import sender --sql "select email from sender where status = 'Inactive'" --mode delete
 """
@@ -47,6 +50,10 @@ def import_(
     key: Annotated[str | None, typer.Option("--key", help="Match on these fields (comma-separated).")] = None,
     list_: Annotated[
         list[str] | None, typer.Option("--list", help="contact: subscribe to this list (ID or name).")
+    ] = None,
+    part: Annotated[
+        str | None,
+        typer.Option("--part", help="Write a sub-resource: content (campaigndraft, template) or schedule."),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan; write nothing.")] = False,
     errors: Annotated[
@@ -102,6 +109,7 @@ def import_(
                     mode,
                     key=keys,
                     lists=list_ or (),
+                    part=part,
                     journal=checkpoints,
                     restart=restart,
                     dry_run=dry_run,

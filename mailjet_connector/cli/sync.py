@@ -14,14 +14,18 @@ import orjson
 import typer
 from rich.console import Console
 
+from mailjet_connector import catalog
 from mailjet_connector.cli.connect import Connection, connection, fail, split_names, user_errors
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
+from mailjet_connector.client import Client
 from mailjet_connector.errors import MailjetError
+from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
+from mailjet_connector.query import QueryError, run_query
 
 SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres or any dlt destination.
 
-Incremental by default: a re-run reads only what changed. A progress bar per resource goes to stderr,
-the summary table (rows, new, updated, deleted, API calls, 429s, seconds) to stdout.
+Incremental by default: a re-run reads only what changed. Progress bars go to stderr, the summary
+(rows, new, updated, deleted, API calls, 429s, seconds) to stdout; --json prints it as JSON.
 
 Examples:
 
@@ -29,7 +33,7 @@ Examples:
 
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
-    mailjet-connector sync --destination postgres --dataset-url postgresql://me@localhost/mj --json
+    mailjet-connector sync --destination postgres --dataset-url postgresql://me@localhost/mj
 """
 
 EXPORT_HELP = """Stream one resource straight from the API to CSV, JSONL or Parquet, one page at a time.
@@ -40,7 +44,7 @@ Examples:
 
     mailjet-connector export contact --format csv --emulator > contacts.csv
 
-    mailjet-connector export message --format parquet --output messages.parquet --where CampaignID=42
+    mailjet-connector export message --format parquet -o messages.parquet --where CampaignID=42
 """
 
 QUERY_HELP = """Run SQL on the synced dataset; its tables need no schema prefix.
@@ -198,9 +202,9 @@ def pipeline_errors() -> Iterator[None]:
         cause = root_cause(exc)
         if isinstance(cause, MailjetError | ValueError | KeyError):
             raise cause from None
-        step = getattr(exc, "step", "sync")
+        text = str(cause).strip()
         fail(
-            f"{step} step failed: {str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__}"
+            f"{getattr(exc, 'step', 'sync')} step failed: {text.splitlines()[0] if text else type(cause).__name__}"
         )
 
 
@@ -235,16 +239,12 @@ def export(
         list[str] | None, typer.Option("--where", help="A query filter FILTER=VALUE (repeatable).")
     ] = None,
     emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
+    emulator_scale: EmulatorScale = "small",
     rate_limit: RateLimit = None,
     api_key: ApiKey = None,
     api_secret: ApiSecret = None,
     base_url: BaseUrl = None,
 ) -> None:
-    from mailjet_connector import catalog
-    from mailjet_connector.client import Client
-    from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
-
     with user_errors("export"):
         fmt = ExportFormat(format_.lower()) if format_.lower() in set(ExportFormat) else None
         if fmt is None:
@@ -277,8 +277,6 @@ def query(
     ] = "mailjet",
     format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
-    from mailjet_connector.query import QueryError, run_query
-
     if format_ not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
     try:

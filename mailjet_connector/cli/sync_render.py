@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -113,8 +114,11 @@ def render_query(console: Console, result: QueryResult, fmt: str) -> None:
         typer.echo(to_json(result))
         return
     table = Table(show_lines=False)
-    for column in result.columns:
-        table.add_column(column, overflow="fold")
+    for index, column in enumerate(result.columns):
+        numeric = bool(result.rows) and all(
+            isinstance(row[index], int | float | Decimal) or row[index] is None for row in result.rows
+        )
+        table.add_column(column, overflow="fold", justify="right" if numeric else "left")
     for row in result.rows:
         table.add_row(*("" if value is None else str(value) for value in row))
     console.print(table)

@@ -176,7 +176,7 @@ def plan_import(
     _check_options(action, lists, properties, batch_size)
     materialised = [dict(r) for r in rows]
     columns = map_columns(dict.fromkeys(c for r in materialised for c in r))
-    if columns.email is None:
+    if columns.email is None and materialised:  # an empty source is an empty plan
         raise PlanError("no Email column: the source needs one (any case, e.g. email)")
     types = _property_types(materialised, columns.properties, definitions)
     undefined = {c: t for c, t in types.items() if c.lower() not in definitions}

@@ -21,6 +21,7 @@ from mailjet_connector.emulator import (
     csvimport,  # noqa: F401  (registers the csvimport write rules)
     parse,  # noqa: F401  (registers the parseroute write rules)
     responses,
+    sender_actions,  # noqa: F401  (registers sender validate, dns check and the sender write rules)
     templates,  # noqa: F401  (registers template detailcontent)
 )
 from mailjet_connector.emulator.control import control_routes

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import re
 import ssl
 import threading
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ class Outbox:
     log: list[Job] = field(default_factory=list)
     next_id: int = 1
     dropped: int = 0  # events with no alive callback URL for their type
+    earliest: int | None = None  # cache of next_due(); `stale` when jobs changed since
+    stale: bool = False
     guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
     passes: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -91,15 +94,22 @@ class Outbox:
         job = Job(self.next_id, job_kind, target, version, payloads, created_at=now, next_due=now)
         self.next_id += 1
         self.pending[job.id] = job
+        self.stale = True
         self.log.append(job)
         if len(self.log) > LOG_SIZE + LOG_SIZE // 10:
             del self.log[: len(self.log) - LOG_SIZE]  # trim in batches: appends stay O(1) amortised
         return job
 
     def next_due(self) -> int | None:
-        """The earliest time a pending job wants an attempt, or None when nothing is pending."""
-        # list() copies in one step under the GIL: safe while another thread adds or removes jobs.
-        return min((job.next_due for job in list(self.pending.values())), default=None)
+        """The earliest time a pending job wants an attempt, or None when nothing is pending.
+
+        Cached: the app asks after every request, and a dead URL can keep thousands of jobs pending.
+        """
+        if self.stale:
+            # list() copies in one step under the GIL: safe while another thread adds or removes jobs.
+            self.earliest = min((job.next_due for job in list(self.pending.values())), default=None)
+            self.stale = False
+        return self.earliest
 
 
 def outbox(account: Account) -> Outbox:
@@ -112,11 +122,13 @@ def outbox(account: Account) -> Outbox:
 
 def public_url(url: str) -> str:
     """The URL with its password replaced by `***` (for logs and control answers)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unparsable: hide anything that could be credentials
+        return re.sub(r"//[^/@]*@", "//***@", url)
     if parts.password is None:
         return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"))
 
 
 # -- routing events ----------------------------------------------------------------------------------------
@@ -175,6 +187,7 @@ def enqueue_events(account: Account, events: list[dict[str, Any]], now: int) -> 
             job.payloads.append(payload)
             job.callback_ids.add(callback_id)
             queued += 1
+        box.stale = True  # group due times were set after `add`
     return queued
 
 
@@ -248,6 +261,7 @@ def _deliver_round(
         outcome = post(http, job)
         counts["attempted"] += 1
         with box.guard:
+            box.stale = True
             job.in_flight = False
             job.attempts.append({"At": now, **outcome})
             if outcome.get("StatusCode", 0) // 100 == 2:
@@ -284,27 +298,43 @@ def post(http: httpx.Client, job: Job) -> dict[str, Any]:
     Returns:
         `{"StatusCode": n}` when the receiver answered, `{"Error": "<one line>"}` otherwise.
     """
-    parts = urlsplit(job.target)
+    try:
+        url, headers = _request_target(job.target)
+    except ValueError as exc:  # a malformed URL (bad port, bad IPv6 literal...)
+        return {"Error": f"invalid URL: {exc}"[:200]}
+    if url is None:
+        return {"Error": f"connection error: {headers['Host']} is a reserved name, not contacted"}
+    try:
+        response = http.post(url, content=job.body(), headers=headers)
+    except (httpx.HTTPError, ValueError) as exc:
+        return {"Error": f"{type(exc).__name__}: {exc}"[:200]}
+    return {"StatusCode": response.status_code}
+
+
+def _reserved(host: str) -> bool:
+    return any(
+        host == suffix.lstrip(".") or host.endswith("." + suffix.lstrip(".")) for suffix in RESERVED_SUFFIXES
+    )
+
+
+def _request_target(target: str) -> tuple[str | None, dict[str, str]]:
+    """(URL without credentials, headers with Basic auth from the URL's credentials); the URL is None
+    for a reserved host name (then `Host` names it).
+
+    Raises:
+        ValueError: the URL cannot be parsed.
+    """
+    parts = urlsplit(target)
     host = (parts.hostname or "").lower()
-    if not host or any(
-        host == s.lstrip(".") or host.endswith("." + s.lstrip(".")) for s in RESERVED_SUFFIXES
-    ):
-        return {"Error": f"connection error: {host or 'no host'} is a reserved name, not contacted"}
+    port = parts.port  # raises ValueError on a bad port
+    if not host or _reserved(host):
+        return None, {"Host": host or "no host"}
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
     if parts.username is not None or parts.password is not None:
         user, password = unquote(parts.username or ""), unquote(parts.password or "")
         headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    netloc = host if ":" not in host else f"[{host}]"
-    if parts.port:
-        netloc += f":{parts.port}"
-    url = urlunsplit(parts._replace(netloc=netloc))
-    try:
-        response = http.post(url, content=job.body(), headers=headers)
-    except httpx.HTTPError as exc:
-        return {"Error": f"{type(exc).__name__}: {exc}"[:200]}
-    except ValueError as exc:  # a malformed URL
-        return {"Error": f"invalid URL: {exc}"[:200]}
-    return {"StatusCode": response.status_code}
+    netloc = (host if ":" not in host else f"[{host}]") + (f":{port}" if port else "")
+    return urlunsplit(parts._replace(netloc=netloc)), headers
 
 
 # -- views -----------------------------------------------------------------------------------------------

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Collection
 from functools import cache
 from typing import Any
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import Action, Field, FieldType, Filter, Resource, Verb
+from mailjet_connector.emulator.actions import ACTIONS
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 _COMMON_RESPONSES = {
@@ -132,8 +135,10 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-def _resource_paths(resource: Resource, base: str) -> dict[str, dict[str, Any]]:
-    """Collection, item and action paths of one resource."""
+def _resource_paths(
+    resource: Resource, base: str, emulated: frozenset[tuple[str, str]]
+) -> dict[str, dict[str, Any]]:
+    """Collection, item and action paths of one resource (only the actions in `emulated`)."""
     name, envelope = resource.name, _envelope(resource)
     collection: dict[str, Any] = {}
     item: dict[str, Any] = {}
@@ -165,7 +170,8 @@ def _resource_paths(resource: Resource, base: str) -> dict[str, dict[str, Any]]:
     if item:
         paths[f"{base}/{resource.mailjet_name}/{{id}}"] = {"parameters": [_key_parameter(resource)], **item}
     for action in resource.actions:
-        paths.update(_action_paths(resource, action, base))
+        if (resource.name, action.name.lower()) in emulated:
+            paths.update(_action_paths(resource, action, base))
     return paths
 
 
@@ -221,21 +227,43 @@ def _components(resources: tuple[Resource, ...]) -> dict[str, Any]:
     }
 
 
-@cache
-def openapi_document(base_path: str = "/v3/REST") -> dict[str, Any]:
+def emulated_actions() -> frozenset[tuple[str, str]]:
+    """The (catalog resource name, lower-cased action name) pairs that have a registered handler.
+
+    The app module imports every feature module that registers handlers; it is imported here, at call
+    time, because the app itself imports this module (through the control routes).
+    """
+    importlib.import_module("mailjet_connector.emulator.app")
+    return frozenset(ACTIONS)
+
+
+def openapi_document(
+    base_path: str = "/v3/REST", emulated: Collection[tuple[str, str]] | None = None
+) -> dict[str, Any]:
     """The OpenAPI 3.0.3 document of every catalog resource under `base_path`.
+
+    Sub-actions the catalog lists but the emulator does not implement (they answer 501) are left out, so
+    the document describes what the emulator serves.
 
     Args:
         base_path: prefix of the v3 REST paths (v4 resources keep their `/v4` path).
+        emulated: the (resource name, lower-cased action name) pairs to document; None means every action
+            with a registered handler (`emulated_actions()`).
 
     Returns:
-        The document as a JSON-ready dict (cached: the catalog never changes at run time; do not mutate).
+        The document as a JSON-ready dict (cached per arguments: do not mutate).
     """
+    chosen = emulated_actions() if emulated is None else emulated
+    return _document(base_path, frozenset((r, a.lower()) for r, a in chosen))
+
+
+@cache
+def _document(base_path: str, emulated: frozenset[tuple[str, str]]) -> dict[str, Any]:
     resources = catalog.all_resources()
     paths: dict[str, Any] = {}
     for resource in resources:
         base = base_path if resource.api == "REST" else "/v4"
-        paths.update(_resource_paths(resource, base))
+        paths.update(_resource_paths(resource, base, emulated))
     return {
         "openapi": "3.0.3",
         "info": {

@@ -36,8 +36,12 @@ SECOND_ADDRESS_ERROR = (
 
 def check_url(url: Any) -> None:
     """Raises EmulatorError (400) unless `url` is an http(s) URL with a path below the site root."""
-    parts = urlsplit(str(url or ""))
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(str(url or ""))
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # a bad port or IPv6 literal
+        valid = False
+    if not valid:
         raise EmulatorError(400, 'MJ08 Property "Url" is invalid: expected an http(s) URL')
     if parts.path.strip("/") == "":
         raise EmulatorError(400, ROOT_URL_ERROR)

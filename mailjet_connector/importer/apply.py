@@ -13,10 +13,11 @@ import orjson
 
 from mailjet_connector import catalog
 from mailjet_connector.client import Client
-from mailjet_connector.errors import APIError
+from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.importer.columns import choose_key
 from mailjet_connector.importer.journal import DONE, FAILED, PENDING, Journal, job_id
 from mailjet_connector.importer.load import load_existing
+from mailjet_connector.importer.parts import PartSpec, part_spec, plan_part
 from mailjet_connector.importer.plan import Kind, Mode, Plan, Write, plan_rows
 
 __all__ = ["ImportResult", "RowFailure", "import_rows"]
@@ -82,6 +83,7 @@ def import_rows(
     *,
     key: Sequence[str] = (),
     lists: Sequence[int | str] = (),
+    part: str | None = None,
     journal: Journal | None = None,
     restart: bool = False,
     dry_run: bool = False,
@@ -98,6 +100,7 @@ def import_rows(
         mode: insert, update, upsert or delete.
         key: match-key fields (default: ID, else the first catalog unique key present).
         lists: contact imports: lists (ID or name) every contact is subscribed to (addnoforce).
+        part: write a sub-resource instead: "content" (campaigndraft, template) or "schedule" (`parts`).
         journal: checkpoint journal; a re-run of the same rows skips rows already written.
         restart: forget this import's journal entries first.
         dry_run: plan only.
@@ -119,9 +122,22 @@ def import_rows(
     key_fields = choose_key(res, columns, key) if materialised else tuple(key)
     list_ids = _resolve_lists(client, lists)
     existing = load_existing(client, res, materialised, key_fields, lists=list_ids)
-    plan = plan_rows(res, materialised, mode, existing, key=key_fields, lists=list_ids)
+    if part is None:
+        plan = plan_rows(res, materialised, mode, existing, key=key_fields, lists=list_ids)
+    else:
+        spec = part_spec(res, part)
+        current = _current_parts(client, res.name, spec, existing)
+        plan = plan_part(res, part, materialised, mode, existing, current, key=key)
     job = job_id(
-        "import", client.base_url, client.api_key, res.name, mode, key_fields, list_ids, _digest(materialised)
+        "import",
+        client.base_url,
+        client.api_key,
+        res.name,
+        mode,
+        part,
+        key_fields,
+        list_ids,
+        _digest(materialised),
     )
     result = ImportResult(plan, dry_run=dry_run, job=job)
     if on_plan is not None:
@@ -137,9 +153,23 @@ def import_rows(
     if res.name == "contact":
         _apply_contacts(client, todo, list_ids, journal, job, result, sleep)
     else:
-        _apply_rows(client, res.name, todo, journal, job, result, concurrency)
+        spec = part_spec(res, part) if part else None
+        _apply_rows(client, res.name, todo, journal, job, result, concurrency, spec)
     result.failures.sort(key=lambda f: f.number)
     return result
+
+
+def _current_parts(client: Client, name: str, spec: PartSpec, existing: Any) -> dict[Any, Mapping[str, Any]]:
+    """Each matched object's part as it is now (one GET each: parts are not listable)."""
+    current: dict[Any, Mapping[str, Any]] = {}
+    for record in existing.records.values():
+        try:
+            found = client.action(name, spec.action, record["ID"])
+        except NotFoundError:  # no schedule yet
+            continue
+        if isinstance(found, list) and found:
+            current[record["ID"]] = found[0]
+    return current
 
 
 def _resolve_lists(client: Client, lists: Sequence[int | str]) -> tuple[int, ...]:
@@ -181,6 +211,7 @@ def _apply_rows(
     job: str,
     result: ImportResult,
     concurrency: int,
+    spec: PartSpec | None = None,
 ) -> None:
     """One call per row; rows are independent (duplicates were superseded), so they run concurrently."""
 
@@ -188,7 +219,7 @@ def _apply_rows(
         if journal is not None:
             journal.begin(job, write.key)
         try:
-            outcome = _write_one(client, name, write)
+            outcome = _write_one(client, name, write, spec)
         except APIError as exc:
             if journal is not None:
                 journal.fail(job, write.key, exc.message)
@@ -205,7 +236,10 @@ def _apply_rows(
                 result.failures.append(RowFailure(write.number, write.row, write.key, error))
 
 
-def _write_one(client: Client, name: str, write: Write) -> Any:
+def _write_one(client: Client, name: str, write: Write, spec: PartSpec | None) -> Any:
+    if spec is not None:
+        client.action(name, spec.action, write.target, data=write.body, method=spec.method)
+        return {"ID": write.target}
     if write.kind is Kind.CREATE:
         created = client.create(name, write.body) or {}
         return {"ID": created.get("ID")}

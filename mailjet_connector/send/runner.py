@@ -32,7 +32,13 @@ MAX_ATTEMPTS = 3  # per batch, when the outcome of a call is unknown (5xx, reset
 
 @dataclass
 class SendReport:
-    """What one run did: counts per outcome, over this run only (`already_done`: earlier runs)."""
+    """What one run did, over this run only.
+
+    `sent`, `sandbox`, `failed`: outcomes of the calls made by this run (a message whose answer was lost
+    and that was then found by its CustomID counts as sent). `already_done`: rows settled by earlier runs.
+    `reconciled`: rows found by CustomID after being in flight, whether left so by a crashed earlier run
+    (not counted in `sent`) or by an unknown answer in this run (also counted in `sent`).
+    """
 
     job: str
     rows: int = 0
@@ -41,7 +47,7 @@ class SendReport:
     failed: int = 0
     skipped: int = 0
     already_done: int = 0
-    reconciled: int = 0  # in flight (a crash, or an unknown answer in this run), then found by CustomID
+    reconciled: int = 0
     calls: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -120,7 +126,7 @@ def send_merge(
     report = SendReport(job=plan.job, rows=len(plan.rows), skipped=len(plan.skipped))
     known = journal.entries(plan.job)
     in_flight = [r for r in plan.sendable if _status(known, r) == PENDING]
-    if in_flight:
+    if in_flight and not sandbox:  # sandbox messages never exist: nothing to look up
         report.reconciled = len(in_flight) - len(reconcile(client, journal, plan.job, in_flight))
         known = journal.entries(plan.job)
     todo = [r for r in plan.sendable if _wanted(known, r, retry_failed)]
@@ -182,8 +188,8 @@ def _send_batch(
         _record(journal, plan.job, remaining, outcomes)
         results.update({r.key: o for r, o in zip(remaining, outcomes, strict=True)})
         break
-    known = journal.entries(plan.job)
-    return [results.get(r.key) or _from_entry(known.get(r.key)) for r in batch]
+    # Rows settled by a lookup have no answer of their own: the journal has their outcome.
+    return [results.get(r.key) or _from_entry(journal.get(plan.job, r.key)) for r in batch]
 
 
 def _call(client: Client, payload: dict[str, Any]) -> tuple[Any, MailjetError | None]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from dlt.destinations.exceptions import DatabaseUndefinedRelation
+
 from mailjet_connector.sync.settings import DELETED_COLUMN, HASH_COLUMN, KEY_COLUMN
 
 _BATCH = 500
@@ -110,7 +112,7 @@ def apply_deletions(pipeline: Any, table: str, keys: Sequence[str], when: int) -
     Returns:
         How many keys were given (rows already marked keep their first time).
     """
-    if not keys or not _table_exists(pipeline, table):
+    if not keys or not _in_schema(pipeline, table):
         return 0
     moment = datetime.fromtimestamp(when, UTC)
     with pipeline.sql_client() as client:
@@ -118,9 +120,8 @@ def apply_deletions(pipeline: Any, table: str, keys: Sequence[str], when: int) -
         for start in range(0, len(keys), _BATCH):
             batch = list(keys[start : start + _BATCH])
             marks = ", ".join(["%s"] * len(batch))
-            client.execute_sql(
-                f"UPDATE {name} SET {DELETED_COLUMN} = %s WHERE {DELETED_COLUMN} IS NULL AND {KEY_COLUMN} IN ({marks})",
-                moment,
-                *batch,
+            sql = (
+                f"UPDATE {name} SET {DELETED_COLUMN} = %s WHERE {DELETED_COLUMN} IS NULL AND {KEY_COLUMN} IN"
             )
+            client.execute_sql(f"{sql} ({marks})", moment, *batch)
     return len(keys)

@@ -24,7 +24,7 @@ from mailjet_connector.client import Client
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.deletions import apply_deletions
 from mailjet_connector.sync.incremental import to_unix
-from mailjet_connector.sync.source import mailjet_source
+from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
 
 
@@ -70,7 +70,8 @@ class SyncReport:
     resumed: bool = False
     loads: int = 0
     seconds: float = 0.0
-    rate_limited: int = 0  # 429 answers seen (the client retries them)
+    api_calls: int = 0  # HTTP requests sent, retries included
+    rate_limited: int = 0  # 429 answers seen (the client retried them)
 
     @property
     def totals(self) -> ResourceStats:
@@ -88,6 +89,7 @@ class SyncReport:
             "resumed": self.resumed,
             "loads": self.loads,
             "seconds": round(self.seconds, 3),
+            "api_calls": self.api_calls,
             "rate_limited": self.rate_limited,
             "resources": {name: asdict(stats) for name, stats in sorted(self.resources.items())},
             "totals": asdict(self.totals),
@@ -156,15 +158,26 @@ def run_sync(options: SyncOptions) -> SyncReport:
         progress=options.progress,
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
+    # The pacer is shared by every client of this key in the process: count from here on.
+    sent, throttled = client.pacer.sent, client.pacer.throttled
+    tables = select_tables(options.resources, options.exclude)
     with client:
+        _finish_pending(pipeline)  # packages a killed sync extracted but did not load
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
-        while True:
+        while tables:
             ctx.budget = Budget(max(1, options.checkpoint_pages))
-            pipeline.run(_source(options, ctx), loader_file_format=_file_format(options))
+            try:
+                pipeline.extract(_source(options, ctx, tables), loader_file_format=_file_format(options))
+            finally:
+                ctx.close_sql()
+            pipeline.normalize()
+            pipeline.load()
             report.loads += 1
-            if not (ctx.budget.incomplete or ctx.budget.queued):
-                break
+            # Only the resources that stopped on the budget or got child work take part in the next run.
+            tables = [t for t in tables if t in ctx.budget.pending]
         _mark_deleted(pipeline, ctx)
+    report.api_calls = client.pacer.sent - sent
+    report.rate_limited = client.pacer.throttled - throttled
     report.seconds = time.monotonic() - started
     return report
 
@@ -174,13 +187,19 @@ def _file_format(options: SyncOptions) -> str | None:
     return "insert_values" if options.destination == "postgres" else None
 
 
-def _source(options: SyncOptions, ctx: SyncContext) -> Any:
+def _finish_pending(pipeline: Any) -> None:
+    if pipeline.list_extracted_load_packages():
+        pipeline.normalize()
+    if pipeline.list_normalized_load_packages():
+        pipeline.load()
+
+
+def _source(options: SyncOptions, ctx: SyncContext, tables: list[str]) -> Any:
     return mailjet_source(
         api_key=options.api_key,
         api_secret=options.api_secret,
         base_url=options.base_url,
-        resources=options.resources,
-        exclude=options.exclude,
+        resources=tables,
         campaigns=options.campaigns,
         lists=options.lists,
         include_deleted=options.include_deleted,

@@ -194,6 +194,7 @@ def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
     for child in children:
         dlt.current.resource_state(child).setdefault("queue", []).extend(ids)
     ctx.budget.queued = True  # make sure a run follows that drains the queues
+    ctx.budget.pending.update(children)
 
 
 def _parent_column(res: Resource) -> str:
@@ -202,7 +203,7 @@ def _parent_column(res: Resource) -> str:
     return flt if flt.endswith("ID") else f"{flt}ID"
 
 
-def _drain(ctx: SyncContext, state: dict[str, Any], read_one: Any) -> Iterator[pa.Table]:
+def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) -> Iterator[pa.Table]:
     """Process a child queue one parent at a time; the position is committed with the pages."""
     queue, pos = state.setdefault("queue", []), state.get("pos", 0)
     while pos < len(queue):
@@ -211,6 +212,7 @@ def _drain(ctx: SyncContext, state: dict[str, Any], read_one: Any) -> Iterator[p
         state["pos"] = pos
         if not ctx.budget.take() and pos < len(queue):
             ctx.budget.incomplete = True
+            ctx.budget.pending.add(name)
             return
     state["queue"], state["pos"] = [], 0
 
@@ -225,7 +227,7 @@ def _changed_parent_resource(ctx: SyncContext, res: Resource) -> Any:
         yield from read_stream(ctx, stream, {}, may_stop=False)
 
     def rows() -> Iterator[pa.Table]:
-        yield from _drain(ctx, dlt.current.resource_state(), read_one)
+        yield from _drain(ctx, res.name, dlt.current.resource_state(), read_one)
 
     return _dlt_resource(rows, res.name, table_layout)
 
@@ -316,6 +318,6 @@ def _content_resource(ctx: SyncContext, parent: str, action: str, table: str) ->
         yield table_layout.to_arrow(rows, keys, hashes)
 
     def rows() -> Iterator[pa.Table]:
-        yield from _drain(ctx, dlt.current.resource_state(), read_one)
+        yield from _drain(ctx, table, dlt.current.resource_state(), read_one)
 
     return _dlt_resource(rows, table, table_layout)

@@ -48,6 +48,7 @@ class Budget:
     pages: int | None = None
     incomplete: bool = False  # a stream stopped early: run again to go on
     queued: bool = False  # parents queued child work: run again to drain it
+    pending: set[str] = field(default_factory=set)  # tables with work left for the next run
 
     def take(self) -> bool:
         """Count a page; False once the budget is spent (the stream must stop at a resumable point)."""
@@ -96,9 +97,22 @@ class SyncContext:
     progress: Callable[[str, int], None] | None = None
     parent_ids: dict[str, list[int]] = field(default_factory=dict)
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    sql: Any = None  # an open sql client of the destination, shared by the snapshots of one extract
 
     def stats_for(self, name: str) -> ResourceStats:
         return self.stats.setdefault(name, ResourceStats())
+
+    def sql_client(self) -> Any:
+        """The destination's sql client, opened once per extract (`close_sql` ends it)."""
+        if self.sql is None:
+            self.sql = dlt.current.pipeline().sql_client()
+            self.sql.open_connection()
+        return self.sql
+
+    def close_sql(self) -> None:
+        if self.sql is not None:
+            self.sql.close_connection()
+            self.sql = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +212,7 @@ def read_stream(
             return
         if not ctx.budget.take() and stoppable:
             ctx.budget.incomplete = True
+            ctx.budget.pending.add(stream.layout.table)
             return
 
 
@@ -233,15 +248,15 @@ def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
 
 
 def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot:
-    pipeline = dlt.current.pipeline()
-    table = stream.layout.table
+    pipeline, table = dlt.current.pipeline(), stream.layout.table
     if stream.layout.seq_key:
         return Snapshot()  # rows without a key of their own (messagehistory): only read for changed parents
     if stream.mode == WINDOW and stream.res.cursor is not None:
         column = column_name(stream.res.cursor.field)
-        return load_snapshot(pipeline, table, f"{column} > %s", (datetime.fromtimestamp(run["lo"], UTC),))
+        since = (datetime.fromtimestamp(run["lo"], UTC),)
+        return load_snapshot(pipeline, table, f"{column} > %s", since, client=ctx.sql_client())
     if stream.mode == FULL:
-        return load_snapshot(pipeline, table)
+        return load_snapshot(pipeline, table, client=ctx.sql_client())
     if table not in ctx.snapshots:  # many streams share one table: read it once per sync
-        ctx.snapshots[table] = load_snapshot(pipeline, table)
+        ctx.snapshots[table] = load_snapshot(pipeline, table, client=ctx.sql_client())
     return ctx.snapshots[table]

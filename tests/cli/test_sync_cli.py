@@ -71,7 +71,7 @@ def test_query_formats(synced: tuple[Path, dict[str, Any]]) -> None:
 
 
 def test_export_csv_to_stdout(synced: tuple[Path, dict[str, Any]]) -> None:
-    result = invoke("export", "message", "--emulator", "--format", "csv")
+    result = invoke("export", "message", "--emulator", "--emulator-scale", "tiny", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == synced[1]["resources"]["message"]["rows"]
@@ -84,6 +84,8 @@ def test_export_parquet_to_a_file(tmp_path: Path) -> None:
         "export",
         "contactslist",
         "--emulator",
+        "--emulator-scale",
+        "tiny",
         "--format",
         "parquet",
         "-o",

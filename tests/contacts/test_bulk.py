@@ -120,7 +120,9 @@ def test_strict_mode_refuses_undefined_properties_before_any_job(
 def test_dry_run_writes_nothing(client: Client, account: Account, advance: Any) -> None:
     report = run(client, advance, people(20), dry_run=True, list="Brand new", create_list=True)
     assert report.dry_run and report.plan["contacts"] == 20 and report.plan["properties_to_define"]
-    assert len(live_records(account, "contactslist")) == 2 and live_records(account, "contactmetadata")[1:] == []
+    assert (
+        len(live_records(account, "contactslist")) == 2 and live_records(account, "contactmetadata")[1:] == []
+    )
 
 
 def test_a_crash_after_submitting_resumes_the_same_jobs(
@@ -137,7 +139,10 @@ def test_a_crash_after_submitting_resumes_the_same_jobs(
         report = run(client, advance, rows, journal=journal, batch_size=300, parallel_jobs=2)
     assert report.resumed_jobs == [1, 2] and report.submitted_jobs == [3, 4] and report.ok
     assert sorted(jobs.registry(account)) == [1, 2, 3, 4]
-    assert len(live_records(account, "contact")) == 1_000 and len(live_records(account, "listrecipient")) == 1_000
+    assert (
+        len(live_records(account, "contact")) == 1_000
+        and len(live_records(account, "listrecipient")) == 1_000
+    )
 
 
 def test_a_failed_job_is_retried_with_only_its_unprocessed_contacts(
@@ -159,6 +164,10 @@ def test_a_failed_job_is_retried_with_only_its_unprocessed_contacts(
     assert aborted == [100] and report.submitted_jobs == [1, 2]
     retried = jobs.registry(account)[2]
     assert retried.work.total == 250 - 1 and retried.status == "Completed"  # all but the bad row reported
-    assert {e.email for e in report.errors} == {"broken address 0", "broken address 100", "broken address 200"}
+    assert {e.email for e in report.errors} == {
+        "broken address 0",
+        "broken address 100",
+        "broken address 200",
+    }
     recipients = live_records(account, "listrecipient")
     assert len(recipients) == 2 * 247 and {r["ListID"] for r in recipients} == {1, 2}

@@ -78,7 +78,9 @@ def test_coerce_values_of_every_type() -> None:
     assert coerce("str", 12) == "12"
 
 
-@pytest.mark.parametrize(("datatype", "value"), [("int", "1.5"), ("int", True), ("bool", "yes"), ("float", "x")])
+@pytest.mark.parametrize(
+    ("datatype", "value"), [("int", "1.5"), ("int", True), ("bool", "yes"), ("float", "x")]
+)
 def test_coerce_refuses_values_that_do_not_fit(datatype: str, value: object) -> None:
     with pytest.raises(PropertyValueError, match="does not fit"):
         coerce(datatype, value)

@@ -43,3 +43,21 @@ def test_basic_auth_and_error_responses_are_declared() -> None:
     assert document["components"]["securitySchemes"]["basicAuth"] == {"type": "http", "scheme": "basic"}
     listing = document["paths"]["/v3/REST/contact"]["get"]
     assert {"400", "401", "404"} <= set(listing["responses"])
+
+
+def test_only_emulated_actions_are_documented() -> None:
+    paths = openapi_document()["paths"]
+    assert "post" in paths["/v3/REST/sender/{id}/validate"]
+    assert "post" in paths["/v3/REST/contact/{id}/managecontactslists"]
+    for unemulated in (
+        "/v3/REST/contact/export",
+        "/v3/REST/workflow/{id}/start",
+        "/v3/REST/user/{id}/activate",
+    ):
+        assert unemulated not in paths
+    assert "/v3/REST/workflow" in paths  # the resource itself stays documented
+
+
+def test_emulated_set_can_be_given() -> None:
+    paths = openapi_document(emulated={("dns", "check")})["paths"]
+    assert "/v3/REST/dns/{id}/check" in paths and "/v3/REST/sender/{id}/validate" not in paths

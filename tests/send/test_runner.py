@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.send.conftest import make_client, welcome_spec
-
 from mailjet_connector.client import Client
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
 from mailjet_connector.importer.journal import DONE, FAILED, Journal
-from mailjet_connector.send import build_payload, merge_job_id, plan_merge, send_merge
+from mailjet_connector.send import Content, MessageSpec, build_payload, merge_job_id, plan_merge, send_merge
+from tests.send.conftest import make_client, welcome_spec
 
 
 def people(n: int) -> list[dict]:
@@ -90,3 +89,17 @@ def test_sandbox_validates_and_sends_nothing(
     report = send_merge(client, plan, journal, sandbox=True)
     assert (report.sandbox, report.sent, report.calls) == (60, 0, 2)
     assert len(server.state.accounts[server.api_key].extra.get("sent_messages", [])) == before
+
+
+def test_template_merge_renders_the_stored_template_with_row_variables(
+    server: EmulatorServer, client: Client, journal: Journal
+) -> None:
+    spec = MessageSpec(None, Content(template_id=1))  # the template's own From and Subject apply
+    rows = [{"email": "t1@merge.example", "firstname": "Tess"}, {"email": "t2@merge.example"}]
+    plan = plan_merge(rows, spec, job=merge_job_id("template", spec))
+    assert send_merge(client, plan, journal).sent == 2
+    content = server.state.accounts[server.api_key].extra["sent_content"]
+    done = journal.entries(plan.job, DONE)
+    first, second = (content[done[r.key].result["MessageID"]] for r in plan.rows)
+    assert "Hello Tess," in first["HTMLPart"] and "Hello there," in second["HTMLPart"]
+    assert first["Subject"] == "Welcome" and first["TemplateID"] == 1
