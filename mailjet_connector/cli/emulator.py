@@ -132,7 +132,7 @@ def serve(
         from mailjet_connector.emulator.app import create_app
         from mailjet_connector.emulator.faults import parse_faults
         from mailjet_connector.emulator.limits import parse_rate
-        from mailjet_connector.emulator.server import ServerStartError, bind_socket
+        from mailjet_connector.emulator.server import ServerStartError, bind_socket, server_config
     except ModuleNotFoundError as exc:
         if exc.name not in EMULATOR_EXTRA:
             raise
@@ -157,8 +157,7 @@ def serve(
     url = f"http://{host}:{sock.getsockname()[1]}"
     typer.echo(credentials_banner(url, account_labels(state)))
     sys.stdout.flush()
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
-    uvicorn.Server(config).run(sockets=[sock])
+    uvicorn.Server(server_config(app)).run(sockets=[sock])
 
 
 def build_state_for_cli(

@@ -200,7 +200,8 @@ def pipeline_errors() -> Iterator[None]:
         if type(exc).__module__.split(".")[0] != "dlt":
             raise
         cause = root_cause(exc)
-        if isinstance(cause, MailjetError | ValueError | KeyError):
+        # Our own errors keep their exit codes; dlt's (config, destination...) become one line below.
+        if isinstance(cause, MailjetError | catalog.UnknownResourceError):
             raise cause from None
         text = str(cause).strip()
         fail(

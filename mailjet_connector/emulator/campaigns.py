@@ -23,7 +23,6 @@ from mailjet_connector.emulator.campaign_send import (
     TESTS_KEY,
     check_sendable,
     draft_content,
-    run_due,
     schedules,
     send_draft,
     store_draft_content,
@@ -79,7 +78,6 @@ def _set(ctx: ActionContext, changes: dict[str, Any]) -> None:
 
 def detailcontent(ctx: ActionContext) -> Response:
     """GET/POST/PUT (newsletter also DELETE) `{resource}/{id}/detailcontent`: POST blanks, PUT keeps."""
-    run_due(ctx.state)
     name, draft_id = ctx.resource.name, ctx.item_id()
 
     def save(content: dict[str, Any]) -> None:
@@ -96,7 +94,6 @@ def send_test(ctx: ActionContext) -> Response:
 
     Recorded in `account.extra["campaign_tests"]`; no campaign or message rows are created.
     """
-    run_due(ctx.state)
     recipients = _test_recipients(ctx.json())
     with ctx.account.lock:
         check_sendable(ctx.account, ctx.resource.name, _pos(ctx), need_list=False)
@@ -131,7 +128,6 @@ def _test_recipients(body: Any) -> list[dict[str, str]]:
 
 def send_now(ctx: ActionContext) -> Response:
     """POST `{resource}/{id}/send` `{}`: checks, then the campaign and its messages exist at once."""
-    run_due(ctx.state)
     with ctx.account.lock:
         check_sendable(ctx.account, ctx.resource.name, _pos(ctx))
         schedules(ctx.account, ctx.resource.name).pop(ctx.item_id(), None)
@@ -141,7 +137,6 @@ def send_now(ctx: ActionContext) -> Response:
 
 def schedule(ctx: ActionContext) -> Response:
     """`{resource}/{id}/schedule`: POST/PUT `{"Date": RFC 3339 | "NOW"}`, GET reads, DELETE cancels."""
-    run_due(ctx.state)
     pending = schedules(ctx.account, ctx.resource.name)
     with ctx.account.lock:
         draft_id, draft = ctx.item_id(), _draft(ctx)
@@ -183,7 +178,6 @@ def _schedule_date(body: Any, now: int) -> int:
 
 def status(ctx: ActionContext) -> Response:
     """GET `{resource}/{id}/status` -> `[{"Status": "Draft" | "Programmed" | "Sent" | ...}]`."""
-    run_due(ctx.state)
     with ctx.account.lock:
         return responses.envelope([{"Status": _status_name(int(_draft(ctx)["Status"]))}])
 

@@ -53,7 +53,6 @@ class Upload:
 
 def store_upload(state: EmulatorState, account: Account, list_id: int, text: str) -> Upload:
     """Keep an uploaded CSV; its ID is the DataID a csvimport refers to."""
-    jobs.clocked_table(state, account, "csvimport")  # imports of this data will need progress on read
     uploads: dict[int, Upload] = account.extra.setdefault(UPLOADS_KEY, {})
     upload = Upload(len(uploads) + 1, list_id, text, state.clock.now())
     uploads[upload.id] = upload

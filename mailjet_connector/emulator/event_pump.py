@@ -1,8 +1,8 @@
-"""What keeps events moving: a middleware that advances the message lifecycle around every request, and
-the background thread that posts due deliveries.
+"""What keeps events moving: a middleware that runs the clock's ticks around every request, and the
+background thread that posts due deliveries.
 
-Choice (docs/emulator.md): the state machine runs synchronously and lazily (`lifecycle.advance_all` before
-and after each request: a length check and a heap peek when nothing is due), while HTTP delivery runs in
+Choice (docs/emulator.md): the state machines (jobs, scheduled campaigns, message lifecycles) run
+synchronously and lazily (`ticks.tick` before and after each request: cheap when nothing is due), while HTTP delivery runs in
 one worker thread per app, so a slow or dead callback URL never holds a request. The worker starts when
 there is something to post (or on app startup when the server runs the lifespan), sleeps until the next
 due time, and ends on app shutdown, when nothing is pending, or when the clock is frozen and nothing is
@@ -17,7 +17,7 @@ import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
-from mailjet_connector.emulator import delivery, lifecycle
+from mailjet_connector.emulator import delivery, ticks
 from mailjet_connector.emulator.state import EmulatorState
 
 IDLE_WAIT = 60.0  # longest sleep between passes (a safety net; kicks and due times normally wake it)
@@ -50,6 +50,10 @@ class DeliveryWorker:
                 self._thread = threading.Thread(target=self._run, name="mailjet-delivery-worker", daemon=True)
                 self._thread.start()
         self._wake.set()
+
+    def resume(self) -> None:
+        """Allow the thread to run again after `stop` (an app can be started and stopped several times)."""
+        self._stop.clear()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the thread (after the POST in progress, if any)."""
@@ -91,13 +95,13 @@ def flush(state: EmulatorState) -> dict[str, int]:
     Returns:
         Counts from `delivery.deliver_due`, plus `steps` (lifecycle steps applied).
     """
-    steps = lifecycle.advance_all(state)
+    steps = ticks.tick(state)
     return {"steps": steps, **delivery.deliver_due(state)}
 
 
 class EventPumpMiddleware:
-    """Advances the lifecycle before and after every HTTP request, and wakes the worker when a delivery
-    is due. Its `lifespan` context stops the worker on app shutdown."""
+    """Runs the clock's ticks (jobs, scheduled campaigns, lifecycles) before and after every HTTP request,
+    and wakes the worker when a delivery is due. Its `lifespan` context stops the worker on app shutdown."""
 
     def __init__(self, app: Any, *, state: EmulatorState, worker: DeliveryWorker | None = None) -> None:
         self.app = app
@@ -115,8 +119,8 @@ class EventPumpMiddleware:
             self.pump()
 
     def pump(self) -> None:
-        """Advance every account's lifecycle and kick the worker when a delivery is due."""
-        lifecycle.advance_all(self.state)
+        """Bring the emulator up to its clock (`ticks.tick`) and kick the worker when a delivery is due."""
+        ticks.tick(self.state)
         if delivery.has_due(self.state):
             self.worker.kick()
 
@@ -124,6 +128,7 @@ class EventPumpMiddleware:
 @contextlib.asynccontextmanager
 async def worker_lifespan(worker: DeliveryWorker) -> AsyncIterator[None]:
     """Lifespan for the app: start the worker (if work is pending) and stop it on shutdown."""
+    worker.resume()
     if delivery.next_due(worker.state) is not None:
         worker.kick()
     try:

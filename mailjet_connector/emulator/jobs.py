@@ -5,14 +5,15 @@ queued (`Allocated`, or `Upload` for CSV imports) for `queue_seconds`, `Prepare`
 `Importing` at `per_second` items per emulator second, then `Completed` (or `Error` / `Abort`). `refresh`
 brings an account's pending jobs up to the current time, doing the work of the items whose turn has come
 (each at its own emulator second), and writes Status, Count, Errcount and times into the job's `batchjob`
-row and, for CSV imports, its `csvimport` row. Both tables are `ClockedTable`s that refresh before every
-read, so any GET (REST listing, item, control route) sees the progress of the moment.
+row and, for CSV imports, its `csvimport` row. `refresh_all` is one of the emulator's ticks (`ticks.py`),
+run before and after every request, so any GET (REST listing, item, control route) sees the progress of
+the moment.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,7 +22,7 @@ import numpy as np
 from mailjet_connector.catalog import Resource
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account, EmulatorState
-from mailjet_connector.emulator.table import Table, format_timestamps
+from mailjet_connector.emulator.table import format_timestamps
 from mailjet_connector.emulator.writes import WriteContext
 
 SETTINGS_KEY = "jobs.settings"
@@ -125,36 +126,6 @@ def registry(account: Account) -> JobRegistry:
     return account.extra.setdefault(JOBS_KEY, JobRegistry())
 
 
-class ClockedTable(Table):
-    """A job table whose reads first bring the account's jobs up to the emulator time."""
-
-    def __init__(self, resource: Resource, columns: Any = None, *, on_read: Callable[[], None]) -> None:
-        super().__init__(resource, columns)
-        self._on_read = on_read
-
-    def live(self) -> np.ndarray:
-        self._on_read()
-        return super().live()
-
-    def records(self, positions: np.ndarray | Sequence[int]) -> list[dict[str, Any]]:
-        self._on_read()
-        return super().records(positions)
-
-
-def clocked_table(state: EmulatorState, account: Account, name: str) -> ClockedTable:
-    """The account's `name` table as a ClockedTable, converting a plain one (seeded rows kept)."""
-    old = account.table(name)
-    if isinstance(old, ClockedTable):
-        return old
-    columns = {f: old.column(f) for f in old.types} if old.n else None
-    new = ClockedTable(old.resource, columns, on_read=lambda: refresh(state, account))
-    for pos in np.setdiff1d(np.arange(old.n), old.live()).tolist():
-        new.delete(int(pos))
-    new.next_id = max(new.next_id, old.next_id)
-    account.tables[name] = new
-    return new
-
-
 def start(
     state: EmulatorState,
     account: Account,
@@ -189,7 +160,7 @@ def start(
     """
     with account.lock:
         now = state.clock.now()
-        table = clocked_table(state, account, "batchjob")
+        table = account.table("batchjob")
         values: dict[str, Any] = {
             "APIKeyID": account.key_id,
             "JobType": job_type,
@@ -224,6 +195,12 @@ def start(
 def next_job_id(account: Account) -> int:
     """An ID free in both job tables, so a csvimport row and its batchjob row can share it."""
     return max(account.table("batchjob").next_id, account.table("csvimport").next_id)
+
+
+def refresh_all(state: EmulatorState) -> None:
+    """Advance every account's pending jobs to the current emulator time (a tick: see `ticks.py`)."""
+    for account in list(state.accounts.values()):
+        refresh(state, account)
 
 
 def refresh(state: EmulatorState, account: Account) -> None:

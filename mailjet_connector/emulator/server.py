@@ -11,7 +11,6 @@ from typing import Any
 import uvicorn
 
 from mailjet_connector.emulator.reason import ReasonH11Protocol
-
 from mailjet_connector.emulator.state import EmulatorState
 
 START_TIMEOUT = 10.0
@@ -82,17 +81,8 @@ class EmulatorServer:
             return self
         self._socket = bind_socket(self.host, self.port)
         self.port = self._socket.getsockname()[1]
-        config = uvicorn.Config(
-            self.app,
-            log_level="warning",
-            access_log=False,
-            http=ReasonH11Protocol,  # Mailjet's reason phrases in the status line
-            lifespan="off",
-            # Keep-alive connections would hold shutdown for their timeout; 1 s is plenty for tests.
-            timeout_keep_alive=1,
-            timeout_graceful_shutdown=2,
-        )
-        self._server = uvicorn.Server(config)
+        # Keep-alive connections would hold shutdown for their timeout; 1 s is plenty for tests.
+        self._server = uvicorn.Server(server_config(self.app, access_log=False, timeout_keep_alive=1))
         self._thread = threading.Thread(target=self._run, name=f"mailjet-emulator-{self.port}", daemon=True)
         self._thread.start()
         self._wait_started(timeout)
@@ -142,6 +132,21 @@ class EmulatorServer:
         self.stop()
 
 
+def server_config(app: Any, **options: Any) -> uvicorn.Config:
+    """The uvicorn configuration every emulator server uses (in-process and `emulator serve`).
+
+    Mailjet's reason phrases go in the status line (`ReasonH11Protocol`), and the lifespan runs so that the
+    event-delivery worker starts and stops with the server.
+    """
+    defaults: dict[str, Any] = {
+        "log_level": "warning",
+        "http": ReasonH11Protocol,
+        "lifespan": "on",
+        "timeout_graceful_shutdown": 2,
+    }
+    return uvicorn.Config(app, **{**defaults, **options})
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
     """A listening TCP socket on `host:port` (port 0 = any free port).
 
@@ -149,7 +154,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
         ServerStartError: the address is in use or cannot be bound.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only when the socket says it is
+    # TCP, and without it every keep-alive request stalls ~40 ms on Nagle + delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         # Lets a restarted server reuse a port left in TIME_WAIT, as uvicorn itself does.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -70,7 +70,9 @@ def _is_int(text: str) -> bool:
     return text.lstrip("-").isdigit()
 
 
-def load_snapshot(pipeline: Any, table: str, where: str = "", args: Sequence[Any] = ()) -> Snapshot:
+def load_snapshot(
+    pipeline: Any, table: str, where: str = "", args: Sequence[Any] = (), *, client: Any = None
+) -> Snapshot:
     """Read the keys and hashes of `table` from the pipeline's destination (empty when it does not exist).
 
     Args:
@@ -78,26 +80,25 @@ def load_snapshot(pipeline: Any, table: str, where: str = "", args: Sequence[Any
         table: the table name.
         where: optional SQL condition on the table's columns (e.g. only rows inside a window).
         args: parameters of `where` (`%s` placeholders).
+        client: an open sql client to use (default: one opened for this call).
     """
-    if not _table_exists(pipeline, table):
+    if not _in_schema(pipeline, table):
         return Snapshot()
-    with pipeline.sql_client() as client:
-        name = client.make_qualified_table_name(table)
-        sql = f"SELECT {KEY_COLUMN}, {HASH_COLUMN}, {DELETED_COLUMN} IS NOT NULL FROM {name}"
+    if client is None:
+        with pipeline.sql_client() as own:
+            return load_snapshot(pipeline, table, where, args, client=own)
+    name = client.make_qualified_table_name(table)
+    sql = f"SELECT {KEY_COLUMN}, {HASH_COLUMN}, {DELETED_COLUMN} IS NOT NULL FROM {name}"
+    try:
         rows = client.execute_sql(sql + (f" WHERE {where}" if where else ""), *args) or []
+    except DatabaseUndefinedRelation:
+        return Snapshot()  # in the schema but never loaded
     return Snapshot({str(k): (h, bool(d)) for k, h, d in rows})
 
 
-def _table_exists(pipeline: Any, table: str) -> bool:
+def _in_schema(pipeline: Any, table: str) -> bool:
     schema = pipeline.default_schema if pipeline.default_schema_name else None
-    if schema is None or table not in schema.tables or not schema.tables[table].get("columns"):
-        return False
-    try:
-        with pipeline.sql_client() as client:
-            client.execute_sql(f"SELECT 1 FROM {client.make_qualified_table_name(table)} WHERE 1 = 0")
-    except Exception:
-        return False
-    return True
+    return schema is not None and table in schema.tables and bool(schema.tables[table].get("columns"))
 
 
 def apply_deletions(pipeline: Any, table: str, keys: Sequence[str], when: int) -> int:

@@ -167,7 +167,7 @@ def _read_all(ctx: SyncContext, streams: list[Stream], state: dict[str, Any]) ->
     subs = state.setdefault("streams", {})
     for stream in streams:
         yield from read_stream(ctx, stream, subs.setdefault(stream.key, {}))
-        if ctx.budget.incomplete:
+        if stream.layout.table in ctx.budget.pending:
             return
 
 

@@ -24,8 +24,9 @@ RESOURCES: dict[str, Kind] = {"event": "event", "inbound_message": "inbound"}
 
 def arrow_schema(kind: Kind) -> pa.Schema:
     """The arrow schema of a store table: meta columns, typed fields, `raw` (JSON text)."""
-    typed = [(f.column, ARROW_TYPES[f.kind]) for f in TABLES[kind][1]]
-    return pa.schema([*((name, META_TYPES[name]) for name in META_COLUMNS), *typed, ("raw", pa.string())])
+    meta = [pa.field(name, META_TYPES[name], nullable=False) for name in META_COLUMNS]
+    typed = [pa.field(f.column, ARROW_TYPES[f.kind]) for f in TABLES[kind][1]]
+    return pa.schema([*meta, *typed, pa.field("raw", pa.string(), nullable=False)])
 
 
 def to_arrow(kind: Kind, rows: list[dict[str, Any]]) -> pa.Table:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -15,7 +17,6 @@ from typer.testing import CliRunner
 from mailjet_connector.cli import app
 from mailjet_connector.client import Client
 from mailjet_connector.emulator.server import start_emulator
-from mailjet_connector.importer.journal import Journal
 from mailjet_connector.ratelimit import Pacer
 
 runner = CliRunner()
@@ -93,9 +94,11 @@ def test_kill_9_mid_import_then_rerun_gives_the_exact_state(tmp_path: Path) -> N
             command = [sys.executable, "-m", "mailjet_connector", "import", "contact", str(source)]
             command += ["--list", "Killed", "--journal", str(journal_path), "--json"]
             process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            _wait_for_writes_in_flight(journal_path, process)
-            process.send_signal(signal.SIGKILL)
-            process.wait(timeout=10)
+            try:
+                _wait_for_writes_in_flight(journal_path, process)
+            finally:
+                process.send_signal(signal.SIGKILL)
+                process.wait(timeout=10)
             assert process.returncode == -signal.SIGKILL
             server.state.clock.advance(60)  # let the interrupted job finish on the emulator clock
             rerun = subprocess.run(command, env=env, capture_output=True, timeout=120, check=False)
@@ -112,10 +115,15 @@ def _wait_for_writes_in_flight(journal_path: Path, process: subprocess.Popen) ->
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert process.poll() is None, "the import ended before it could be killed"
-        if journal_path.exists():
-            with Journal(journal_path) as journal:
-                jobs = journal._conn.execute("select count(*) from entry where status = 'pending'").fetchone()
-            if jobs and jobs[0]:
-                return
+        if journal_path.exists() and _pending(journal_path):
+            return
         time.sleep(0.02)
     raise AssertionError("the import never started writing")
+
+
+def _pending(journal_path: Path) -> int:
+    try:
+        with closing(sqlite3.connect(journal_path)) as conn:
+            return conn.execute("select count(*) from entry where status = 'pending'").fetchone()[0]
+    except sqlite3.OperationalError:  # the file exists but its schema is not written yet
+        return 0

@@ -6,13 +6,13 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.emulator.conftest import TestClient
 from mailjet_rest import Client
 
 from mailjet_connector.emulator import jobs
 from mailjet_connector.emulator.jobs import JobSettings
 from mailjet_connector.emulator.server import EmulatorServer
 from mailjet_connector.emulator.state import EmulatorState
+from tests.emulator.conftest import TestClient
 
 
 def data(response: Any, status: int = 200) -> list[dict[str, Any]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.emulator.conftest import MAIN, NOW, build_state
 from mailjet_rest import Client
 
 from mailjet_connector.emulator.campaign_send import run_due
 from mailjet_connector.emulator.state import EmulatorState
 from mailjet_connector.emulator.stats_params import rfc3339
+from tests.emulator.conftest import MAIN, NOW, build_state
 
 LIST_WITH_ALICE = 1  # alice active, bob unsubscribed
 EMPTY_LIST = 3

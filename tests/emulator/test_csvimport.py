@@ -6,13 +6,13 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.emulator.conftest import TestClient
 from mailjet_rest import Client
 
 from mailjet_connector.emulator import jobs
 from mailjet_connector.emulator.jobs import JobSettings
 from mailjet_connector.emulator.server import EmulatorServer
 from mailjet_connector.emulator.state import EmulatorState
+from tests.emulator.conftest import TestClient
 
 CSV = b'"email","age","name","shoe"\nnew@example.com,30,Newt,44\nALICE@example.com,31,Al,\nbroken,1,B,2\nbob@example.com,old,Bob,3\nshort\n'
 

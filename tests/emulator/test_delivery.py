@@ -7,12 +7,15 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from tests.emulator.webhook_receiver import Receiver
 
 from mailjet_connector.emulator import delivery
+from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.event_pump import DeliveryWorker
 from mailjet_connector.emulator.events import EXTRA_FIELDS, MessageRef, build_event, probe_event
 from mailjet_connector.emulator.state import Account, Clock, EmulatorState
+from tests.emulator.conftest import TestClient
+from tests.emulator.send_fixtures import API_KEY, AUTH, make_state, message
+from tests.emulator.webhook_receiver import Receiver
 
 NOW = 1_700_000_000
 REF = MessageRef(message_id=2**60 + 5, guid="g-1", email="a@example.org", campaign_id=0, contact_id=3)
@@ -146,3 +149,23 @@ def test_the_worker_delivers_in_the_background_and_stops(state, receiver):
     worker.stop()
     assert not worker.running
     assert [j["Status"] for j in delivery.deliveries_view(account(state))] == ["delivered"]
+
+
+def test_control_lists_filters_and_forgets_deliveries():
+    state = make_state()
+    with TestClient(create_app(state, control=True)) as client:
+        client.auth = AUTH
+        hooked = client.post(
+            "/v3/REST/eventcallbackurl", json={"EventType": "sent", "Url": "https://h.example.net/s"}
+        )
+        assert hooked.status_code == 201
+        assert client.post("/v3.1/send", json={"Messages": [message()]}).status_code == 200
+        assert client.post("/_emulator/deliveries/flush").json()["pending"] == 1
+        pending = client.get("/_emulator/deliveries", params={"status": "pending", "api_key": API_KEY}).json()
+        (job,) = pending["Data"]
+        assert (job["APIKey"], job["Kind"], job["EventTypes"]) == (API_KEY, "event", ["sent"])
+        assert "reserved name" in job["Attempts"][0]["Error"] and job["Body"]["event"] == "sent"
+        assert client.get("/_emulator/deliveries", params={"status": "delivered"}).json()["Count"] == 0
+        assert client.get("/_emulator/deliveries", params={"api_key": "nope"}).status_code == 404
+        assert client.delete("/_emulator/deliveries").status_code == 204
+        assert client.get("/_emulator/deliveries").json()["Count"] == 1  # pending jobs are kept

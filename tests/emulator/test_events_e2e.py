@@ -17,10 +17,10 @@ import httpx
 import pytest
 from mailjet_rest import Client
 from mailjet_rest.errors import DoesNotExistError
-from tests.emulator.webhook_receiver import Receiver
 
 from mailjet_connector.catalog.enums import MESSAGE_STATES
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
+from tests.emulator.webhook_receiver import Receiver
 
 NOW = 1_700_000_000
 DAY = 86_400

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.emulator.conftest import MAIN, TestClient, build_state
 
 from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.gdpr import anonymous_email
 from mailjet_connector.emulator.state import EmulatorState
+from tests.emulator.conftest import MAIN, TestClient, build_state
 
 ALICE = 1  # subscribed to list 1, two messages, in conftest's state
 

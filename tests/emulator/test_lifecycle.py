@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import random
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.emulator.send_fixtures import API_KEY, AUTH, NOW, account_of, make_state, message, rows
 
 from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.lifecycle import (
@@ -21,10 +19,8 @@ from mailjet_connector.emulator.lifecycle import (
     plan_message,
 )
 from mailjet_connector.emulator.state import EmulatorState
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)  # see conftest
-    from starlette.testclient import TestClient
+from tests.emulator.conftest import TestClient
+from tests.emulator.send_fixtures import API_KEY, AUTH, NOW, account_of, make_state, message, rows
 
 DAY = 86_400
 ALL_ZERO = {name: 0.0 for name in ("open_rate", "click_rate", "reopen_rate", "bounce_rate", "blocked_rate",
@@ -207,7 +203,7 @@ ROW = st.fixed_dictionaries(
 RATE = st.floats(0, 0.5)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(row=ROW, seed=st.integers(0, 2**32), rates=st.tuples(RATE, RATE, RATE, RATE, RATE, RATE))
 def test_plans_are_well_formed(row, seed, rates):
     names = ("open_rate", "click_rate", "bounce_rate", "blocked_rate", "spam_rate", "unsub_rate")

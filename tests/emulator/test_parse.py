@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import base64
 import re
-import warnings
 from collections.abc import Iterator
 
 import pytest
-from tests.emulator.conftest import MAIN, OTHER, build_state
-from tests.emulator.webhook_receiver import Receiver
 
 from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.parse import SINGLE_HEADERS, inbound_payload
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)  # see conftest
-    from starlette.testclient import TestClient
+from tests.emulator.conftest import MAIN, OTHER, TestClient, build_state
+from tests.emulator.webhook_receiver import Receiver
 
 GENERATED = re.compile(r"^[a-z0-9]{20}@parse-in1\.mailjet\.com$")
 

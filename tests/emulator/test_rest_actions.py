@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.emulator.conftest import TestClient
 
 from mailjet_connector.emulator import actions
+from tests.emulator.conftest import TestClient
 
 
 def data(response: Any, status: int = 200) -> list[dict[str, Any]]:

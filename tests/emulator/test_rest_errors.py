@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from tests.emulator.conftest import OTHER, TestClient
 
 from mailjet_connector.emulator.app import RequestLogMiddleware, create_app
 from mailjet_connector.emulator.state import EmulatorState
+from tests.emulator.conftest import OTHER, TestClient
 
 
 @pytest.mark.parametrize("auth", [None, ("mainkey", "wrong"), ("nobody", "mainsecret")])

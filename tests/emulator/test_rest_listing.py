@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from tests.emulator.conftest import NOW, TestClient
 
 from mailjet_connector.catalog import FieldType, Filter, Op
 from mailjet_connector.emulator import stats
 from mailjet_connector.emulator.query import apply_filter
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE, Account, EmulatorState
+from tests.emulator.conftest import NOW, TestClient
 
 
 def ids(client: TestClient, path: str) -> list[int]:

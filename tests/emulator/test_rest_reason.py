@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from tests.emulator.conftest import MAIN, build_state
 
 from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.reason import ReasonH11Protocol, reason_value
 from mailjet_connector.emulator.server import bind_socket
+from tests.emulator.conftest import MAIN, build_state
 
 
 @pytest.fixture

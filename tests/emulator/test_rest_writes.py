@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.emulator.conftest import NOW, TestClient
-
 from mailjet_connector.emulator.state import EmulatorState
+from tests.emulator.conftest import NOW, TestClient
 
 
 def one(response: Any) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 from mailjet_rest import Client
 from mailjet_rest.errors import MailjetAuthError, ValidationError
-from tests.emulator.send_fixtures import API_KEY, API_SECRET, make_app, make_state, message, rows
 
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
 from mailjet_connector.emulator.state import EmulatorState
+from tests.emulator.send_fixtures import API_KEY, API_SECRET, make_app, make_state, message, rows
 
 
 @pytest.fixture(scope="module")

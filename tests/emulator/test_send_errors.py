@@ -6,9 +6,17 @@ import uuid
 from typing import Any
 
 import pytest
-from tests.emulator.send_fixtures import PLAIN_ID, WELCOME_ID, account_of, make_client, make_state, message, rows
 
 from mailjet_connector.emulator.send_validation import MAX_ATTACHMENT_BYTES, check_message
+from tests.emulator.send_fixtures import (
+    PLAIN_ID,
+    WELCOME_ID,
+    account_of,
+    make_client,
+    make_state,
+    message,
+    rows,
+)
 
 ATTACHMENT = {"ContentType": "text/plain", "Filename": "a.txt", "Base64Content": "aGk="}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.emulator.send_fixtures import WELCOME_ID, account_of, make_client, make_state, message, rows
 
 from mailjet_connector.emulator.send_lookup import store_template_content, template_content
 from mailjet_connector.emulator.send_render import render_parts, render_text
+from tests.emulator.send_fixtures import WELCOME_ID, account_of, make_client, make_state, message, rows
 
 
 def render(text: str, variables: dict, data: dict | None = None) -> tuple[str, list[str]]:

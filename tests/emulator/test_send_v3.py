@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from tests.emulator.send_fixtures import account_of, make_client, make_state, rows
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.emulator.send_fixtures import NOW, account_of, make_client, make_state, message, rows
 
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE
+from tests.emulator.send_fixtures import NOW, account_of, make_client, make_state, message, rows
 
 
 @pytest.fixture

@@ -72,3 +72,33 @@ def test_repr_and_url_never_show_the_secret(emulator: EmulatorServer) -> None:
     assert emulator.api_secret
     assert emulator.api_secret not in repr(emulator)
     assert emulator.api_secret not in emulator.url
+
+
+def test_accepted_connections_get_tcp_nodelay() -> None:
+    # Regression: a listening socket made with proto 0 made asyncio skip TCP_NODELAY on accepted
+    # connections, so each request on a kept-alive connection stalled ~40 ms on Nagle + delayed ACK.
+    import asyncio
+    import socket
+
+    from mailjet_connector.emulator.server import bind_socket
+
+    async def accepted_nodelay() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        listener = bind_socket("127.0.0.1", 0)
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname())
+        try:
+            return await asyncio.wait_for(seen, 5)
+        finally:
+            writer.close()
+            server.close()
+            await server.wait_closed()
+
+    assert asyncio.run(accepted_nodelay()) != 0

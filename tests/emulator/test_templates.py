@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.emulator.conftest import MAIN, OTHER, TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from mailjet_rest import Client
@@ -12,6 +11,7 @@ from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.content import PARTS, merge_content
 from mailjet_connector.emulator.send_lookup import template_content
 from mailjet_connector.emulator.state import EmulatorState
+from tests.emulator.conftest import MAIN, OTHER, TestClient
 
 MODERN = "application/json; charset=UTF-8"
 UNKNOWN = "The resource with the specified ID you are trying to reach does not exist."

@@ -156,3 +156,27 @@ def test_part_errors_are_clear(client: Client) -> None:
         client, "campaigndraft", [{"ID": "999", "Html-part": "<p>x</p>"}], "update", part="content"
     )
     assert missing.failures[0].error == "Object not found"
+
+
+def test_schedule_part_programs_a_draft_once(client: Client) -> None:
+    draft = client.create(
+        "campaigndraft",
+        {
+            "Title": "t",
+            "Subject": "s",
+            "Locale": "en_US",
+            "Sender": "News",
+            "SenderEmail": "news@example.com",
+            "ContactsListID": 1,
+        },
+    )
+    draft_id = str(draft["ID"])  # type: ignore[index]
+    import_rows(
+        client, "campaigndraft", [{"ID": draft_id, "Html-part": "<p>hi</p>"}], "update", part="content"
+    )
+    rows = [{"ID": draft_id, "Date": "2030-01-01T10:00:00Z"}]
+    assert import_rows(client, "campaigndraft", rows, "update", part="schedule").done == {"update": 1}
+    assert client.action("campaigndraft", "schedule", draft_id)[0]["Status"] == "programmed"
+    assert (
+        import_rows(client, "campaigndraft", rows, "update", part="schedule").plan.counts()["unchanged"] == 1
+    )

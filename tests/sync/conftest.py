@@ -12,17 +12,15 @@ import pytest
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType
 from mailjet_connector.client import Client
-from mailjet_connector.sync import SyncOptions, create_pipeline
+from mailjet_connector.sync import SyncOptions, create_pipeline, table_names
 from mailjet_connector.sync.schema import TableLayout, layout
 
 # Fewer messages and events than tiny, so that per-message history stays a few dozen calls.
 OVERRIDES = {"message": 40, "openinformation": 30, "clickstatistics": 10, "bouncestatistics": 5}
-RESOURCES = (
-    "contact", "contactslist", "listrecipient", "contactdata", "contactmetadata", "message", "messagehistory",
-    "openinformation", "campaign", "campaigndraft", "campaigndraft_content", "template", "template_content",
-    "apikey", "eventcallbackurl", "statcounters", "statistics_link_click", "contactstatistics", "geostatistics",
-    "sender", "contactslistsignup",
-)  # fmt: skip
+RESOURCES = table_names()  # every table the sync writes
+# The emulator seeds these with a non-unique primary key (every apikeyaccessgrantor row has APIKeyID 1), so
+# a keyed comparison cannot hold; reported to the emulator's owner.
+UNKEYABLE = ("apikeyaccessgrantor",)
 COUNTERS = {"counter_sources": ("APIKey", "Campaign"), "counter_timings": ("Message",)}
 
 
@@ -53,6 +51,8 @@ def make_options(server: Any, tmp_path: Any, **kw: Any) -> SyncOptions:
 def dataset_rows(options: SyncOptions, table: str) -> dict[str, dict[str, Any]]:
     """The table's rows keyed by `_mj_key`, as dicts of column -> value."""
     pipeline = create_pipeline(options)
+    if table not in pipeline.default_schema.tables:
+        return {}  # nothing was ever read: dlt creates no table
     with pipeline.sql_client() as client:
         name = client.make_qualified_table_name(table)
         with client.execute_query(f"SELECT * FROM {name}") as cursor:
@@ -131,8 +131,13 @@ def _counter_truth(client: Client, res: Any, now: int) -> list[tuple[TableLayout
 
 def assert_table_matches(server: Any, options: SyncOptions, table: str, now: int) -> None:
     """Every live row of the dataset table equals the API's row, all columns; no extra, none missing."""
+    if table in UNKEYABLE:
+        return
     got = {k: v for k, v in dataset_rows(options, table).items() if v["_mj_deleted_at"] is None}
     truth = truth_rows(server, table, now)
+    if not truth:
+        assert not got, table
+        return
     if table.endswith("_content"):
         assert len(got) == len(truth), table
         for _, row in truth:
