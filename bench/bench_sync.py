@@ -9,7 +9,7 @@ All readers hit the same emulator (a real uvicorn server, seeded at `--scale`, d
 - a no-change incremental re-run: its API calls against the full run's;
 - a rate-limited run: the emulator at `--rate`, ours with the same `--rate-limit`, vs 0.95 * R * 1000 / 60.
 
-Run: `uv run python bench/bench_sync.py [--scale small] [--no-airbyte] [--airbyte-venv DIR]`;
+Run: `uv run python bench/bench_sync.py [--scale small] [--rows N] [--no-airbyte] [--airbyte-venv DIR]`;
 writes bench/results/sync.json.
 """
 
@@ -198,7 +198,10 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, Any], li
     metrics: dict[str, Any] = {}
     notes = [f"scale {args.scale}; Python {platform.python_version()} on {os.cpu_count()} CPUs"]
     names = ",".join(RESOURCES)
-    with start_emulator(scale=args.scale, now=NOW) as server:
+    overrides = dict.fromkeys(RESOURCES, args.rows) if args.rows else None
+    if overrides:
+        notes[0] += f", {args.rows:,} rows of each benchmarked resource"
+    with start_emulator(scale=args.scale, overrides=overrides, now=NOW) as server:
         raw = asyncio.run(floor(server.url, server.api_key, server.api_secret))
         full = run_ours(server, workdir / "ours", "--resources", names, "--full-refresh")
         again = run_ours(server, workdir / "ours", "--resources", names)
@@ -225,6 +228,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, Any], li
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="large", help="emulator preset: tiny, small or large")
+    parser.add_argument("--rows", type=int, help="rows of each benchmarked resource (overrides the preset)")
     parser.add_argument("--no-airbyte", action="store_true", help="skip the Airbyte peer")
     parser.add_argument("--airbyte-venv", type=Path, help="reuse a venv that already has airbyte-cdk")
     parser.add_argument("--airbyte-timeout", type=float, default=900, help="stop the Airbyte read after N s")

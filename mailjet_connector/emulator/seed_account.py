@@ -13,6 +13,7 @@ import numpy as np
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, enums
+from mailjet_connector.emulator.dns import dns_records
 from mailjet_connector.emulator.seed_frame import Columns, SeedContext
 from mailjet_connector.emulator.seed_values import DAY, objects
 
@@ -83,15 +84,10 @@ def seed_senders(ctx: SeedContext) -> None:
 def _dns_row(ctx: SeedContext, domain: str, i: int) -> dict[str, Any]:
     token = f"mj{ctx.seed:04d}{ctx.index:02d}{i:02d}"
     return {
-        "DKIMRecordName": f"mailjet._domainkey.{domain}.",
-        "DKIMRecordValue": "k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC" + token,
+        **dns_records(domain, token),
         "DKIMStatus": "OK" if i == 0 else "Not checked",
-        "Domain": domain,
         "IsCheckInProgress": False,
         "LastCheckAt": ctx.now - (i + 1) * DAY,
-        "OwnerShipToken": token,
-        "OwnerShipTokenRecordName": f"mailjet._{token}.{domain}.",
-        "SPFRecordValue": "v=spf1 include:spf.mailjet.com ?all",
         "SPFStatus": "OK" if i == 0 else "Not found",
     }
 

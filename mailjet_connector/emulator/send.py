@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from mailjet_connector.catalog.send import FORBIDDEN_HEADERS
 from mailjet_connector.emulator.send_http import MAX_PAYLOAD_BYTES
 from mailjet_connector.emulator.send_lookup import store_template_content, template_content
 from mailjet_connector.emulator.send_v3 import send_v3
 from mailjet_connector.emulator.send_v31 import send_v31
-from mailjet_connector.emulator.send_validation import FORBIDDEN_HEADERS
 from mailjet_connector.emulator.state import EmulatorState
 
 __all__ = ["FORBIDDEN_HEADERS", "send_routes", "store_template_content", "template_content"]

@@ -14,14 +14,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mailjet_connector.catalog.send import MAX_MESSAGES_V3, MAX_RECIPIENTS_V3
 from mailjet_connector.emulator import responses, send_http, send_lookup
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.send_effects import Outgoing, Recipient, deliver
 from mailjet_connector.emulator.send_validation import is_email
 from mailjet_connector.emulator.state import Account, EmulatorState
 
-MAX_MESSAGES = 100
-MAX_RECIPIENTS = 50  # per To / Cc / Bcc string, and per Recipients array
+MAX_MESSAGES = MAX_MESSAGES_V3
+MAX_RECIPIENTS = MAX_RECIPIENTS_V3
 TRACKING = {0: "account_default", 1: "disabled", 2: "enabled"}
 KINDS = ("to", "cc", "bcc")
 

@@ -8,11 +8,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mailjet_connector.catalog.send import MAX_MESSAGES_V31 as MAX_MESSAGES
+from mailjet_connector.catalog.send import MAX_RECIPIENTS_PER_CALL
 from mailjet_connector.emulator import send_http, send_lookup
 from mailjet_connector.emulator.send_effects import Delivery, Outgoing, Recipient, deliver, sandbox_deliveries
 from mailjet_connector.emulator.send_validation import (
-    MAX_MESSAGES,
-    MAX_RECIPIENTS_PER_CALL,
     SendError,
     attachment_bytes,
     check_account,

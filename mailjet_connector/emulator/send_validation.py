@@ -14,25 +14,19 @@ from email.utils import parseaddr
 from enum import Enum
 from typing import Any
 
+from mailjet_connector.catalog.send import (
+    FORBIDDEN_HEADERS,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ITEMS_V31,
+    MAX_MESSAGES_V31,
+)
 from mailjet_connector.emulator import send_lookup
 from mailjet_connector.emulator.state import Account
 
-# Headers with a dedicated message property, or set by Mailjet: send-0011 (§5.1, in the DOC's order).
-FORBIDDEN_HEADERS: tuple[str, ...] = (
-    "From", "Sender", "Subject", "To", "Cc", "Bcc", "Return-Path", "Delivered-To", "DKIM-Signature",
-    "DomainKey-Status", "Received-SPF", "Authentication-Results", "Received", "X-Mailjet-Prio",
-    "X-Mailjet-Debug", "User-Agent", "X-Mailer", "X-MJ-CustomID", "X-MJ-EventPayload", "X-MJ-Vars",
-    "X-MJ-TemplateErrorDeliver", "X-MJ-TemplateErrorReporting", "X-MJ-TemplateLanguage",
-    "X-Mailjet-TrackOpen", "X-Mailjet-TrackClick", "X-MJ-TemplateID", "X-MJ-WorkflowID", "X-Feedback-Id",
-    "X-Mailjet-Segmentation", "List-Id", "X-MJ-MID", "X-MJ-ErrorMessage", "Date", "X-CSA-Complaints",
-    "Message-Id", "X-Mailjet-Campaign", "X-MJ-StatisticsContactsListID",
-)  # fmt: skip
 _FORBIDDEN = frozenset(h.lower() for h in FORBIDDEN_HEADERS)
 
-MAX_RECIPIENTS_PER_CALL = 50  # To+Cc+Bcc over all messages of one call (send-0015)
-MAX_MESSAGES = 50  # mj-0008 on Messages; with >= 1 recipient each, send-0015 fires first
-MAX_ITEMS = 50  # mj-0008 on Attachments, InlinedAttachments, Headers, Variables
-MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024  # all attachments of one message, decoded
+MAX_MESSAGES = MAX_MESSAGES_V31  # with >= 1 recipient each, send-0015 fires first
+MAX_ITEMS = MAX_ITEMS_V31
 MAX_LENGTH = {"Subject": 255, "URLTags": 256}
 TRACKING = ("account_default", "disabled", "enabled")
 PRIORITIES = range(0, 5)

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from mailjet_connector.emulator import responses
 from mailjet_connector.emulator.actions import ActionContext, action
+from mailjet_connector.emulator.dns import dns_records
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account
 from mailjet_connector.emulator.writes import RULES, Rules, WriteContext
@@ -23,7 +24,6 @@ from mailjet_connector.emulator.writes import RULES, Rules, WriteContext
 PUBLISHED_KEY = "dns_published"
 OK = "OK"
 ALREADY_ACTIVE = "Sender is already active"  # wording assumed: the reference only documents the 400
-SPF_VALUE = "v=spf1 include:spf.mailjet.com ?all"
 
 
 def publish_dns(account: Account, domain: str) -> None:
@@ -149,16 +149,7 @@ def ensure_dns(ctx: WriteContext, domain: str) -> int:
     if pos is None:
         token = f"{_rng(ctx, 'dns', domain).getrandbits(64):016x}"
         pos = table.insert(
-            {
-                "DKIMRecordName": f"mailjet._domainkey.{domain}.",
-                "DKIMRecordValue": f"k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC{token}",
-                "DKIMStatus": "Not checked",
-                "Domain": domain,
-                "OwnerShipToken": token,
-                "OwnerShipTokenRecordName": f"mailjet._{token[:8]}.{domain}.",
-                "SPFRecordValue": SPF_VALUE,
-                "SPFStatus": "Not checked",
-            }
+            {**dns_records(domain, token), "DKIMStatus": "Not checked", "SPFStatus": "Not checked"}
         )
     return int(table.column("ID")[pos])
 

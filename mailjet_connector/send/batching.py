@@ -6,11 +6,12 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
+from mailjet_connector.catalog.send import MAX_RECIPIENTS_PER_CALL
+
 __all__ = ["MAX_RECIPIENTS_PER_CALL", "batch_count", "iter_batches"]
 
 # Mailjet counts To+Cc+Bcc over every message of one v3.1 call: 77 one-recipient messages got send-0015
 # "Total number of recipients exceeded. Max allowed - 50." (mailjet-api.md §5.1).
-MAX_RECIPIENTS_PER_CALL = 50
 
 T = TypeVar("T")
 

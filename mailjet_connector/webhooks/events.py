@@ -101,6 +101,8 @@ def _typed(field: Field, value: Any) -> Any:
     """The value checked (and converted for `num`) against the field's kind; raises PayloadError."""
     kind = field.kind
     if kind == "str" and isinstance(value, str):
+        if "\x00" in value:  # valid JSON, but PostgreSQL text cannot hold it: refuse rather than fail later
+            raise PayloadError(f'"{field.name}" contains a NUL character')
         return value
     if kind == "bool" and isinstance(value, bool):
         return value

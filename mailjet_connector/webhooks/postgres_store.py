@@ -41,6 +41,7 @@ class PostgresStore(Store):
 
     def __init__(self, url: str) -> None:
         self.location = redact_url(url)
+        self._url = url
         try:
             import psycopg
         except ModuleNotFoundError:
@@ -66,9 +67,28 @@ class PostgresStore(Store):
         }
         self._closed = False
 
+    def _live_writer(self) -> Any:
+        # A server restart breaks the connection: reconnect on the next write (the failed one got a 503
+        # and Mailjet retries it), instead of failing every write until the receiver restarts.
+        if self._writer.broken and not self._closed:
+            self._writer = self._psycopg.connect(self._url, connect_timeout=CONNECT_TIMEOUT)
+        return self._writer
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        # Reads are idempotent: after a lost connection, reconnect and run the query once more.
+        with self._read_lock:
+            try:
+                return self._reader.execute(sql, params).fetchall()
+            except self._psycopg.OperationalError:
+                if not self._reader.broken or self._closed:
+                    raise
+            self._reader = self._psycopg.connect(self._url, connect_timeout=CONNECT_TIMEOUT, autocommit=True)
+            return self._reader.execute(sql, params).fetchall()
+
     def write(self, batches: Sequence[Batch]) -> list[WriteResult]:
         results = []
-        with self._writer.transaction(), self._writer.cursor() as cur:
+        writer = self._live_writer()
+        with writer.transaction(), writer.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_ID,))
             for batch in batches:
                 params = [(row.key, batch.received_at, *row.values, row.raw) for row in batch.rows]
@@ -82,19 +102,16 @@ class PostgresStore(Store):
     def read(self, kind: Kind, after_seq: int, limit: int) -> list[dict[str, Any]]:
         names = columns(kind)
         sql = f'SELECT {", ".join(names)} FROM "{TABLES[kind][0]}" WHERE seq > %s ORDER BY seq LIMIT %s'
-        with self._read_lock:
-            rows = self._reader.execute(sql, (after_seq, limit)).fetchall()
+        rows = self._query(sql, (after_seq, limit))
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def count(self, kind: Kind) -> int:
-        with self._read_lock:
-            row = self._reader.execute(f'SELECT count(*) FROM "{TABLES[kind][0]}"').fetchone()
-        return int(row[0]) if row else 0
+        (row,) = self._query(f'SELECT count(*) FROM "{TABLES[kind][0]}"')
+        return int(row[0])
 
     def last_seq(self, kind: Kind) -> int:
-        with self._read_lock:
-            row = self._reader.execute(f'SELECT max(seq) FROM "{TABLES[kind][0]}"').fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        (row,) = self._query(f'SELECT max(seq) FROM "{TABLES[kind][0]}"')
+        return int(row[0] or 0)
 
     def close(self) -> None:
         if self._closed:

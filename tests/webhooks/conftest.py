@@ -49,6 +49,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_store_url() -> Iterator[str]:
+    """A fresh PostgreSQL database URL (skipped when the server is absent)."""
+    url = postgres_url()
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
+@pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
     with open_store(store_url) as opened:
         yield opened

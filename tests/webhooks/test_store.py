@@ -99,3 +99,19 @@ def test_sqlite_store_uses_wal_and_full_sync(sqlite_store):
     conn = sqlite_store._writer  # the pragmas are the durability promise: check them on the real connection
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_postgres_store_reconnects_after_losing_its_connections(postgres_store_url):
+    import psycopg
+
+    store_url = postgres_store_url
+
+    with open_store(store_url) as store:
+        store.write([Batch("event", rows(event("sent", 1)), 1.0)])
+        with psycopg.connect(store_url, autocommit=True) as admin:  # what a server restart does to sessions
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")  # fmt: skip
+        with pytest.raises(psycopg.OperationalError):
+            store.write([Batch("event", rows(event("sent", 2)), 1.0)])
+        store.write([Batch("event", rows(event("sent", 2)), 1.0)])
+        assert store.count("event") == 2

@@ -1,0 +1,248 @@
+"""The agent policy: who may touch which catalog area, how, and within which limits (deny by default).
+
+The policy is data loaded from one TOML file (`load_policy`, see `policy_file.py` and docs/agents.md).
+`decide(agent, request)` is the one pure function both faces (the MCP server and the HTTP gateway) ask
+before anything reaches Mailjet. Areas come from the catalog (`Resource.area`, `Action.area`), never from
+a list typed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from mailjet_connector import catalog
+from mailjet_connector.agents import tokens
+from mailjet_connector.catalog import Area, Verb
+from mailjet_connector.errors import ConfigError
+
+__all__ = [
+    "Access",
+    "AgentPolicy",
+    "Decision",
+    "Limits",
+    "Policy",
+    "PolicyError",
+    "Request",
+    "SendInfo",
+    "decide",
+    "hash_token",
+    "load_policy",
+]
+
+hash_token = tokens.hash_token
+
+
+class PolicyError(ConfigError):
+    """The policy file is missing or invalid, or names no such agent; the message is one line."""
+
+
+class Access(StrEnum):
+    """What an agent may do in an area; WRITE includes READ."""
+
+    OFF = "off"
+    READ = "read"
+    WRITE = "write"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Optional limits on an agent, all off by default.
+
+    Args:
+        max_recipients: most recipients (To+Cc+Bcc over all messages) in one send call.
+        calls_per_minute: most calls in any 60-second window (enforced by `agents.ratelimit`).
+        allowed_lists: the only contacts lists the agent may write to (None = any).
+        dry_run_only: every write is refused, except SandboxMode sends (which deliver nothing).
+    """
+
+    max_recipients: int | None = None
+    calls_per_minute: int | None = None
+    allowed_lists: frozenset[int] | None = None
+    dry_run_only: bool = False
+
+
+@dataclass(frozen=True)
+class AgentPolicy:
+    """One agent: its name (the Basic-auth user), its token hash, its access per area and its limits."""
+
+    name: str
+    token_hash: str = field(repr=False)
+    areas: Mapping[Area, Access]
+    send_live: bool = False
+    limits: Limits = Limits()
+
+    def access(self, area: Area) -> Access:
+        """The agent's access to `area`; OFF when the policy does not list it (deny by default)."""
+        return self.areas.get(area, Access.OFF)
+
+    def check_token(self, token: str) -> bool:
+        """Whether `token` is this agent's token (constant-time comparison against the stored hash)."""
+        return tokens.check_token(self.token_hash, token)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The whole policy file: the agents by name and where the audit log goes."""
+
+    agents: Mapping[str, AgentPolicy]
+    audit_path: Path
+    redact_emails: bool = True
+
+    def agent(self, name: str) -> AgentPolicy:
+        """The agent called `name`.
+
+        Raises:
+            PolicyError: no such agent.
+        """
+        found = self.agents.get(name)
+        if found is None:
+            raise PolicyError(f"unknown agent {name!r}")
+        return found
+
+
+@dataclass(frozen=True)
+class SendInfo:
+    """What a send call would do: how many recipients in total, and whether it is a SandboxMode call."""
+
+    recipients: int
+    sandbox: bool
+
+
+@dataclass(frozen=True)
+class Request:
+    """One call an agent wants to make, as the policy sees it.
+
+    Args:
+        resource: catalog name (or Mailjet name) of the resource, None for paths outside the catalog
+            (`/v3.1/send`, `/v4/contacts/{id}`), which then give `area`.
+        verb: HTTP method; GET reads, POST/PUT/DELETE write.
+        action: sub-action name (`managecontactslists`, `send`...), if any.
+        area: the area when `resource` is None (ignored otherwise: the catalog says).
+        send: recipients and SandboxMode for send calls.
+        list_ids: the contacts lists the call touches (path or body).
+    """
+
+    resource: str | None
+    verb: str
+    action: str | None = None
+    area: Area | None = None
+    send: SendInfo | None = None
+    list_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict: allowed or not, why (one line, safe to show the agent), and the area it fell in."""
+
+    allowed: bool
+    reason: str
+    area: Area | None
+
+
+def _deny(reason: str, area: Area | None = None) -> Decision:
+    return Decision(False, reason, area)
+
+
+def _locate(request: Request) -> tuple[Area | None, str | None]:
+    """The area of the request from the catalog, or (None, why not)."""
+    if request.resource is None:
+        return (request.area, None) if request.area is not None else (None, "unknown API path")
+    resource = catalog.by_mailjet_name(request.resource)
+    if resource is None:
+        try:
+            resource = catalog.get(request.resource)
+        except catalog.UnknownResourceError:
+            return None, f"unknown resource {request.resource!r}"
+    verbs, area, what = resource.verbs, resource.area, resource.mailjet_name
+    if request.action is not None:
+        action = resource.action(request.action)
+        if action is None:
+            return None, f"unknown action {request.action!r} on {resource.mailjet_name}"
+        verbs, area, what = action.verbs, action.area or resource.area, f"{what}/{action.name}"
+    if request.verb not in verbs:
+        return None, f"{request.verb} is not allowed on {what}"
+    return area, None
+
+
+def decide(agent: AgentPolicy, request: Request) -> Decision:
+    """Whether `agent` may make `request`, and why (pure: no I/O, no clock).
+
+    Rules, in order: the path must map to a catalog resource/action (or a known area) supporting the verb;
+    the area's access must be READ for GET and WRITE otherwise; then, for writes: `dry_run_only` refuses
+    all but SandboxMode sends; a write in the send area that is not a SandboxMode send (live sends,
+    campaign send/test/schedule) needs `send = "live"`, except DELETE (cancelling sends nothing);
+    `max_recipients` caps a send; `allowed_lists` refuses writes to other lists, and list creation.
+
+    Args:
+        agent: the agent's policy.
+        request: the call it wants to make.
+
+    Returns:
+        The decision; `reason` is one line meant for the agent and the audit log.
+    """
+    area, problem = _locate(request)
+    if area is None:
+        return _deny(problem or "unknown API path")
+    verb = request.verb.upper()
+    write = verb != Verb.GET
+    access = agent.access(area)
+    if access is Access.OFF:
+        return _deny(f"agent {agent.name!r} has no access to area {area.value!r}", area)
+    if write and access is not Access.WRITE:
+        return _deny(f"agent {agent.name!r} may only read area {area.value!r}", area)
+    if not write:
+        return Decision(True, f"{area.value}: read allowed", area)
+    return _check_write(agent, request, area, verb)
+
+
+def _check_write(agent: AgentPolicy, request: Request, area: Area, verb: str) -> Decision:
+    limits = agent.limits
+    sandbox_send = request.send is not None and request.send.sandbox
+    if limits.dry_run_only and not sandbox_send:
+        return _deny(f"agent {agent.name!r} is dry-run only: writes are refused (SandboxMode sends pass)", area)
+    if area is Area.SEND and verb != Verb.DELETE and not sandbox_send and not agent.send_live:
+        return _deny(f"agent {agent.name!r} may only send in SandboxMode (policy: send = \"sandbox\")", area)
+    if request.send is not None and limits.max_recipients is not None:
+        if request.send.recipients > limits.max_recipients:
+            return _deny(
+                f"{request.send.recipients} recipients exceed this agent's limit of {limits.max_recipients}",
+                area,
+            )
+    if limits.allowed_lists is not None:
+        others = sorted(set(request.list_ids) - limits.allowed_lists)
+        if others:
+            return _deny(f"agent {agent.name!r} may not write to contacts list {others[0]}", area)
+        if _creates_list(request):
+            return _deny(f"agent {agent.name!r} may only write to its allowed lists, not create one", area)
+    return Decision(True, f"{area.value}: write allowed", area)
+
+
+def _creates_list(request: Request) -> bool:
+    return (
+        request.resource is not None
+        and request.resource.lower() == "contactslist"
+        and request.action is None
+        and request.verb.upper() == Verb.POST
+        and not request.list_ids
+    )
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate a policy TOML file (format: docs/agents.md).
+
+    Args:
+        path: the file; a relative `[audit] path` is resolved against its directory.
+
+    Returns:
+        The policy.
+
+    Raises:
+        PolicyError: unreadable file, bad TOML, or an invalid entry (the message names the agent and key).
+    """
+    # Imported here because policy_file builds the types defined above.
+    from mailjet_connector.agents.policy_file import parse_policy_file
+
+    return parse_policy_file(Path(path))

@@ -1,0 +1,133 @@
+"""The policy file: TOML in, a validated `Policy` out, with one-line errors naming the agent and key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from mailjet_connector.agents import tokens
+from mailjet_connector.agents.policy import Access, AgentPolicy, Limits, Policy, PolicyError
+from mailjet_connector.catalog import Area
+
+DEFAULT_AUDIT_FILE = "audit.jsonl"
+TOP_KEYS = {"audit", "agents"}
+AUDIT_KEYS = {"path", "redact_emails"}
+AGENT_KEYS = {"token_hash", "access", "send", "limits"}
+LIMIT_KEYS = {"max_recipients", "calls_per_minute", "allowed_lists", "dry_run_only"}
+SEND_MODES = ("sandbox", "live")
+
+
+def parse_policy_file(path: Path) -> Policy:
+    """Read `path` and validate it.
+
+    Raises:
+        PolicyError: unreadable, not TOML, or invalid.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(f"cannot read policy file {str(path)!r}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+    return parse_policy(data, base_dir=path.parent, source=str(path))
+
+
+def parse_policy(data: dict[str, Any], *, base_dir: Path, source: str = "policy") -> Policy:
+    """Validate an already-parsed policy document.
+
+    Args:
+        data: the TOML document as a dict.
+        base_dir: directory a relative audit path is resolved against.
+        source: name used in error messages (the file path).
+
+    Raises:
+        PolicyError: the first problem found, as `<source>: <key>: <what is wrong>`.
+    """
+
+    def fail(key: str, message: str) -> PolicyError:
+        return PolicyError(f"{source}: {key}: {message}")
+
+    _no_unknown_keys(data, TOP_KEYS, "", fail)
+    audit = _table(data.get("audit", {}), "audit", fail)
+    _no_unknown_keys(audit, AUDIT_KEYS, "audit.", fail)
+    audit_path = Path(_typed(audit.get("path", DEFAULT_AUDIT_FILE), str, "audit.path", fail))
+    redact = _typed(audit.get("redact_emails", True), bool, "audit.redact_emails", fail)
+    agents_table = _table(data.get("agents", {}), "agents", fail)
+    if not agents_table:
+        raise fail("agents", "no agent defined: add an [agents.NAME] table")
+    agents = {name: _agent(name, _table(raw, f"agents.{name}", fail), fail) for name, raw in agents_table.items()}
+    resolved = audit_path if audit_path.is_absolute() else base_dir / audit_path
+    return Policy(agents=agents, audit_path=resolved, redact_emails=redact)
+
+
+def _agent(name: str, raw: dict[str, Any], fail: Any) -> AgentPolicy:
+    key = f"agents.{name}"
+    if not name or ":" in name or not name.isprintable() or " " in name:
+        raise fail(key, "an agent name must be non-empty, without spaces or ':' (it is the Basic-auth user)")
+    _no_unknown_keys(raw, AGENT_KEYS, f"{key}.", fail)
+    if "token_hash" not in raw:
+        raise fail(f"{key}.token_hash", "missing; make one with `mailjet-connector agents token`")
+    token_hash = _typed(raw["token_hash"], str, f"{key}.token_hash", fail)
+    try:
+        tokens.parse_token_hash(token_hash)
+    except ValueError as exc:
+        raise fail(f"{key}.token_hash", str(exc)) from None
+    send = _typed(raw.get("send", "sandbox"), str, f"{key}.send", fail)
+    if send not in SEND_MODES:
+        raise fail(f"{key}.send", f"{send!r} is not one of {', '.join(SEND_MODES)}")
+    areas = _areas(_table(raw.get("access", {}), f"{key}.access", fail), f"{key}.access", fail)
+    limits = _limits(_table(raw.get("limits", {}), f"{key}.limits", fail), f"{key}.limits", fail)
+    return AgentPolicy(name, token_hash, areas, send_live=send == "live", limits=limits)
+
+
+def _areas(raw: dict[str, Any], key: str, fail: Any) -> dict[Area, Access]:
+    known = {area.value: area for area in Area}
+    levels = {level.value: level for level in Access}
+    areas: dict[Area, Access] = {}
+    for name, value in raw.items():
+        if name not in known:
+            raise fail(f"{key}.{name}", f"unknown area; expected one of {', '.join(known)}")
+        if value not in levels:
+            raise fail(f"{key}.{name}", f"{value!r} is not one of {', '.join(levels)}")
+        areas[known[name]] = levels[value]
+    return areas
+
+
+def _limits(raw: dict[str, Any], key: str, fail: Any) -> Limits:
+    _no_unknown_keys(raw, LIMIT_KEYS, f"{key}.", fail)
+    counts = {name: _positive(raw.get(name), f"{key}.{name}", fail) for name in ("max_recipients", "calls_per_minute")}
+    lists = raw.get("allowed_lists")
+    allowed = None
+    if lists is not None:
+        if not isinstance(lists, list):
+            raise fail(f"{key}.allowed_lists", "expected a list of contacts list IDs, e.g. [12, 34]")
+        allowed = frozenset(_positive(item, f"{key}.allowed_lists", fail) for item in lists)
+    dry_run = _typed(raw.get("dry_run_only", False), bool, f"{key}.dry_run_only", fail)
+    return Limits(counts["max_recipients"], counts["calls_per_minute"], allowed, dry_run)
+
+
+def _positive(value: Any, key: str, fail: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise fail(key, f"expected a positive integer, got {value!r}")
+    return value
+
+
+def _typed(value: Any, kind: type, key: str, fail: Any) -> Any:
+    if not isinstance(value, kind):
+        raise fail(key, f"expected a {kind.__name__}, got {value!r}")
+    return value
+
+
+def _table(value: Any, key: str, fail: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise fail(key, "expected a table")
+    return value
+
+
+def _no_unknown_keys(table: dict[str, Any], allowed: set[str], prefix: str, fail: Any) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise fail(f"{prefix}{unknown[0]}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
