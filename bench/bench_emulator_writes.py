@@ -44,7 +44,9 @@ BIG_STATS = (
 
 
 def client_for(state: EmulatorState) -> TestClient:
-    return TestClient(create_app(state), auth=(DEFAULT_API_KEY, DEFAULT_API_SECRET))
+    client = TestClient(create_app(state))
+    client.auth = (DEFAULT_API_KEY, DEFAULT_API_SECRET)
+    return client
 
 
 def bulk_job(contacts: int) -> dict[str, Any]:

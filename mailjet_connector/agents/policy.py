@@ -174,7 +174,8 @@ def decide(agent: AgentPolicy, request: Request) -> Decision:
     the area's access must be READ for GET and WRITE otherwise; then, for writes: `dry_run_only` refuses
     all but SandboxMode sends; a write in the send area that is not a SandboxMode send (live sends,
     campaign send/test/schedule) needs `send = "live"`, except DELETE (cancelling sends nothing);
-    `max_recipients` caps a send; `allowed_lists` refuses writes to other lists, and list creation.
+    `max_recipients` caps a send; `allowed_lists` refuses writes naming other lists, and lists-area writes that name none
+    (list creation, listrecipient by ID).
 
     Args:
         agent: the agent's policy.
@@ -215,19 +216,10 @@ def _check_write(agent: AgentPolicy, request: Request, area: Area, verb: str) ->
         others = sorted(set(request.list_ids) - limits.allowed_lists)
         if others:
             return _deny(f"agent {agent.name!r} may not write to contacts list {others[0]}", area)
-        if _creates_list(request):
-            return _deny(f"agent {agent.name!r} may only write to its allowed lists, not create one", area)
+        if area is Area.LISTS and not request.list_ids:
+            # Creating a list, or a listrecipient by ID: the lists touched are unknown, so refuse.
+            return _deny(f"agent {agent.name!r} may only write to its allowed lists, named in the call", area)
     return Decision(True, f"{area.value}: write allowed", area)
-
-
-def _creates_list(request: Request) -> bool:
-    return (
-        request.resource is not None
-        and request.resource.lower() == "contactslist"
-        and request.action is None
-        and request.verb.upper() == Verb.POST
-        and not request.list_ids
-    )
 
 
 def load_policy(path: str | Path) -> Policy:

@@ -1,0 +1,242 @@
+"""The audit log: one JSONL line per agent call, hash-chained so that an edited or removed line is detected.
+
+Each record holds `seq`, `ts`, `agent`, `operation`, `area`, `decision`, `reason`, `status`, `duration_ms`,
+`counts`, `prev` (the previous record's hash; 64 zeros for the first) and `hash` = SHA-256 of the record's
+canonical JSON (sorted keys, without `hash`). Never holds secrets or message bodies; email addresses in
+`operation` and `reason` are masked (`***@example.com`) unless `redact_emails=False`. Appends are locked
+(thread lock + `flock`, so several processes may share one file) and fsync'ed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+GENESIS = "0" * 64
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
+# Percent-encoded "@" in paths: /v3/REST/contact/ann%40example.com
+EMAIL_ENCODED = re.compile(r"[A-Za-z0-9._%+\-]+?%40([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)", re.IGNORECASE)
+TAIL_BYTES = 64 * 1024
+
+
+def redact_emails(text: str) -> str:
+    """`text` with the local part of every email address replaced by `***` (the domain is kept)."""
+    if "@" not in text and "%40" not in text.lower():
+        return text
+    return EMAIL.sub(r"***@\1", EMAIL_ENCODED.sub(r"***@\1", text))
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the record's canonical JSON, without its `hash` key."""
+    body = {k: v for k, v in record.items() if k != "hash"}
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+class AuditLog:
+    """Appends audit records to a JSONL file with a hash chain.
+
+    Args:
+        path: the JSONL file (created with its directory if missing).
+        redact_emails: mask email addresses in `operation` and `reason`.
+        fsync: flush each record to disk before returning (off only for benchmarks and tests).
+        clock: returns Unix seconds (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        redact_emails: bool = True,
+        fsync: bool = True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path)
+        self.redact = redact_emails
+        self.fsync = fsync
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._known_size = -1
+        self._last: tuple[int, str] = (0, GENESIS)
+
+    def __repr__(self) -> str:
+        return f"AuditLog(path={str(self.path)!r})"
+
+    def record(
+        self,
+        *,
+        agent: str,
+        operation: str,
+        area: str | None,
+        decision: str,
+        reason: str,
+        status: int | None,
+        duration_ms: float,
+        counts: dict[str, int] | None = None,
+    ) -> dict[str, Any]:
+        """Append one record and return it (with its `seq`, `prev` and `hash`).
+
+        Args:
+            agent: the agent name ("" when the caller could not be identified).
+            operation: tool name, or `METHOD /path` (no query string, no body).
+            area: the catalog area, or None.
+            decision: "allow" or "deny".
+            reason: one line (the policy's reason, or the upstream outcome).
+            status: the HTTP status answered (None when not applicable).
+            duration_ms: time spent serving the call.
+            counts: numbers worth keeping (recipients, rows), never content.
+
+        Raises:
+            OSError: the file cannot be written.
+        """
+        fields = {
+            "ts": _timestamp(self.clock()),
+            "agent": agent,
+            "operation": self._clean(operation),
+            "area": str(area) if area is not None else None,
+            "decision": decision,
+            "reason": self._clean(reason),
+            "status": status,
+            "duration_ms": round(float(duration_ms), 3),
+            "counts": dict(counts) if counts else {},
+        }
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "ab") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle closes
+                record = self._chain(handle, fields)
+                handle.write(orjson.dumps(record) + b"\n")
+                handle.flush()
+                if self.fsync:
+                    os.fsync(handle.fileno())
+                self._known_size = handle.tell()
+        return record
+
+    def _clean(self, text: str) -> str:
+        return redact_emails(text) if self.redact else text
+
+    def _chain(self, handle: Any, fields: dict[str, Any]) -> dict[str, Any]:
+        """Link `fields` to the last record in the file (re-read when another writer appended)."""
+        size = os.fstat(handle.fileno()).st_size
+        if size != self._known_size:
+            self._last = _last_link(self.path, size)
+        seq, prev = self._last
+        record = {"seq": seq + 1, **fields, "prev": prev}
+        record["hash"] = record_hash(record)
+        self._last = (record["seq"], record["hash"])
+        return record
+
+
+def _timestamp(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _last_link(path: Path, size: int) -> tuple[int, str]:
+    """(seq, hash) of the file's last record, or (0, GENESIS) for an empty file."""
+    if size == 0:
+        return 0, GENESIS
+    with open(path, "rb") as handle:
+        handle.seek(max(0, size - TAIL_BYTES))
+        lines = [line for line in handle.read().splitlines() if line.strip()]
+    if not lines:
+        return 0, GENESIS
+    try:
+        last = orjson.loads(lines[-1])
+        return int(last["seq"]), str(last["hash"])
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        # A broken tail: keep appending from the genesis value; `verify` reports the break.
+        return 0, GENESIS
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of `verify`: ok, how many records were checked, and the first bad line (1-based) and why."""
+
+    ok: bool
+    records: int
+    line: int | None = None
+    reason: str = ""
+
+
+def verify(path: str | Path) -> VerifyResult:
+    """Check the whole hash chain of an audit file.
+
+    Returns:
+        `ok=True` with the record count, or the first bad line number and why (bad JSON, hash mismatch
+        (an edited line), broken link (a removed or reordered line), sequence gap).
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    prev, seq, count = GENESIS, 0, 0
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            problem = _check_line(line, prev, seq)
+            if problem:
+                return VerifyResult(False, count, number, problem)
+            record = orjson.loads(line)
+            prev, seq, count = record["hash"], record["seq"], count + 1
+    return VerifyResult(True, count)
+
+
+def _check_line(line: bytes, prev: str, seq: int) -> str:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return "not valid JSON"
+    if not isinstance(record, dict) or not {"seq", "prev", "hash"} <= record.keys():
+        return "not an audit record (seq, prev or hash missing)"
+    if record["hash"] != record_hash(record):
+        return "hash mismatch: the record was edited"
+    if record["prev"] != prev:
+        return "broken chain: a record before it was removed, inserted or reordered"
+    if record["seq"] != seq + 1:
+        return f"sequence gap: expected seq {seq + 1}, found {record['seq']}"
+    return ""
+
+
+def iter_records(
+    path: str | Path, *, agent: str | None = None, since: datetime | str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records of an audit file, oldest first, optionally for one agent and from a time on.
+
+    Args:
+        path: the JSONL file.
+        agent: only this agent's records.
+        since: only records at or after this time (datetime, or ISO 8601 text; naive means UTC).
+
+    Raises:
+        OSError: the file cannot be read.
+        ValueError: `since` is not a date/time.
+    """
+    floor = _as_utc(since) if since is not None else None
+    with open(path, "rb") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue  # `verify` reports it; reading goes on
+            if agent is not None and record.get("agent") != agent:
+                continue
+            if floor is not None and _as_utc(record.get("ts", "")) < floor:
+                continue
+            yield record
+
+
+def _as_utc(value: datetime | str) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
