@@ -24,9 +24,13 @@ from typing import Any
 import orjson
 
 GENESIS = "0" * 64
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
+# A local part is any run of characters that cannot separate it from its surroundings (RFC 5322 atext is
+# wide: {, |, ', = ... are all legal), so the mask errs towards hiding too much.
+_LOCAL = r"[^\s@/\"<>(),;:\[\]\\]+"
+_DOMAIN = r"([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
+EMAIL = re.compile(_LOCAL + "@" + _DOMAIN)
 # Percent-encoded "@" in paths: /v3/REST/contact/ann%40example.com
-EMAIL_ENCODED = re.compile(r"[A-Za-z0-9._%+\-]+?%40([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)", re.IGNORECASE)
+EMAIL_ENCODED = re.compile(_LOCAL + "?%40" + _DOMAIN, re.IGNORECASE)
 TAIL_BYTES = 64 * 1024
 
 
@@ -238,5 +242,7 @@ def iter_records(
 
 
 def _as_utc(value: datetime | str) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    moment = (
+        value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    )
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -203,15 +203,14 @@ def _check_write(agent: AgentPolicy, request: Request, area: Area, verb: str) ->
     limits = agent.limits
     sandbox_send = request.send is not None and request.send.sandbox
     if limits.dry_run_only and not sandbox_send:
-        return _deny(f"agent {agent.name!r} is dry-run only: writes are refused (SandboxMode sends pass)", area)
+        return _deny(
+            f"agent {agent.name!r} is dry-run only: writes are refused (SandboxMode sends pass)", area
+        )
     if area is Area.SEND and verb != Verb.DELETE and not sandbox_send and not agent.send_live:
-        return _deny(f"agent {agent.name!r} may only send in SandboxMode (policy: send = \"sandbox\")", area)
-    if request.send is not None and limits.max_recipients is not None:
-        if request.send.recipients > limits.max_recipients:
-            return _deny(
-                f"{request.send.recipients} recipients exceed this agent's limit of {limits.max_recipients}",
-                area,
-            )
+        return _deny(f'agent {agent.name!r} may only send in SandboxMode (policy: send = "sandbox")', area)
+    recipients = request.send.recipients if request.send is not None else 0
+    if limits.max_recipients is not None and recipients > limits.max_recipients:
+        return _deny(f"{recipients} recipients exceed this agent's limit of {limits.max_recipients}", area)
     if limits.allowed_lists is not None:
         others = sorted(set(request.list_ids) - limits.allowed_lists)
         if others:

@@ -56,7 +56,9 @@ def parse_policy(data: dict[str, Any], *, base_dir: Path, source: str = "policy"
     agents_table = _table(data.get("agents", {}), "agents", fail)
     if not agents_table:
         raise fail("agents", "no agent defined: add an [agents.NAME] table")
-    agents = {name: _agent(name, _table(raw, f"agents.{name}", fail), fail) for name, raw in agents_table.items()}
+    agents = {
+        name: _agent(name, _table(raw, f"agents.{name}", fail), fail) for name, raw in agents_table.items()
+    }
     resolved = audit_path if audit_path.is_absolute() else base_dir / audit_path
     return Policy(agents=agents, audit_path=resolved, redact_emails=redact)
 
@@ -96,7 +98,10 @@ def _areas(raw: dict[str, Any], key: str, fail: Any) -> dict[Area, Access]:
 
 def _limits(raw: dict[str, Any], key: str, fail: Any) -> Limits:
     _no_unknown_keys(raw, LIMIT_KEYS, f"{key}.", fail)
-    counts = {name: _positive(raw.get(name), f"{key}.{name}", fail) for name in ("max_recipients", "calls_per_minute")}
+    counts = {
+        name: _positive(raw.get(name), f"{key}.{name}", fail)
+        for name in ("max_recipients", "calls_per_minute")
+    }
     lists = raw.get("allowed_lists")
     allowed = None
     if lists is not None:

@@ -50,7 +50,9 @@ def parse_token_hash(stored: str) -> tuple[bytes, bytes]:
     """
     parts = stored.split("$")
     if len(parts) != 3 or parts[0] != SCHEME:
-        raise ValueError("expected 'sha256$<salt hex>$<digest hex>' (made by `mailjet-connector agents token`)")
+        raise ValueError(
+            "expected 'sha256$<salt hex>$<digest hex>' (made by `mailjet-connector agents token`)"
+        )
     try:
         salt, digest = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
     except ValueError:

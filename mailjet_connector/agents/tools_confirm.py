@@ -68,7 +68,9 @@ class Confirmations:
         with self._lock:
             found = self._pending.pop(token, None)
         if found is None:
-            raise ConfirmationError("unknown or already used confirmation token: call again without `confirm`")
+            raise ConfirmationError(
+                "unknown or already used confirmation token: call again without `confirm`"
+            )
         fingerprint, expires = found
         if self.clock() >= expires:
             raise ConfirmationError("confirmation token expired: call again without `confirm` for a new one")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from mailjet_connector.cli.agents import agents_app
 from mailjet_connector.cli.campaign import campaign_app
 from mailjet_connector.cli.catalog import resources
 from mailjet_connector.cli.check import check
@@ -38,6 +39,7 @@ app.command("query", help=query.__doc__)(query)
 app.command("import", help=import_.__doc__)(import_)
 app.command("send", help=send.__doc__)(send)
 app.add_typer(campaign_app)
+app.add_typer(agents_app)
 
 
 def main() -> None:

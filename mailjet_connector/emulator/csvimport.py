@@ -144,7 +144,7 @@ class CsvImportWork:
         """Require an email column and define every other column as a static str property if missing."""
         if "email" not in (f.lower() for f in self.fields):
             return '###No "email" column in the CSV header'
-        defined = properties.definitions(scope.account)
+        defined = dict(properties.definitions(scope.account))  # a copy: completed below
         meta = scope.writer("contactmetadata")
         for name in self.fields:
             if name.lower() != "email" and name.lower() not in defined:

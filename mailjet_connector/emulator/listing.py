@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 from starlette.responses import Response
@@ -11,10 +10,11 @@ from starlette.responses import Response
 from mailjet_connector.catalog import Op, Resource
 from mailjet_connector.emulator import (
     campaign_filters,  # noqa: F401  (registers the CSF filters)
+    computed,
     responses,
-    stats,
 )
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.query import (
     Paging,
     apply_filter,
@@ -81,20 +81,16 @@ def list_response(
     return responses.envelope(present(resource, rows, params), total=total if paging.count_records else None)
 
 
-def computed_rows(
-    state: EmulatorState, account: Account, resource: Resource, params: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """The rows of a computed resource; none while no compute function is registered for it."""
-    compute = stats.COMPUTED.get(resource.name)
-    return compute(state, account, params) if compute is not None else []
-
-
 def _computed_page(
     state: EmulatorState, account: Account, resource: Resource, params: Mapping[str, str], paging: Paging
 ) -> Response:
-    rows = computed_rows(state, account, resource, params)
-    total = len(rows)
+    answer = computed.result(state, account, resource, params)
+    total = len(answer)
     if paging.count_only:
         return responses.count_only(total)
-    page = sort_rows(rows, paging.sort, paging.desc)[paging.window(total)]
+    if isinstance(answer, Frame):
+        # Sort and cut the page on the columns; only the page's rows become dicts.
+        page = answer.records(answer.order(paging.sort, paging.desc)[paging.window(total)])
+    else:
+        page = sort_rows(answer, paging.sort, paging.desc)[paging.window(total)]
     return responses.envelope(present(resource, page, params), total=total if paging.count_records else None)

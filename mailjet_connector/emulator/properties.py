@@ -8,14 +8,31 @@ from typing import Any
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.query import parse_time
 from mailjet_connector.emulator.state import Account
+from mailjet_connector.emulator.table import Table
 
 NOT_DEFINED = "Property not defined"
 TYPE_MISMATCH = "Property type does not match definition"
 
 
+_DEFINITIONS_KEY = "properties.definitions"
+
+
 def definitions(account: Account) -> dict[str, tuple[str, str]]:
-    """Static property definitions: lower-cased name -> (Name as defined, Datatype)."""
+    """Static property definitions: lower-cased name -> (Name as defined, Datatype). Do not modify.
+
+    Cached until contactmetadata changes: bulk jobs validate every contact's properties against them.
+    """
     table = account.table("contactmetadata")
+    version = (id(table), table.version)
+    cached = account.extra.get(_DEFINITIONS_KEY)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    built = _read_definitions(table)
+    account.extra[_DEFINITIONS_KEY] = (version, built)
+    return built
+
+
+def _read_definitions(table: Table) -> dict[str, tuple[str, str]]:
     live = table.live()
     names = table.column("Name")[live].tolist()
     types = table.column("Datatype")[live].tolist()

@@ -296,13 +296,13 @@ def sorted_live(table: Table, field: str, desc: bool) -> np.ndarray:
     hit = cache.get((field, desc))
     if hit is not None and hit[0] == table.version:
         return hit[1]
-    order = live[_order(table.column(field)[live], live, desc)]
+    order = live[stable_order(table.column(field)[live], live, desc)]
     cache[(field, desc)] = (table.version, order)
     return order
 
 
-def _order(values: np.ndarray, ids: np.ndarray, desc: bool) -> np.ndarray:
-    """Indices ordering `values`, ties by ascending `ids` (which are ascending already)."""
+def stable_order(values: np.ndarray, ids: np.ndarray, desc: bool) -> np.ndarray:
+    """Indices ordering `values` (stable), ties by ascending `ids` (which are ascending already)."""
     if values.dtype == object:
         values = values.astype(str)  # fixed-width text sorts in C, ~3x faster than Python objects
     ascending = np.argsort(values, kind="stable")
@@ -334,10 +334,11 @@ def sort_rows(rows: list[dict[str, Any]], field: str, desc: bool) -> list[dict[s
     """Sort computed rows in Python; stable, so ties keep their (ID) order in both directions."""
     if field == "ID" and not desc and all("ID" in r for r in rows[:1]):
         return sorted(rows, key=lambda r: r.get("ID", 0))
-    return sorted(rows, key=lambda r: _sort_key(r.get(field)), reverse=desc)
+    return sorted(rows, key=lambda r: sort_key(r.get(field)), reverse=desc)
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
+def sort_key(value: Any) -> tuple[int, Any]:
+    """How `sort_rows` ranks one value: empty first, then numbers, then text."""
     if value is None or value == "":
         return (0, 0)
     return (1, value) if isinstance(value, int | float) else (2, str(value))

@@ -17,11 +17,12 @@ from starlette.responses import Response
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import Resource, Verb
-from mailjet_connector.emulator import responses, writes
+from mailjet_connector.emulator import computed, responses, writes
 from mailjet_connector.emulator.actions import ActionContext, run_action
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.frame import Frame, find_row
 from mailjet_connector.emulator.keys import find_position
-from mailjet_connector.emulator.listing import computed_rows, list_response
+from mailjet_connector.emulator.listing import list_response
 from mailjet_connector.emulator.query import first_wins
 from mailjet_connector.emulator.rules import ensure_contactdata
 from mailjet_connector.emulator.special import ID_ALIASES, present
@@ -215,12 +216,17 @@ class Call:
         """One row of a computed resource, matched on its ID or a unique key."""
         if self.method != "GET":
             raise not_allowed(self.method, self.resource, (Verb.GET,))
-        wanted = key.lower()
-        for row in computed_rows(self.state, self.account, self.resource, self.params):
-            keys = [("ID",), *self.resource.unique_keys]
-            if any("|".join(str(row.get(f, "")) for f in fields).lower() == wanted for fields in keys):
-                return responses.envelope(present(self.resource, [row], self.params))
-        raise not_found()
+        answer = computed.result(self.state, self.account, self.resource, self.params)
+        unique_keys = self.resource.unique_keys
+        if isinstance(answer, Frame):
+            index = answer.find(key, unique_keys)
+            rows = answer.records([index]) if index is not None else []
+        else:
+            index = find_row(answer, key, unique_keys)
+            rows = [answer[index]] if index is not None else []
+        if not rows:
+            raise not_found()
+        return responses.envelope(present(self.resource, rows, self.params))
 
     def writer(self) -> writes.WriteContext:
         """A write context on the addressed resource at the emulator's current time."""

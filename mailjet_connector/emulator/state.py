@@ -89,6 +89,8 @@ class Account:
 
     def table(self, resource: Resource | str) -> Table:
         """The account's table for a stored resource, created empty on first use."""
+        if isinstance(resource, str) and (known := self.tables.get(resource)) is not None:
+            return known  # a catalog name of an existing table: the write path asks this many times per row
         res = catalog.get(resource) if isinstance(resource, str) else resource
         found = self.tables.get(res.name)
         if found is None:

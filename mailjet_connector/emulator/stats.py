@@ -19,12 +19,15 @@ from mailjet_connector.emulator import (
     stats_history,
     stats_overview,
 )
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import Account, EmulatorState
 
 # A compute function gets the state, the caller's account and the query parameters (names lower-cased,
-# first occurrence only) and returns JSON-ready rows in the resource's field order. The REST layer then
-# applies Sort/Offset/Limit/countOnly to them. Raise emulator.errors.EmulatorError for bad parameters.
-ComputeFn = Callable[[EmulatorState, Account, Mapping[str, str]], list[dict[str, Any]]]
+# first occurrence only) and returns either JSON-ready rows in the resource's field order (small answers)
+# or a `frame.Frame` of raw columns (answers that grow with the data: sorted, paged and cached by the
+# listing layer, see `computed`). The REST layer then applies Sort/Offset/Limit/countOnly.
+# Raise emulator.errors.EmulatorError for bad parameters.
+ComputeFn = Callable[[EmulatorState, Account, Mapping[str, str]], "list[dict[str, Any]] | Frame"]
 
 COMPUTED: dict[str, ComputeFn] = {
     "statcounters": stats_counters.statcounters,

@@ -20,10 +20,10 @@ import numpy as np
 from mailjet_connector.catalog import get
 from mailjet_connector.catalog.enums import COUNTER_RESOLUTIONS, COUNTER_SOURCES, COUNTER_TIMINGS
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.frame import build_rows
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_facts import MessageFacts, facts
 from mailjet_connector.emulator.stats_params import param_choice, param_int, param_time, shown
-from mailjet_connector.emulator.stats_rows import build_rows
 
 SLICE_SECONDS = {"Day": 86_400, "Hour": 3_600, "Highest": 300}
 

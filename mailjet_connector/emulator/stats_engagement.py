@@ -15,12 +15,12 @@ import numpy as np
 
 from mailjet_connector.catalog import get
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_facts import EventRows, MessageFacts, facts, recipient_domains
 from mailjet_connector.emulator.stats_params import param_bool, param_choice, param_int, shown
 from mailjet_connector.emulator.stats_rows import campaign_filter_mask, finish
 
-Rows = list[dict[str, Any]]
 COUNTRIES = np.array(["FR", "US", "DE", "GB", "ES", "IT", "NL", "BE", "CA", "BR"], dtype=object)
 ESP_DOMAINS = {
     "gmail.com": "Gmail",
@@ -78,7 +78,7 @@ def _campaign_required(params: Mapping[str, str]) -> int:
     return campaign
 
 
-def statistics_link_click(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def statistics_link_click(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Clicks per link of one campaign; PositionIndex orders the links by first click (0-based)."""
     data = facts(account)
     urls, events, messages = _url_groups(data, data.campaign == _campaign_required(params))
@@ -87,7 +87,7 @@ def statistics_link_click(state: EmulatorState, account: Account, params: Mappin
     return finish(get("statistics_link_click"), columns, urls.size, params)
 
 
-def toplinkclicked(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def toplinkclicked(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Links by clicked messages (every click with ActualClicks=true), most clicked first."""
     data = facts(account)
     selected = campaign_filter_mask(data, params)
@@ -102,7 +102,7 @@ def toplinkclicked(state: EmulatorState, account: Account, params: Mapping[str, 
     return finish(get("toplinkclicked"), columns, urls.size, params)
 
 
-def useragentstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def useragentstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Opens (Event=open, default) or clicks per user agent: events and distinct contacts."""
     data = facts(account)
     event = param_choice(params, "Event", ("open", "click")) or "open"
@@ -130,7 +130,7 @@ def useragentstatistics(state: EmulatorState, account: Account, params: Mapping[
     )
 
 
-def geostatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def geostatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Opened and clicked messages per (assumed) recipient country."""
     data = facts(account)
     selected = campaign_filter_mask(data, params)
@@ -148,7 +148,7 @@ def _rate(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     return np.round(np.divide(part * 100.0, whole, out=np.zeros(part.size), where=whole > 0), 2)
 
 
-def statistics_recipient_esp(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def statistics_recipient_esp(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Per mailbox provider for one campaign; rates in percent of delivered (bounce and deferral rates in
     percent of attempted)."""
     data = facts(account)
@@ -191,7 +191,7 @@ def _requested_campaigns(params: Mapping[str, str], campaign_ids: np.ndarray) ->
     return np.isin(campaign_ids, requested) & (campaign_ids > 0)
 
 
-def campaigngraphstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def campaigngraphstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Opens, clicks, spam and unsubs per tick after each campaign's first message (Range 24h: 15-minute
     ticks, 7d: 30-minute ticks); Tick is the tick's start in Unix seconds; only non-empty ticks appear."""
     span, tick = GRAPH_RANGES.get((params.get("range") or "24h").strip().lower(), GRAPH_RANGES["24h"])

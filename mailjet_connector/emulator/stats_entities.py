@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from mailjet_connector.catalog import get
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_facts import facts, recipient_domains
 from mailjet_connector.emulator.stats_params import param_bool, param_int
@@ -22,8 +23,6 @@ from mailjet_connector.emulator.stats_rows import (
     group_counters,
     total_counters,
 )
-
-Rows = list[dict[str, Any]]
 
 
 def _table_columns(account: Account, name: str, fields: tuple[str, ...]) -> tuple[np.ndarray, Columns]:
@@ -62,21 +61,21 @@ def _count_per(ids: np.ndarray, keys: np.ndarray, mask: np.ndarray) -> np.ndarra
     return np.bincount(pos[found], minlength=ids.size).astype(np.int64)
 
 
-def contactstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def contactstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Counters per contact that received at least one message."""
     data = facts(account)
     uniques, counters = group_counters(data, data.contact, np.ones(data.size, dtype=bool))
     return finish(get("contactstatistics"), {"ContactID": uniques, **counters}, uniques.size, params)
 
 
-def senderstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def senderstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Counters per sender (message SenderID). The Email and domain filters are not supported."""
     data = facts(account)
     uniques, counters = group_counters(data, data.sender, data.sender > 0)
     return finish(get("senderstatistics"), {"SenderID": uniques, **counters}, uniques.size, params)
 
 
-def listrecipientstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def listrecipientstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Counters per subscription: the contact's messages in campaigns sent to that list."""
     data = facts(account)
     ids, cols = _table_columns(
@@ -99,7 +98,7 @@ def listrecipientstatistics(state: EmulatorState, account: Account, params: Mapp
     return finish(get("listrecipientstatistics"), columns, positions.size, params)
 
 
-def campaignstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def campaignstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Counters per stored campaign, with the campaign's own fields and its list's name."""
     data = facts(account)
     fields = ("IsStarred", "SendStartAt", "Subject", "NewsLetterID", "WorkflowID", "ListID")
@@ -127,7 +126,7 @@ def campaignstatistics(state: EmulatorState, account: Account, params: Mapping[s
                   positions.size, params)  # fmt: skip
 
 
-def liststatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def liststatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Per contact list: its own fields, subscription counts and the counters of campaigns sent to it."""
     data = facts(account)
     ids, cols = _table_columns(account, "contactslist", ("Address", "CreatedAt", "IsDeleted", "Name"))
@@ -154,7 +153,7 @@ def liststatistics(state: EmulatorState, account: Account, params: Mapping[str, 
     return finish(get("liststatistics"), columns, ids.size, params)
 
 
-def domainstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def domainstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Counters per recipient domain (from the message's recipient address); ID numbers the domains."""
     data = facts(account)
     selected = campaign_filter_mask(data, params)
@@ -164,7 +163,7 @@ def domainstatistics(state: EmulatorState, account: Account, params: Mapping[str
     return finish(get("domainstatistics"), columns, uniques.size, params)
 
 
-def apikeytotals(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def apikeytotals(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row: the counters over every message of the account."""
     data = facts(account)
     return finish(get("apikeytotals"), total_counters(data, np.ones(data.size, dtype=bool)), 1, params)

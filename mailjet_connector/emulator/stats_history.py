@@ -9,6 +9,7 @@ import numpy as np
 
 from mailjet_connector.catalog import get
 from mailjet_connector.catalog.enums import MESSAGE_STATES
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_facts import MessageFacts, facts, message_column
 from mailjet_connector.emulator.stats_params import param_bool, param_int
@@ -84,9 +85,7 @@ def messagehistory(state: EmulatorState, account: Account, params: Mapping[str, 
     ]
 
 
-def messageinformation(
-    state: EmulatorState, account: Account, params: Mapping[str, str]
-) -> list[dict[str, Any]]:
+def messageinformation(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row per message with its open/click counts and send outcome; CSF filters apply."""
     data = facts(account)
     keep = campaign_filter_mask(data, params)
@@ -105,19 +104,10 @@ def messageinformation(
         "SpamAssassinRules": [{"ALT": "", "ID": -1}] * data.size,
         "SpamAssassinScore": message_column(account, "SpamassassinScore", 0.0).astype(float),
     }
-    return _finish_masked("messageinformation", columns, keep, params)
+    return finish(get("messageinformation"), columns, data.size, params, keep)
 
 
-def _finish_masked(name: str, columns: dict[str, Any], keep: np.ndarray, params: Mapping[str, str]):
-    positions = np.flatnonzero(keep)
-    taken = {k: (np.asarray(v)[positions] if not isinstance(v, list) else [v[i] for i in positions.tolist()])
-             for k, v in columns.items()}  # fmt: skip
-    return finish(get(name), taken, positions.size, params)
-
-
-def messagesentstatistics(
-    state: EmulatorState, account: Account, params: Mapping[str, str]
-) -> list[dict[str, Any]]:
+def messagesentstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row per message (only the first message of each campaign unless AllMessages=true).
     BounceDate, BounceReason, FBLSource and ComplaintDate are filled only with ShowExtraData=true."""
     data = facts(account)
@@ -158,4 +148,4 @@ def messagesentstatistics(
         "ToEmail": message_column(account, "ContactAlt", ""),
         "Unsub": masks["unsub"],
     }
-    return _finish_masked("messagesentstatistics", columns, keep, params)
+    return finish(get("messagesentstatistics"), columns, data.size, params, keep)

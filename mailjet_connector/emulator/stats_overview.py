@@ -4,19 +4,18 @@ campaignoverview."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 
 from mailjet_connector.catalog import get
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats_entities import lookup
 from mailjet_connector.emulator.stats_facts import MessageFacts, facts
 from mailjet_connector.emulator.stats_params import param_int, shown
 from mailjet_connector.emulator.stats_rows import campaign_filter_mask, finish, group_counters, total_counters
 
-Rows = list[dict[str, Any]]
 TRANSACTIONAL = 1  # CampaignType / FromType code
 SCALES = {"hour": "h", "day": "D", "week": "W", "month": "M", "year": "Y"}
 
@@ -33,7 +32,7 @@ def _selected(data: MessageFacts, params: Mapping[str, str]) -> np.ndarray:
     return selected
 
 
-def messagestatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def messagestatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row: counters, open/click averages (delays in seconds to the first event) and totals."""
     data = facts(account)
     selected = _selected(data, params)
@@ -64,7 +63,7 @@ def get_campaign_types(account: Account, campaign_ids: np.ndarray) -> np.ndarray
     return lookup(table.column("ID")[live], campaign_ids, table.column("CampaignType")[live], 0)
 
 
-def openstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def openstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row: processed and opened messages and the mean delay to the first open (seconds)."""
     data = facts(account)
     selected = campaign_filter_mask(data, params)
@@ -77,7 +76,7 @@ def openstatistics(state: EmulatorState, account: Account, params: Mapping[str, 
     return finish(get("openstatistics"), columns, 1, params)
 
 
-def graphstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def graphstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Counters per calendar period (Scale hour|day|week|month|year, default day) of the send time."""
     scale = (params.get("scale") or "day").strip().lower()
     if scale not in SCALES:
@@ -94,7 +93,7 @@ def graphstatistics(state: EmulatorState, account: Account, params: Mapping[str,
     return finish(get("graphstatistics"), columns, uniques.size, params)
 
 
-def campaignoverview(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Rows:
+def campaignoverview(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row per stored campaign (IDType "Campaign") with its processed/delivered/opened/clicked counts.
     The All/Archived/Drafts/Programmed/Sent flags are accepted and ignored (only sent campaigns exist)."""
     data = facts(account)

@@ -1,8 +1,8 @@
 """Shared machinery of computed resources: counters per group, the campaign filter set, column filters, rows.
 
-Computed rows are first built as raw numpy columns (timestamps as Unix seconds), filtered with the
-resource's generic catalog filters while still columns, and only then turned into JSON-ready dicts in
-catalog field order.
+Computed rows are built as raw numpy columns (timestamps as Unix seconds) and filtered with the
+resource's generic catalog filters while still columns; the answer is a `frame.Frame`, which the listing
+layer sorts and pages before turning only the page into JSON-ready dicts.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import numpy as np
 from mailjet_connector.catalog import FieldType, Filter, Op, Resource
 from mailjet_connector.catalog.enums import MESSAGE_STATUS_CODES
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.stats_facts import MessageFacts
 from mailjet_connector.emulator.stats_params import param_int, param_time, parse_timestamp, shown
-from mailjet_connector.emulator.table import empty_value, format_timestamps
 
 Columns = dict[str, Any]
 
@@ -189,30 +189,16 @@ def apply_filters(resource: Resource, columns: Columns, size: int, params: Mappi
     return np.flatnonzero(mask)
 
 
-def build_rows(resource: Resource, columns: Columns, keep: np.ndarray) -> list[dict[str, Any]]:
-    """JSON-ready rows in catalog field order for the kept positions; absent fields get empty values."""
-    names = [f.name for f in resource.fields]
-    values: list[list[Any]] = []
-    for fld in resource.fields:
-        column = columns.get(fld.name)
-        if column is None:
-            empty = [] if fld.type is FieldType.KV else empty_value(fld.type)
-            values.append([empty] * keep.size)
-            continue
-        taken = (
-            np.asarray(column)[keep] if not isinstance(column, list) else [column[i] for i in keep.tolist()]
-        )
-        if fld.type is FieldType.TS:
-            values.append(format_timestamps(np.asarray(taken, dtype=np.int64)))
-        elif isinstance(taken, np.ndarray):
-            values.append(taken.tolist())
-        else:
-            values.append(list(taken))
-    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
-
-
 def finish(
-    resource: Resource, columns: Columns, size: int, params: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """Filter the columns with the resource's generic filters and build the rows."""
-    return build_rows(resource, columns, apply_filters(resource, columns, size, params))
+    resource: Resource,
+    columns: Columns,
+    size: int,
+    params: Mapping[str, str],
+    keep: np.ndarray | None = None,
+) -> Frame:
+    """The computed answer: the columns filtered by the resource's generic filters (and `keep`, a boolean
+    mask of the positions the statistic itself selected), as a frame the listing layer sorts and pages."""
+    positions = apply_filters(resource, columns, size, params)
+    if keep is not None:
+        positions = positions[keep[positions]]
+    return Frame(resource, columns, positions)

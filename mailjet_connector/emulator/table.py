@@ -100,11 +100,16 @@ class Table:
             elif size:
                 col[:size] = empty_value(ftype)
             self._cols[name] = col
+        # Raw value of each field when an insert does not give it (catalog default or empty).
+        self._defaults: dict[str, Any] = {
+            f.name: _store(f.default if f.default is not None else empty_value(f.type), f.type)
+            for f in resource.fields
+        }
         self._alive = np.ones(capacity, dtype=np.bool_)
         self.n = size
         self.version = 0  # bumps on every mutation; caches key on it
         self._live_cache: tuple[int, np.ndarray] | None = None
-        self._indexes: dict[tuple[str, bool], dict[Any, int]] = {}
+        self._indexes: dict[tuple[tuple[str, ...], bool], dict[Any, int]] = {}
         self.has_id = "ID" in self.types
         if self.has_id and size:
             ids = self._cols["ID"][:size]
@@ -151,18 +156,19 @@ class Table:
         if not self.has_id:
             return None
         ids = self._cols["ID"][: self.n]
-        pos = int(np.searchsorted(ids, row_id))
-        if pos < self.n and int(ids[pos]) == row_id and self._alive[pos]:
+        pos = int(
+            ids.searchsorted(row_id)
+        )  # the method: np.searchsorted's dispatch costs more than the search
+        if pos < self.n and ids[pos] == row_id and self._alive[pos]:
             return pos
         return None
 
     def lookup(self, fields: Sequence[str], values: Sequence[Any], *, ci: bool = False) -> int | None:
         """Position of the live row whose `fields` equal `values` (a unique key), or None."""
-        key_name = "|".join(fields)
-        index = self._indexes.get((key_name, ci))
+        fields = tuple(fields)
+        index = self._indexes.get((fields, ci))
         if index is None:
-            index = self._build_index(fields, ci)
-            self._indexes[(key_name, ci)] = index
+            index = self._indexes[(fields, ci)] = self._build_index(fields, ci)
         pos = index.get(self._key(values, ci))
         if pos is not None and self._alive[pos]:
             return pos
@@ -170,6 +176,9 @@ class Table:
 
     @staticmethod
     def _key(values: Sequence[Any], ci: bool) -> Any:
+        if len(values) == 1:  # the common single-field key, without building a tuple
+            value = values[0]
+            return value.lower() if ci and isinstance(value, str) else value
         norm = tuple(v.lower() if ci and isinstance(v, str) else v for v in values)
         return norm[0] if len(norm) == 1 else norm
 
@@ -216,14 +225,9 @@ class Table:
         if self.n == self._alive.size:
             self._grow()
         pos = self.n
-        for f in self.resource.fields:
-            if f.name in values:
-                value = values[f.name]
-            elif f.default is not None:
-                value = f.default
-            else:
-                value = empty_value(f.type)
-            self._cols[f.name][pos] = _store(value, f.type)
+        types, defaults = self.types, self._defaults
+        for name, col in self._cols.items():
+            col[pos] = _store(values[name], types[name]) if name in values else defaults[name]
         if self.has_id:
             given = values.get("ID")
             row_id = int(given) if given else self.next_id
@@ -251,8 +255,7 @@ class Table:
     def _touch(self, pos: int, before: Mapping[str, Any] | None) -> None:
         self.version += 1
         # Unique-key indexes are cheap to rebuild lazily but expensive at scale; keep them current instead.
-        for (key_name, ci), index in self._indexes.items():
-            fields = key_name.split("|")
+        for (fields, ci), index in self._indexes.items():
             if before is not None and not any(f in before for f in fields):
                 continue
             if before is not None:

@@ -70,6 +70,39 @@ def rules_for(resource: Resource) -> Rules:
     return RULES.get(resource.name, DEFAULT_RULES)
 
 
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """What the write pipeline needs of a resource, derived once from the catalog entry (not per row)."""
+
+    by_lower: dict[str, Field]
+    read_only: tuple[Field, ...]
+    required: tuple[Field, ...]
+    links: dict[str, str]  # link field name -> linked catalog name
+    defaults: dict[str, Any]  # field name -> raw default (a fresh list for list defaults, never mutated)
+    stamps_created: bool  # CreatedAt is a timestamp the server sets
+
+
+_SCHEMAS: dict[int, tuple[Resource, Schema]] = {}
+
+
+def schema(resource: Resource) -> Schema:
+    """The resource's write schema, cached per catalog entry."""
+    hit = _SCHEMAS.get(id(resource))
+    if hit is not None and hit[0] is resource:
+        return hit[1]
+    created = resource.field("CreatedAt")
+    built = Schema(
+        by_lower={f.name.lower(): f for f in resource.fields},
+        read_only=tuple(f for f in resource.fields if f.read_only),
+        required=tuple(f for f in resource.fields if f.required),
+        links={f.name: f.link for f in resource.fields if f.link},
+        defaults={f.name: _default_raw(f) for f in resource.fields},
+        stamps_created=created is not None and created.type in (FieldType.TS, FieldType.UNIX),
+    )
+    _SCHEMAS[id(resource)] = (resource, built)  # the entry keeps the resource alive: ids stay unique
+    return built
+
+
 def class_name(resource: Resource) -> str:
     """The resource name as Mailjet's messages spell it (`Contact`, `Contactslist`)."""
     name = resource.mailjet_name.split("/")[-1]
@@ -90,7 +123,7 @@ def body_values(ctx: WriteContext, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise EmulatorError(400, "Invalid json input: expected a JSON object")
     resource = ctx.resource
-    by_lower = {f.name.lower(): f for f in resource.fields}
+    by_lower = schema(resource).by_lower
     values: dict[str, Any] = {}
     for name, value in body.items():
         field = by_lower.get(name.lower())
@@ -208,20 +241,22 @@ def create(ctx: WriteContext, body: Any) -> int:
             properties and unique-key duplicates (MJ18).
     """
     rules = rules_for(ctx.resource)
+    shape = schema(ctx.resource)
     values = body_values(ctx, body)
     rules.before_create(ctx, values)
-    for field in ctx.resource.fields:
-        if field.read_only and field.name in values and values[field.name] != _default_raw(field):
+    for field in shape.read_only:
+        if field.name in values and values[field.name] != shape.defaults[field.name]:
             raise read_only_error(field.name)
     check_links(ctx, values)
     if "APIKeyID" in ctx.table.types and not values.get("APIKeyID"):
         values["APIKeyID"] = ctx.account.key_id  # rows owned by an API key belong to the caller's
     rules.fill_create(ctx, values)
-    for field in ctx.resource.fields:
-        if field.required and _is_empty(values.get(field.name)):
+    for field in shape.required:
+        if _is_empty(values.get(field.name)):
             raise EmulatorError(400, f'MJ03 A value for property "{field.name}" is required')
-    check_unique(ctx, {**{f.name: _default_raw(f) for f in ctx.resource.fields}, **values}, None)
-    if "CreatedAt" in ctx.table.types and ctx.table.types["CreatedAt"] in (FieldType.TS, FieldType.UNIX):
+    if ctx.resource.unique_keys:
+        check_unique(ctx, {**shape.defaults, **values}, None)
+    if shape.stamps_created:
         values.setdefault("CreatedAt", ctx.now)
     pos = ctx.table.insert(values)
     rules.after_create(ctx, pos)
@@ -271,11 +306,12 @@ def read_only_error(name: str) -> EmulatorError:
 
 def check_links(ctx: WriteContext, values: Mapping[str, Any]) -> None:
     """Link fields written with an ID must point at an existing object of the linked stored resource."""
+    links = schema(ctx.resource).links
     for name, value in values.items():
-        field = ctx.resource.field(name)
-        if field is None or field.link is None or not value:
+        link = links.get(name)
+        if link is None or not value:
             continue
-        target = catalog.get(field.link)
+        target = catalog.get(link)
         if not target.computed and ctx.account.table(target).position(int(value)) is None:
             raise EmulatorError(400, f'MJ08 Property "{name}" is invalid: no {target.mailjet_name} {value}')
 

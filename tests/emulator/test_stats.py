@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE, Account, Clock, EmulatorState
 from mailjet_connector.emulator.stats import COMPUTED
 from mailjet_connector.emulator.stats_facts import derived_event_time
@@ -94,7 +95,8 @@ def state() -> EmulatorState:
 
 
 def compute(state: EmulatorState, name: str, **params: Any) -> list[dict[str, Any]]:
-    return COMPUTED[name](state, state.accounts["k"], {k.lower(): str(v) for k, v in params.items()})
+    answer = COMPUTED[name](state, state.accounts["k"], {k.lower(): str(v) for k, v in params.items()})
+    return answer.records() if isinstance(answer, Frame) else answer
 
 
 def counters(state: EmulatorState, **params: Any) -> list[dict[str, Any]]:

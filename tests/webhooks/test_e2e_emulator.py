@@ -23,7 +23,6 @@ from mailjet_connector.webhooks import register
 from mailjet_connector.webhooks.app import create_app
 from mailjet_connector.webhooks.settings import ReceiverSettings
 from mailjet_connector.webhooks.store import Store, iter_events, iter_inbound, open_store
-from tests.webhooks.live_server import LiveServer
 
 NOW = 1_700_000_000
 HOUR, DAY = 3600, 86_400
@@ -40,7 +39,8 @@ class ReceiverProcess:
 
     def start(self) -> ReceiverProcess:
         app = create_app(ReceiverSettings(username=AUTH[0], password=AUTH[1]), self.store)
-        self.server = LiveServer(app, port=self.port).start()  # lifespan on: stop() closes the committer
+        # A generic loopback uvicorn runner; its lifespan stops the receiver's writer thread on stop().
+        self.server = EmulatorServer(app, port=self.port).start()
         self.port = self.server.port
         return self
 

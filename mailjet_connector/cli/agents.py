@@ -1,0 +1,253 @@
+"""`mailjet-connector agents token | gateway | mcp | audit verify | audit show`: agents in front of Mailjet."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mailjet_connector.cli.connect import connection, fail, user_errors
+from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale
+
+agents_app = typer.Typer(
+    name="agents",
+    help="Put AI agents in front of Mailjet: per-agent tokens, a policy (area -> off|read|write), an audit log.\n\n"
+    "Example:  mailjet-connector agents gateway --policy agents.toml --emulator",
+    no_args_is_help=True,
+)
+audit_app = typer.Typer(name="audit", help="Read and check the agents' audit log.", no_args_is_help=True)
+agents_app.add_typer(audit_app)
+
+PolicyOption = Annotated[Path, typer.Option("--policy", help="The policy TOML file (docs/agents.md).")]
+AuditPathOption = Annotated[
+    Path | None, typer.Option("--file", help="The audit JSONL file (default: the policy's [audit] path).")
+]
+PolicyForAudit = Annotated[
+    Path | None, typer.Option("--policy", help="Read the audit file's path from this policy.")
+]
+
+TOKEN_HELP = """Print a new random agent token and the hash to put in the policy file.
+
+Give the token to the agent (its Basic-auth password); store only the hash.
+
+Example:
+
+    mailjet-connector agents token --agent analytics
+"""
+
+GATEWAY_HELP = """Serve the Mailjet REST and Send APIs to agents, each with its own token, under the policy.
+
+Agents use any Mailjet client with base URL = the gateway, user = agent name, password = agent token.
+Denied calls get a Mailjet-style 403 and never reach Mailjet; every call goes to the audit log.
+The real key comes from --api-key/--api-secret or MJ_APIKEY_PUBLIC/MJ_APIKEY_PRIVATE (or --emulator).
+
+Examples:
+
+    mailjet-connector agents gateway --policy agents.toml --emulator
+
+    MJ_APIKEY_PUBLIC=... MJ_APIKEY_PRIVATE=... mailjet-connector agents gateway --policy agents.toml --port 8030
+"""
+
+
+@agents_app.command("token", help=TOKEN_HELP)
+def token(
+    agent: Annotated[str, typer.Option("--agent", help="Agent name, for the TOML snippet.")] = "NAME",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    from mailjet_connector.agents.tokens import hash_token, new_token
+
+    plain = new_token()
+    hashed = hash_token(plain)
+    if as_json:
+        typer.echo(orjson.dumps({"agent": agent, "token": plain, "token_hash": hashed}).decode())
+        return
+    typer.echo(f"token (give it to the agent; it is shown only now): {plain}")
+    typer.echo("policy snippet:")
+    typer.echo(f'[agents.{agent}]\ntoken_hash = "{hashed}"')
+
+
+@agents_app.command("gateway", help=GATEWAY_HELP)
+def gateway(
+    policy: PolicyOption,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port (0 = any free port).")] = 8030,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+) -> None:
+    import uvicorn
+
+    from mailjet_connector.agents.gateway import create_gateway_app
+    from mailjet_connector.agents.policy import load_policy
+    from mailjet_connector.emulator.server import ServerStartError, bind_socket
+
+    with user_errors("agents gateway"):
+        loaded = load_policy(policy)
+        with connection(
+            emulator=emulator,
+            emulator_scale=emulator_scale,
+            api_key=api_key,
+            api_secret=api_secret,
+            base_url=base_url,
+            rate_limit=None,
+        ) as conn:
+            upstream = conn.base_url or "https://api.mailjet.com"
+            app = create_gateway_app(loaded, upstream, conn.api_key, conn.api_secret)
+            try:
+                sock = bind_socket(host, port)
+            except ServerStartError as exc:
+                fail(str(exc))
+            url = f"http://{host}:{sock.getsockname()[1]}"
+            typer.echo(f"Mailjet agent gateway listening on {url}")
+            typer.echo(f"  upstream: {upstream}")
+            typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
+            typer.echo("Press Ctrl-C to stop.")
+            sys.stdout.flush()
+            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+            uvicorn.Server(config).run(sockets=[sock])
+
+
+MCP_HELP = """Serve the agent tools over MCP (stdio by default, or streamable HTTP at /mcp) for one agent.
+
+The agent's policy decides every tool call before it reaches Mailjet; every call goes to the audit log.
+Tools: resources, list, get, count, create, update, delete, send, contacts, campaign, stats_summary, query
+(docs/agents-mcp.md). With stdio, nothing but MCP goes to stdout.
+
+Examples:
+
+    mailjet-connector agents mcp --policy agents.toml --agent analytics --emulator
+
+    mailjet-connector agents mcp --policy agents.toml --agent ops --transport http --port 8040
+"""
+
+
+@agents_app.command("mcp", help=MCP_HELP)
+def mcp(
+    policy: PolicyOption,
+    agent: Annotated[str, typer.Option("--agent", help="The policy's agent this server acts as.")],
+    transport: Annotated[str, typer.Option("--transport", help="stdio or http (streamable HTTP).")] = "stdio",
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on (http).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port (http).")] = 8040,
+    dataset_url: Annotated[
+        str | None, typer.Option("--dataset-url", help="Dataset for the query tool.")
+    ] = None,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "tiny",
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
+) -> None:
+    from mailjet_connector.agents.mcp_server import context_for, run_server
+    from mailjet_connector.agents.policy import load_policy
+    from mailjet_connector.client import Client
+
+    if transport not in ("stdio", "http"):
+        fail(f"--transport must be stdio or http, not {transport!r}")
+    with user_errors("agents mcp"):
+        loaded = load_policy(policy)
+        loaded.agent(agent)  # an unknown agent fails before anything starts
+        with (
+            connection(
+                emulator=emulator,
+                emulator_scale=emulator_scale,
+                api_key=api_key,
+                api_secret=api_secret,
+                base_url=base_url,
+                rate_limit=None,
+            ) as conn,
+            Client(conn.api_key, conn.api_secret, base_url=conn.base_url) as client,
+        ):
+            where = "stdio" if transport == "stdio" else f"http://{host}:{port}/mcp"
+            # stderr: with stdio, stdout carries the MCP protocol only.
+            typer.echo(
+                f"Mailjet MCP server for agent {agent!r} on {where}; audit log: {loaded.audit_path}", err=True
+            )
+            run_server(
+                context_for(loaded, agent, client, dataset_url=dataset_url), transport, host=host, port=port
+            )
+
+
+def _audit_file(file: Path | None, policy: Path | None) -> Path:
+    if file is not None:
+        return file
+    if policy is None:
+        fail("give --file AUDIT.jsonl or --policy FILE")
+    from mailjet_connector.agents.policy import load_policy
+
+    return load_policy(policy).audit_path
+
+
+@audit_app.command("verify")
+def audit_verify(
+    file: AuditPathOption = None,
+    policy: PolicyForAudit = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check the audit log's hash chain; exit 1 at the first edited, removed or reordered line.
+
+    Example:  mailjet-connector agents audit verify --policy agents.toml
+    """
+    from mailjet_connector.agents.audit import verify
+
+    with user_errors("agents audit verify"):
+        result = verify(_audit_file(file, policy))
+    if as_json:
+        typer.echo(orjson.dumps(result.__dict__).decode())
+    elif result.ok:
+        typer.echo(f"ok: {result.records} records, hash chain intact")
+    else:
+        typer.echo(f"TAMPERED: line {result.line}: {result.reason} ({result.records} good records before it)")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@audit_app.command("show")
+def audit_show(
+    file: AuditPathOption = None,
+    policy: PolicyForAudit = None,
+    agent: Annotated[str | None, typer.Option("--agent", help="Only this agent's calls.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only calls at or after this time (ISO 8601, UTC).")
+    ] = None,
+    denied: Annotated[bool, typer.Option("--denied", help="Only denied calls.")] = False,
+    last: Annotated[int | None, typer.Option("--last", help="Only the last N matching calls.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSONL instead of a table.")] = False,
+) -> None:
+    """Show the audit log as a table (or JSONL), filtered by agent, time or decision.
+
+    Example:  mailjet-connector agents audit show --policy agents.toml --agent analytics --denied
+    """
+    from mailjet_connector.agents.audit import iter_records
+
+    with user_errors("agents audit show"):
+        records = [
+            r
+            for r in iter_records(_audit_file(file, policy), agent=agent, since=since)
+            if not denied or r.get("decision") == "deny"
+        ]
+    if last is not None:
+        records = records[-last:] if last > 0 else []
+    if as_json:
+        for record in records:
+            typer.echo(orjson.dumps(record).decode())
+        return
+    table = Table("seq", "time", "agent", "operation", "area", "decision", "status", "ms", "reason")
+    for r in records:
+        table.add_row(
+            str(r.get("seq")),
+            str(r.get("ts")),
+            str(r.get("agent")),
+            str(r.get("operation")),
+            str(r.get("area") or ""),
+            str(r.get("decision")),
+            str(r.get("status") or ""),
+            f"{r.get('duration_ms', 0):.1f}",
+            str(r.get("reason") or ""),
+        )
+    Console(width=200).print(table)

@@ -1,0 +1,94 @@
+"""Shared helpers for the agents tests: policies with known tokens, and a gateway over an in-process emulator."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+with warnings.catch_warnings():
+    # starlette 0.52's testclient touches an anyio alias deprecated in anyio 4.12; harmless here.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient
+
+from mailjet_connector.agents.audit import AuditLog
+from mailjet_connector.agents.gateway import create_gateway_app
+from mailjet_connector.agents.policy import Access, AgentPolicy, Limits, Policy
+from mailjet_connector.agents.ratelimit import CallBudget
+from mailjet_connector.agents.tokens import hash_token
+from mailjet_connector.catalog import Area
+from mailjet_connector.emulator.app import create_app
+from mailjet_connector.emulator.seed import build_state
+from mailjet_connector.emulator.state import EmulatorState
+
+SALT = b"fixed-test-salt!"
+
+
+def token_for(name: str) -> str:
+    """The test token of agent `name` (long enough for `hash_token`)."""
+    return f"token-of-{name}-0123456789abcdef"
+
+
+def agent(
+    name: str,
+    areas: Mapping[Area, Access] | None = None,
+    *,
+    send_live: bool = False,
+    limits: Limits = Limits(),
+) -> AgentPolicy:
+    """An agent whose token is `token_for(name)`."""
+    return AgentPolicy(name, hash_token(token_for(name), salt=SALT), dict(areas or {}), send_live, limits)
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class GatewayEnv:
+    """A gateway (TestClient) in front of an in-process seeded emulator."""
+
+    client: TestClient
+    state: EmulatorState
+    api_key: str
+    audit_path: Path
+    clock: FakeClock
+
+    def call(self, name: str, method: str, path: str, **kwargs) -> httpx.Response:
+        """`method path` through the gateway as agent `name`."""
+        return self.client.request(method, path, auth=(name, token_for(name)), **kwargs)
+
+    def upstream_paths(self) -> list[tuple[str, str]]:
+        """(method, path) of every request that reached the emulator."""
+        return [(e["method"], e["path"]) for e in self.state.request_log]
+
+
+@contextmanager
+def gateway_env(tmp_path: Path, agents: list[AgentPolicy], *, redact_emails: bool = True) -> Iterator[GatewayEnv]:
+    """A seeded tiny emulator, and the gateway over it with these agents (audit log in `tmp_path`)."""
+    state = build_state(scale="tiny", frozen=True)
+    account = next(iter(state.accounts.values()))
+    audit_path = tmp_path / "audit.jsonl"
+    policy = Policy({a.name: a for a in agents}, audit_path, redact_emails)
+    clock = FakeClock()
+    app = create_gateway_app(
+        policy,
+        "http://emulator",
+        account.api_key,
+        account.api_secret,
+        transport=httpx.ASGITransport(app=create_app(state)),
+        audit=AuditLog(audit_path, redact_emails=redact_emails, fsync=False),
+        budget=CallBudget(clock=clock),
+    )
+    with TestClient(app, base_url="http://gateway") as client:
+        yield GatewayEnv(client, state, account.api_key, audit_path, clock)
