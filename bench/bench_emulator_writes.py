@@ -51,7 +51,7 @@ def client_for(state: EmulatorState) -> TestClient:
 
 
 def bulk_job(contacts: int) -> dict[str, Any]:
-    """Contacts per second of one managemanycontacts job with two properties and one list each."""
+    """Contacts per CPU second of one managemanycontacts job with two properties and one list each."""
     state = build_state(scale="tiny", now=NOW, frozen=True)
     account = state.accounts[DEFAULT_API_KEY]
     account.extra[jobs.SETTINGS_KEY] = JobSettings(per_second=10**7, max_contacts=contacts)
@@ -69,9 +69,9 @@ def bulk_job(contacts: int) -> dict[str, Any]:
     response = client.post("/v3/REST/contact/managemanycontacts", json=body)
     job_id = response.json()["Data"][0]["JobID"]
     state.clock.advance(10)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the job is single-threaded and the bench machine is shared
     jobs.refresh(state, account)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     status = client.get(f"/v3/REST/contact/managemanycontacts/{job_id}").json()["Data"][0]
     assert status["Status"] == "Completed" and status["Count"] == contacts, status
     return {"contacts": contacts, "seconds": round(elapsed, 3), "contacts_per_second": round(contacts / elapsed)}

@@ -105,6 +105,8 @@ class Table:
             f.name: _store(f.default if f.default is not None else empty_value(f.type), f.type)
             for f in resource.fields
         }
+        # What None stands for in each field that cannot hold None (all but KV/JSON): see `_store`.
+        self._nulls = {n: empty_value(t) for n, t in self.types.items() if t not in (FieldType.KV, FieldType.JSON)}
         self._alive = np.ones(capacity, dtype=np.bool_)
         self.n = size
         self.version = 0  # bumps on every mutation; caches key on it
@@ -225,9 +227,14 @@ class Table:
         if self.n == self._alive.size:
             self._grow()
         pos = self.n
-        types, defaults = self.types, self._defaults
+        defaults, nulls = self._defaults, self._nulls
         for name, col in self._cols.items():
-            col[pos] = _store(values[name], types[name]) if name in values else defaults[name]
+            if name in values:
+                value = values[name]
+                # `_store` inlined (this loop runs once per field of every inserted row).
+                col[pos] = nulls[name] if value is None and name in nulls else value
+            else:
+                col[pos] = defaults[name]
         if self.has_id:
             given = values.get("ID")
             row_id = int(given) if given else self.next_id

@@ -74,7 +74,9 @@ class GatewayEnv:
 
 
 @contextmanager
-def gateway_env(tmp_path: Path, agents: list[AgentPolicy], *, redact_emails: bool = True) -> Iterator[GatewayEnv]:
+def gateway_env(
+    tmp_path: Path, agents: list[AgentPolicy], *, redact_emails: bool = True
+) -> Iterator[GatewayEnv]:
     """A seeded tiny emulator, and the gateway over it with these agents (audit log in `tmp_path`)."""
     state = build_state(scale="tiny", frozen=True)
     account = next(iter(state.accounts.values()))

@@ -15,8 +15,14 @@ from mailjet_connector.catalog import Area, Verb
 MISSING_ID = 987_654  # no row has it: writes reach the emulator and fail there, harmlessly
 SANDBOX_BODY = {
     "SandboxMode": True,
-    "Messages": [{"From": {"Email": "news@example.com"}, "To": [{"Email": "m@example.org"}],
-                  "Subject": "matrix", "TextPart": "matrix"}],  # fmt: skip
+    "Messages": [
+        {
+            "From": {"Email": "news@example.com"},
+            "To": [{"Email": "m@example.org"}],
+            "Subject": "matrix",
+            "TextPart": "matrix",
+        }
+    ],  # fmt: skip
 }
 
 

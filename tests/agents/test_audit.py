@@ -58,8 +58,10 @@ def test_verify_detects_an_edited_line(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     fill(path)
     content = lines(path)
-    content[2] = content[2].replace(b'"decision":"deny"', b'"decision":"allow"').replace(
-        b'"decision":"allow","reason"', b'"decision":"deny","reason"'
+    content[2] = (
+        content[2]
+        .replace(b'"decision":"deny"', b'"decision":"allow"')
+        .replace(b'"decision":"allow","reason"', b'"decision":"deny","reason"')
     )
     record = orjson.loads(content[2])
     record["status"] = 500

@@ -32,8 +32,11 @@ LIVE_SEND = {**SANDBOX_SEND, "SandboxMode": False}
 
 AGENTS = [
     agent("analytics", {Area.STATISTICS: Access.READ, Area.CONTACTS: Access.READ, Area.ACCOUNT: Access.READ}),
-    agent("support", {Area.CONTACTS: Access.WRITE, Area.LISTS: Access.WRITE},
-          limits=Limits(allowed_lists=frozenset({1}))),  # fmt: skip
+    agent(
+        "support",
+        {Area.CONTACTS: Access.WRITE, Area.LISTS: Access.WRITE},
+        limits=Limits(allowed_lists=frozenset({1})),
+    ),  # fmt: skip
     agent("sender", {Area.SEND: Access.WRITE}, limits=Limits(max_recipients=2, calls_per_minute=3)),
     agent("live", {Area.SEND: Access.WRITE}, send_live=True),
     agent("dry", {Area.CONTACTS: Access.WRITE}, limits=Limits(dry_run_only=True)),
@@ -101,7 +104,10 @@ def test_send_is_sandbox_only_unless_the_agent_is_live(env: GatewayEnv) -> None:
 
 
 def test_max_recipients_and_calls_per_minute(env: GatewayEnv) -> None:
-    three = {**SANDBOX_SEND, "Messages": [{**SANDBOX_SEND["Messages"][0], "Cc": [{"Email": "c@example.org"}]}]}
+    three = {
+        **SANDBOX_SEND,
+        "Messages": [{**SANDBOX_SEND["Messages"][0], "Cc": [{"Email": "c@example.org"}]}],
+    }
     before = len(env.state.request_log)
     assert_denied(env.call("sender", "POST", "/v3.1/send", json=three), env, before, "3 recipients exceed")
     assert env.call("sender", "POST", "/v3.1/send", json=SANDBOX_SEND).status_code == 200

@@ -85,7 +85,7 @@ def test_policy_defaults_audit_next_to_the_file_with_redaction(tmp_path: Path) -
     [
         (f'[agents.a]\ntoken_hash = "{HASH}"\n[agents.a.access]\nstats = "read"\n', "agents.a.access.stats"),
         (f'[agents.a]\ntoken_hash = "{HASH}"\n[agents.a.access]\nsend = "all"\n', "'all' is not one of"),
-        ("[agents.a]\n[agents.a.access]\nsend = \"read\"\n", "agents.a.token_hash: missing"),
+        ('[agents.a]\n[agents.a.access]\nsend = "read"\n', "agents.a.token_hash: missing"),
         ('[agents.a]\ntoken_hash = "plain-token"\n', "agents.a.token_hash: expected 'sha256$"),
         (f'[agents.a]\ntoken_hash = "{HASH}"\nsend = "yes"\n', "agents.a.send"),
         (f'[agents.a]\ntoken_hash = "{HASH}"\ncolour = 1\n', "agents.a.colour: unknown key"),
@@ -197,7 +197,9 @@ def test_allowed_lists_refuse_other_lists_and_unnamed_list_writes() -> None:
 
 
 def test_dry_run_only_refuses_writes_but_sandbox_sends() -> None:
-    dry = agent("dry", {Area.CONTACTS: Access.WRITE, Area.SEND: Access.WRITE}, limits=Limits(dry_run_only=True))
+    dry = agent(
+        "dry", {Area.CONTACTS: Access.WRITE, Area.SEND: Access.WRITE}, limits=Limits(dry_run_only=True)
+    )
     assert "dry-run only" in decide(dry, Request("contact", "POST")).reason
     assert decide(dry, Request("contact", "GET")).allowed
     assert decide(dry, Request(None, "POST", area=Area.SEND, send=SendInfo(2, True))).allowed

@@ -39,4 +39,5 @@ def test_kill9_then_rerun_gives_exact_data(small_emulator, tmp_path):
         assert_table_matches(server, options, table, now)
         rows = dataset_rows(options, table)
         assert len(rows) == len({r["_mj_key"] for r in rows.values()})
+    print("resumed", report.resumed, "loads", report.loads, "calls", report.api_calls)
     assert report.loads >= 1

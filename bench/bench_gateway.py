@@ -1,0 +1,139 @@
+"""Agent gateway benchmark: latency the gateway adds (p50/p99) over calling the emulator directly.
+
+Two processes on loopback ports, one uvicorn worker each: the emulator (`emulator serve`) and the gateway
+(`agents gateway --base-url <emulator>`, real policy, audit log with fsync on every record, in a temp dir).
+One keep-alive client sends the same small GET (`/v3/REST/contact/1`) alternately direct and through the
+gateway, so both see the same emulator state and machine noise. Added latency = gateway - direct, at each
+percentile. Also measured: a denied call, answered by the gateway alone (policy + 403 + audit).
+Target (issue #8): added p50 <= 1 ms.
+
+Run: `uv run python bench/bench_gateway.py [--calls 2000]`; writes bench/results/gateway.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from mailjet_connector.agents.tokens import hash_token, new_token
+
+RESULTS = Path(__file__).resolve().parent / "results" / "gateway.json"
+KEY, SECRET = "bench-key", "bench-secret"
+PATH = "/v3/REST/contact/1"
+DENIED_PATH = "/v3/REST/contactslist"
+TARGET_P50_MS = 1.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, auth: tuple[str, str], process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    with httpx.Client(trust_env=False, timeout=1) as http:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"server for {url} exited at start")
+            try:
+                http.get(url + PATH, auth=auth)
+                return
+            except httpx.TransportError:
+                time.sleep(0.05)
+    raise RuntimeError(f"{url} did not start")
+
+
+def start(args: list[str]) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILJET_", "MJ_"))}
+    command = [sys.executable, "-m", "mailjet_connector", *args]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+
+def timed(http: httpx.Client, url: str, auth: tuple[str, str], expect: int) -> float:
+    started = time.perf_counter()
+    response = http.get(url, auth=auth)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != expect:
+        raise RuntimeError(f"GET {url}: {response.status_code} (expected {expect})")
+    return elapsed
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(calls: int, emulator_url: str, gateway_url: str, token: str) -> dict[str, float]:
+    direct, through, denied = [], [], []
+    agent = ("bench", token)
+    with httpx.Client(trust_env=False, timeout=10) as to_emulator, httpx.Client(trust_env=False, timeout=10) as to_gateway:
+        for _ in range(50):  # warm-up: connections, caches, first-call imports
+            timed(to_emulator, emulator_url + PATH, (KEY, SECRET), 200)
+            timed(to_gateway, gateway_url + PATH, agent, 200)
+        for _ in range(calls):
+            direct.append(timed(to_emulator, emulator_url + PATH, (KEY, SECRET), 200))
+            through.append(timed(to_gateway, gateway_url + PATH, agent, 200))
+        for _ in range(max(200, calls // 4)):
+            denied.append(timed(to_gateway, gateway_url + DENIED_PATH, agent, 403))
+    metrics = {}
+    for name, q in (("p50", 0.50), ("p99", 0.99)):
+        metrics[f"direct_{name}_ms"] = round(percentile(direct, q), 3)
+        metrics[f"gateway_{name}_ms"] = round(percentile(through, q), 3)
+        metrics[f"added_{name}_ms"] = round(percentile(through, q) - percentile(direct, q), 3)
+        metrics[f"denied_{name}_ms"] = round(percentile(denied, q), 3)
+    metrics["added_mean_ms"] = round(statistics.fmean(through) - statistics.fmean(direct), 3)
+    metrics["calls"] = calls
+    return metrics
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    options = parser.parse_args()
+    token = new_token()
+    with tempfile.TemporaryDirectory() as workdir:
+        policy = Path(workdir, "agents.toml")
+        policy.write_text(
+            f'[audit]\npath = "audit.jsonl"\n[agents.bench]\ntoken_hash = "{hash_token(token)}"\n'
+            '[agents.bench.access]\ncontacts = "read"\n'
+        )
+        emulator_port, gateway_port = free_port(), free_port()
+        emulator_url = f"http://127.0.0.1:{emulator_port}"
+        gateway_url = f"http://127.0.0.1:{gateway_port}"
+        processes = [start(["emulator", "serve", "--port", str(emulator_port), "--api-key", KEY,
+                            "--api-secret", SECRET])]  # fmt: skip
+        try:
+            wait_ready(emulator_url, (KEY, SECRET), processes[0])
+            processes.append(start(["agents", "gateway", "--policy", str(policy), "--port", str(gateway_port),
+                                    "--base-url", emulator_url, "--api-key", KEY, "--api-secret", SECRET]))  # fmt: skip
+            wait_ready(gateway_url, ("bench", token), processes[1])
+            metrics = measure(options.calls, emulator_url, gateway_url, token)
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(timeout=20)
+    notes = (
+        f"one keep-alive client, GET {PATH} alternately direct and through the gateway; audit fsync on; "
+        f"target added p50 <= {TARGET_P50_MS} ms; {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"name": "gateway", "metrics": metrics, "notes": notes}, indent=2) + "\n")
+    print(json.dumps(metrics, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
