@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+
 import csv
 import io
 import re
@@ -23,8 +25,7 @@ __all__ = [
     "to_json",
 ]
 
-DEFAULT_DATASET_URL = "mailjet.duckdb"
-DEFAULT_DATASET = "mailjet"
+DEFAULT_DATASET_URL = DEFAULT_DUCKDB_PATH
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -82,7 +83,7 @@ def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
         # Read-only: queries never change the synced data, and a running sync keeps its write lock.
         with duckdb.connect(str(path), read_only=True) as conn:
             database = conn.execute("select current_database()").fetchone()[0]  # type: ignore[index]
-            # Qualify with the database: the file `mailjet.duckdb` and the schema `mailjet` share a name.
+            # Qualify with the database so a schema named like the file stays unambiguous.
             conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
             cursor = conn.execute(sql)
             columns = [d[0] for d in cursor.description or []]

@@ -93,12 +93,15 @@ class ToolContext:
             raise ToolDenied(f"denied: {decision.reason}")
         try:
             result = body()
-        except (MailjetError, ToolError, ConfirmationError, ValueError) as exc:
+        except Exception as exc:
+            # Every call is audited, failures included; only expected failures become one-line tool errors.
             status = exc.status if isinstance(exc, APIError) else None
             self._audit(operation, decision, started, status=status, reason=_one_line(exc))
             if isinstance(exc, ToolError):
                 raise
-            raise ToolError(_one_line(exc)) from None
+            if isinstance(exc, MailjetError | ConfirmationError | ValueError):
+                raise ToolError(_one_line(exc)) from None
+            raise
         counts = {k: int(result[k]) for k in COUNT_KEYS if isinstance(result.get(k), int | bool)}
         self._audit(operation, decision, started, status=200, counts=counts)
         return result

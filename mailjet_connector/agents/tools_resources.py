@@ -35,6 +35,18 @@ def _resource(name: str) -> Resource:
         raise ToolError(str(exc).replace("`mailjet-connector resources`", "the `resources` tool")) from None
 
 
+def _filters(res: Resource) -> list[Result]:
+    """The resource's filters, plus the parent filter a scoped listing needs (messagehistory's Message)."""
+    found = [
+        {"name": f.name, "type": f.type.value, "required": f.required, "doc": f.doc} for f in res.filters
+    ]
+    if res.parent and res.filter(res.parent[1]) is None:
+        found.append(
+            {"name": res.parent[1], "type": "int", "required": True, "doc": f"the {res.parent[0]} ID"}
+        )
+    return found
+
+
 def _describe(agent: AgentPolicy, res: Resource) -> Result:
     return {
         "name": res.name,
@@ -53,14 +65,7 @@ def _describe(agent: AgentPolicy, res: Resource) -> Result:
             for f in res.fields
             if not f.secret
         ],
-        "filters": [
-            {"name": f.name, "type": f.type.value, "required": f.required, "doc": f.doc} for f in res.filters
-        ]
-        + (
-            [{"name": res.parent[1], "type": "int", "required": True, "doc": f"the {res.parent[0]} ID"}]
-            if res.parent and not res.filter(res.parent[1])
-            else []
-        ),
+        "filters": _filters(res),
         "sort": [s.field + (" (DESC allowed)" if s.desc else "") for s in res.sort],
         "actions": [a.name for a in res.actions],
     }

@@ -154,6 +154,18 @@ def _send_preview(ctx: ToolContext, draft_id: int) -> Result:
     }
 
 
+def _schedule(ctx: ToolContext, draft: int, when: str | None, confirm: str | None) -> Result:
+    date = campaigns.parse_when(when or "")
+    args = {"step": "schedule", "draft_id": draft, "when": date}
+    preview = ctx.confirm(
+        "campaign",
+        args,
+        confirm,
+        lambda: {"would_schedule": {"draft_id": draft, "date": date}, **_status(ctx, draft)},
+    )
+    return preview or {"draft_id": draft, "scheduled": campaigns.schedule(ctx.client, draft, date)}
+
+
 CAMPAIGN_REQUESTS: dict[str, list[Request]] = {
     "create": [Request("contactslist", Verb.GET), Request(DRAFT, Verb.POST)],
     "content": [Request(DRAFT, Verb.PUT), Request(DRAFT, Verb.POST, action="detailcontent")],
@@ -208,10 +220,12 @@ def campaign(
     test_send = SendInfo(len(to or []), sandbox=False)
     requests = [
         Request(r.resource, r.verb, r.action, send=test_send) if step == "test" else r
-        for r in CAMPAIGN_REQUESTS[step]
+        for r in CAMPAIGN_REQUESTS.get(step, [])
     ]
 
     def body() -> Result:
+        if step not in CAMPAIGN_REQUESTS:
+            raise ToolError(f"unknown step {step!r}; one of {', '.join(CAMPAIGN_REQUESTS)}")
         if step == "create":
             if not (contacts_list and subject and from_email):
                 raise ToolError("create needs contacts_list, subject and from_email")
@@ -233,10 +247,7 @@ def campaign(
                 "status": campaigns.send_test(client, draft, to or []),
             }
         if step == "schedule":
-            date = campaigns.parse_when(when or "")
-            preview = ctx.confirm("campaign", {"step": step, "draft_id": draft, "when": date}, confirm,
-                                  lambda: {"would_schedule": {"draft_id": draft, "date": date}, **_status(ctx, draft)})  # fmt: skip
-            return preview or {"draft_id": draft, "scheduled": campaigns.schedule(client, draft, date)}
+            return _schedule(ctx, draft, when, confirm)
         if step == "send":
             preview = ctx.confirm(
                 "campaign", {"step": step, "draft_id": draft}, confirm, lambda: _send_preview(ctx, draft)

@@ -11,6 +11,7 @@ from mailjet_connector.cli.check import check
 from mailjet_connector.cli.contacts import contacts_app
 from mailjet_connector.cli.emulator import emulator_app
 from mailjet_connector.cli.imports import import_
+from mailjet_connector.cli.report import report
 from mailjet_connector.cli.send import send
 from mailjet_connector.cli.sync import export, query, sync
 from mailjet_connector.cli.webhooks import webhooks_app
@@ -36,6 +37,7 @@ app.command("resources")(resources)
 app.command("sync", help=sync.__doc__)(sync)
 app.command("export", help=export.__doc__)(export)
 app.command("query", help=query.__doc__)(query)
+app.command("report", help=report.__doc__)(report)
 app.command("import", help=import_.__doc__)(import_)
 app.command("send", help=send.__doc__)(send)
 app.add_typer(campaign_app)

@@ -44,7 +44,7 @@ def _client(
     with (
         user_errors(f"campaign {command}"),
         _connect(emulator, scale, key, secret, url, None) as conn,
-        Client(conn.api_key, conn.api_secret, base_url=conn.base_url) as client,
+        conn.client() as client,
     ):
         yield client
 

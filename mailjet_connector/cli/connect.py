@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NoReturn
@@ -10,22 +10,34 @@ from typing import NoReturn
 import typer
 
 from mailjet_connector import catalog
+from mailjet_connector.client import Client
 from mailjet_connector.config import Settings
 from mailjet_connector.errors import APIError, AuthenticationError, ConfigError, MailjetError, TransportError
 from mailjet_connector.health import EXIT_API, EXIT_AUTH, EXIT_NETWORK, EXIT_USAGE
 
+# The embedded emulator has no rate limit of its own: pace high rather than let the adaptive pacer start low.
+EMULATOR_RATE_LIMIT = "2000/s"
+
 
 @dataclass(frozen=True)
 class Connection:
-    """Where to read from: key, secret, base URL (None = Mailjet's default host) and client rate limit."""
+    """Where to read from: key, secret, base URL (None = Mailjet's default host) and client rate limit.
+
+    `clock` is the API's notion of now (the embedded emulator's clock), None for the real API.
+    """
 
     api_key: str
     api_secret: str
     base_url: str | None
     rate_limit: str | None = None
+    clock: Callable[[], float] | None = None
 
     def __repr__(self) -> str:  # the secret never reaches a log line or a traceback
         return f"Connection(base_url={self.base_url!r}, api_key={self.api_key[:4]!r}...)"
+
+    def client(self) -> Client:
+        """A `Client` for this connection (close it, or use it as a context manager)."""
+        return Client(self.api_key, self.api_secret, base_url=self.base_url, rate_limit=self.rate_limit)
 
 
 @contextmanager
@@ -55,7 +67,10 @@ def connection(
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         with server:
-            yield Connection(server.api_key, server.api_secret, server.url, rate_limit)
+            rate = rate_limit or EMULATOR_RATE_LIMIT
+            yield Connection(
+                server.api_key, server.api_secret, server.url, rate, server.state.clock.now_float
+            )
         return
     overrides = {"api_key": api_key, "api_secret": api_secret, "base_url": base_url, "rate_limit": rate_limit}
     try:

@@ -87,7 +87,7 @@ def _client(
             base_url=url,
             rate_limit=rate,
         ) as conn,
-        Client(conn.api_key, conn.api_secret, base_url=conn.base_url, rate_limit=conn.rate_limit) as client,
+        conn.client() as client,
     ):
         yield client
 

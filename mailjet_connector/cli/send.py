@@ -20,7 +20,6 @@ from mailjet_connector.cli.sync import (
     RateLimit,
     _connect,
 )
-from mailjet_connector.client import Client
 from mailjet_connector.importer.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.importer.sources import SourceError, read_rows
 from mailjet_connector.send import (
@@ -144,7 +143,7 @@ def send(
             return
         journal = Journal(":memory:" if to is not None else journal_path)
         with journal, _connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
-            client = Client(conn.api_key, conn.api_secret, base_url=conn.base_url, rate_limit=conn.rate_limit)
+            client = conn.client()
             progress = ProgressLine(Console(stderr=True), plan.batches(batch_size), enabled=not as_json)
             with client, progress:
                 report = send_merge(

@@ -17,7 +17,7 @@ from rich.console import Console
 from mailjet_connector import catalog
 from mailjet_connector.cli.connect import Connection, connection, fail, split_names, user_errors
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
-from mailjet_connector.client import Client
+from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.errors import MailjetError
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
 from mailjet_connector.query import QueryError, run_query
@@ -95,7 +95,9 @@ def sync(
         str | None,
         typer.Option("--dataset-url", help="DuckDB file or database URL (default ./mailjet.duckdb)."),
     ] = None,
-    dataset_name: Annotated[str, typer.Option("--dataset-name", help="Schema the tables go to.")] = "mailjet",
+    dataset_name: Annotated[
+        str, typer.Option("--dataset-name", help="Schema the tables go to.")
+    ] = DEFAULT_DATASET,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Forget the state; read all.")] = False,
     start_date: Annotated[
         str | None, typer.Option("--start-date", help="Read events from this date.")
@@ -108,6 +110,15 @@ def sync(
         bool, typer.Option("--include-deleted", help="Also read deleted campaigns and lists.")
     ] = False,
     starred_only: Annotated[bool, typer.Option("--starred-only", help="Only starred campaigns.")] = False,
+    webhook_store: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook-store",
+            envvar="MAILJET_WEBHOOK_STORE",
+            help="The webhook receiver's store (sqlite:///events.db or postgresql://...): adds `event` and "
+            "`inbound_message` tables.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     pipelines_dir: Annotated[
         str | None, typer.Option("--pipelines-dir", help="Where dlt keeps its local state (default ~/.dlt).")
@@ -145,6 +156,8 @@ def sync(
                         include_deleted=include_deleted,
                         starred_only=starred_only,
                         progress=bars.update,
+                        clock=conn.clock,
+                        webhook_store=webhook_store,
                     )
                 )
     data = report.to_dict()
@@ -258,7 +271,7 @@ def export(
         filters = parse_where(res, where or [])
         with (
             _connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn,
-            Client(**_credentials(conn)) as client,
+            conn.client() as client,
         ):
             report = export_resource(client, res.name, fmt, output or sys.stdout.buffer, filters=filters)
     render_export(Console(stderr=True), report, output)
@@ -275,7 +288,7 @@ def query(
     ] = None,
     dataset_name: Annotated[
         str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
-    ] = "mailjet",
+    ] = DEFAULT_DATASET,
     format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     if format_ not in FORMATS:

@@ -72,7 +72,7 @@ def _client(
             base_url=url,
             rate_limit=None,
         ) as conn,
-        Client(conn.api_key, conn.api_secret, base_url=conn.base_url) as client,
+        conn.client() as client,
     ):
         yield client
 

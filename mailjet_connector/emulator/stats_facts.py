@@ -104,7 +104,12 @@ class MessageFacts:
         return pos if pos < self.ids.size and int(self.ids[pos]) == message_id else None
 
     def last_activity(self) -> np.ndarray:
-        """Latest thing that happened to each message (arrival, last open/click, spam, unsub)."""
+        """Latest thing that happened to each message (arrival, last open/click, spam, unsub); memoised."""
+        if "last_activity" not in self.memo:
+            self.memo["last_activity"] = self._last_activity()
+        return self.memo["last_activity"]
+
+    def _last_activity(self) -> np.ndarray:
         latest = self.arrived.copy()
         for rows in (self.opens, self.clicks):
             if rows.msg.size:

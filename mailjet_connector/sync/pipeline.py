@@ -59,6 +59,9 @@ class SyncOptions:
     clock: Callable[[], float] | None = None  # the API's "now" (tests pass the emulator's clock)
     pipeline_name: str | None = None  # default: derived from destination, dataset and API key
     transport: Any = None  # an httpx transport for the client (tests: the emulator in-process)
+    webhook_store: str | None = (
+        None  # the webhook receiver's store: adds the `event`/`inbound_message` tables
+    )
 
 
 @dataclass
@@ -167,7 +170,8 @@ def run_sync(options: SyncOptions) -> SyncReport:
         while tables:
             ctx.budget = Budget(max(1, options.checkpoint_pages))
             try:
-                pipeline.extract(_source(options, ctx, tables), loader_file_format=_file_format(options))
+                source = _source(options, ctx, tables, first=report.loads == 0)
+                pipeline.extract(source, loader_file_format=_file_format(options))
             finally:
                 ctx.close_sql()
             pipeline.normalize()
@@ -194,7 +198,7 @@ def _finish_pending(pipeline: Any) -> None:
         pipeline.load()
 
 
-def _source(options: SyncOptions, ctx: SyncContext, tables: list[str]) -> Any:
+def _source(options: SyncOptions, ctx: SyncContext, tables: list[str], *, first: bool) -> Any:
     return mailjet_source(
         api_key=options.api_key,
         api_secret=options.api_secret,
@@ -208,6 +212,8 @@ def _source(options: SyncOptions, ctx: SyncContext, tables: list[str]) -> Any:
         counter_sources=options.counter_sources,
         counter_timings=options.counter_timings,
         counter_resolutions=options.counter_resolutions,
+        # The webhook store is read whole (from its own cursor) in the first chunk only.
+        webhook_store=options.webhook_store if first else None,
         context=ctx,
     )
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-DEFAULT_DATASET = "mailjet"
-DEFAULT_DUCKDB_PATH = "mailjet.duckdb"
+from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH  # noqa: F401 (the sync defaults)
+
 PIPELINE_NAME = "mailjet"
 SOURCE_NAME = "mailjet"
 

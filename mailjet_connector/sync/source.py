@@ -2,7 +2,7 @@
 
 Usable from anyone's own dlt pipeline::
 
-    pipeline = dlt.pipeline("mailjet", destination="duckdb", dataset_name="mailjet")
+    pipeline = dlt.pipeline("mailjet", destination="duckdb", dataset_name="mailjet_data")
     pipeline.run(mailjet_source(api_key, api_secret, resources=["contact", "message"]))
 
 `run_sync` (pipeline.py) adds what a plain `pipeline.run` cannot: page-budgeted runs (checkpoints), resuming
@@ -97,6 +97,7 @@ def mailjet_source(
     counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS,
     rate_limit: str | None = None,
     page_limit: int = settings.PAGE_LIMIT,
+    webhook_store: str | None = None,
     context: Any = None,
 ) -> Any:
     """The Mailjet account as dlt resources, one per table, merged on `_mj_key`.
@@ -112,6 +113,8 @@ def mailjet_source(
         counter_sources / counter_timings / counter_resolutions: statcounters coverage.
         rate_limit: e.g. "300/min".
         page_limit: rows per page.
+        webhook_store: the webhook receiver's store (`sqlite:///events.db`, `postgresql://...`): adds the
+            `event` and `inbound_message` tables, read incrementally from it.
         context: a `SyncContext` prepared by `run_sync` (overrides the arguments above that it holds).
 
     Returns:
@@ -131,7 +134,12 @@ def mailjet_source(
     )
     counters = (tuple(counter_sources), tuple(counter_timings), tuple(counter_resolutions))
     tables = select_tables(resources, exclude)
-    return [_build(ctx, name, tables, narrowing, counters) for name in tables]
+    built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
+    if webhook_store:
+        from mailjet_connector.webhooks.source import webhook_resources
+
+        built += webhook_resources(webhook_store)
+    return built
 
 
 def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing, counters: tuple) -> Any:

@@ -3,7 +3,7 @@
 One arrow table per page of the store. Merge on `dedupe_key`, so a re-run (even a full refresh) never
 duplicates a row; the incremental cursor is `seq`, so a normal run reads only what arrived since the last.
 
-    pipeline = dlt.pipeline("mailjet", destination="duckdb", dataset_name="mailjet")
+    pipeline = dlt.pipeline("mailjet", destination="duckdb", dataset_name="mailjet_data")
     pipeline.run(webhook_source("sqlite:///events.db"))
 """
 

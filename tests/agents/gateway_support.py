@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -38,10 +39,12 @@ def agent(
     areas: Mapping[Area, Access] | None = None,
     *,
     send_live: bool = False,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
 ) -> AgentPolicy:
     """An agent whose token is `token_for(name)`."""
-    return AgentPolicy(name, hash_token(token_for(name), salt=SALT), dict(areas or {}), send_live, limits)
+    return AgentPolicy(
+        name, hash_token(token_for(name), salt=SALT), dict(areas or {}), send_live, limits or Limits()
+    )
 
 
 class FakeClock:
@@ -75,9 +78,19 @@ class GatewayEnv:
 
 @contextmanager
 def gateway_env(
-    tmp_path: Path, agents: list[AgentPolicy], *, redact_emails: bool = True
+    tmp_path: Path,
+    agents: list[AgentPolicy],
+    *,
+    redact_emails: bool = True,
+    upstream_secret: str | None = None,
+    **options: Any,
 ) -> Iterator[GatewayEnv]:
-    """A seeded tiny emulator, and the gateway over it with these agents (audit log in `tmp_path`)."""
+    """A seeded tiny emulator, and the gateway over it with these agents (audit log in `tmp_path`).
+
+    Args:
+        upstream_secret: the secret the gateway uses upstream (default: the account's real one).
+        options: more `create_gateway_app` options (buffer_limit...).
+    """
     state = build_state(scale="tiny", frozen=True)
     account = next(iter(state.accounts.values()))
     audit_path = tmp_path / "audit.jsonl"
@@ -87,10 +100,11 @@ def gateway_env(
         policy,
         "http://emulator",
         account.api_key,
-        account.api_secret,
+        upstream_secret or account.api_secret,
         transport=httpx.ASGITransport(app=create_app(state)),
         audit=AuditLog(audit_path, redact_emails=redact_emails, fsync=False),
         budget=CallBudget(clock=clock),
+        **options,
     )
     with TestClient(app, base_url="http://gateway") as client:
         yield GatewayEnv(client, state, account.api_key, audit_path, clock)

@@ -22,7 +22,7 @@ SANDBOX_BODY = {
             "Subject": "matrix",
             "TextPart": "matrix",
         }
-    ],  # fmt: skip
+    ],
 }
 
 
@@ -63,8 +63,14 @@ def _rest_case(area: Area, verb: Verb) -> Case:
             path = f"/v3/REST/{resource.mailjet_name}"
             if verb in (Verb.PUT, Verb.DELETE):
                 path += f"/{MISSING_ID}"
-            return Case(area, verb, Request(resource.name, verb.value), verb.value, path, {} if verb in (
-                Verb.POST, Verb.PUT) else None)  # fmt: skip
+            return Case(
+                area,
+                verb,
+                Request(resource.name, verb.value),
+                verb.value,
+                path,
+                {} if verb in (Verb.POST, Verb.PUT) else None,
+            )
     for resource in catalog.all_resources():
         for action in resource.actions:
             if action.area is area and verb in action.verbs and action.scope == "item":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from mailjet_connector.agents.gateway import create_gateway_app
 from mailjet_connector.agents.policy import Access, Limits, Policy
 from mailjet_connector.catalog import Area
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
-from tests.agents.gateway_support import GatewayEnv, agent, gateway_env, token_for
+from tests.agents.gateway_support import GatewayEnv, TestClient, agent, gateway_env, token_for
 
 SANDBOX_SEND = {
     "SandboxMode": True,
@@ -36,7 +38,7 @@ AGENTS = [
         "support",
         {Area.CONTACTS: Access.WRITE, Area.LISTS: Access.WRITE},
         limits=Limits(allowed_lists=frozenset({1})),
-    ),  # fmt: skip
+    ),
     agent("sender", {Area.SEND: Access.WRITE}, limits=Limits(max_recipients=2, calls_per_minute=3)),
     agent("live", {Area.SEND: Access.WRITE}, send_live=True),
     agent("dry", {Area.CONTACTS: Access.WRITE}, limits=Limits(dry_run_only=True)),
@@ -84,8 +86,13 @@ def test_bad_credentials_get_mailjet_401s(env: GatewayEnv) -> None:
 
 
 def test_unknown_paths_are_denied(env: GatewayEnv) -> None:
-    for method, path in [("GET", "/v3/REST/nosuch"), ("GET", "/_emulator/state"), ("GET", "/v3.1/send"),
-                         ("POST", "/v3/REST/contact/1/explode"), ("GET", "/")]:  # fmt: skip
+    for method, path in [
+        ("GET", "/v3/REST/nosuch"),
+        ("GET", "/_emulator/state"),
+        ("GET", "/v3.1/send"),
+        ("POST", "/v3/REST/contact/1/explode"),
+        ("GET", "/"),
+    ]:
         response = env.call("analytics", method, path)
         assert response.status_code == 403, (method, path)
     assert env.state.request_log == []
@@ -97,8 +104,12 @@ def test_send_is_sandbox_only_unless_the_agent_is_live(env: GatewayEnv) -> None:
     assert sandbox.json()["Messages"][0]["Status"] == "success"
     before = len(env.state.request_log)
     assert_denied(env.call("sender", "POST", "/v3.1/send", json=LIVE_SEND), env, before, "SandboxMode")
-    v3 = {"FromEmail": "news@example.com", "Recipients": [{"Email": "a@example.org"}], "Subject": "s",
-          "Text-part": "t"}  # fmt: skip
+    v3 = {
+        "FromEmail": "news@example.com",
+        "Recipients": [{"Email": "a@example.org"}],
+        "Subject": "s",
+        "Text-part": "t",
+    }
     assert_denied(env.call("sender", "POST", "/v3/send", json=v3), env, before, "SandboxMode")
     assert env.call("live", "POST", "/v3.1/send", json=LIVE_SEND).status_code == 200
 
@@ -122,13 +133,27 @@ def test_max_recipients_and_calls_per_minute(env: GatewayEnv) -> None:
 def test_allowed_lists_in_path_and_body(env: GatewayEnv) -> None:
     assert env.call("support", "PUT", "/v3/REST/contactslist/1", json={"Name": "Renamed"}).status_code == 200
     before = len(env.state.request_log)
-    assert_denied(env.call("support", "PUT", "/v3/REST/contactslist/2", json={"Name": "x"}), env, before,
-                  "contacts list 2")  # fmt: skip
+    assert_denied(
+        env.call("support", "PUT", "/v3/REST/contactslist/2", json={"Name": "x"}),
+        env,
+        before,
+        "contacts list 2",
+    )
     body = {"ContactsLists": [{"ListID": 1, "Action": "addforce"}, {"ListID": 3, "Action": "remove"}]}
-    assert_denied(env.call("support", "POST", "/v3/REST/contact/1/managecontactslists", json=body), env,
-                  before, "contacts list 3")  # fmt: skip
-    assert_denied(env.call("support", "POST", "/v3/DATA/contactslist/2/CSVData/text:plain",
-                           content=b'"email"\n"a@b.io"\n'), env, before, "contacts list 2")  # fmt: skip
+    assert_denied(
+        env.call("support", "POST", "/v3/REST/contact/1/managecontactslists", json=body),
+        env,
+        before,
+        "contacts list 3",
+    )
+    assert_denied(
+        env.call(
+            "support", "POST", "/v3/DATA/contactslist/2/CSVData/text:plain", content=b'"email"\n"a@b.io"\n'
+        ),
+        env,
+        before,
+        "contacts list 2",
+    )
     only_one = {"ContactsLists": [{"ListID": 1, "Action": "addforce"}]}
     answer = env.call("support", "POST", "/v3/REST/contact/1/managecontactslists", json=only_one)
     assert answer.status_code in (200, 201), answer.text
@@ -189,6 +214,16 @@ def live_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Emu
             yield upstream, gateway
 
 
+def wait_for_records(path: Path, count: int) -> list[str]:
+    """The agents of the audit records, once `count` are there (each is written just after its answer)."""
+    deadline = time.monotonic() + 5
+    while True:
+        agents = [r["agent"] for r in iter_records(path)] if path.exists() else []
+        if len(agents) >= count or time.monotonic() > deadline:
+            return agents
+        time.sleep(0.01)
+
+
 def official(gateway: EmulatorServer, name: str, version: str = "v3") -> MailjetRest:
     return MailjetRest(auth=(name, token_for(name)), api_url=gateway.url + "/", version=version, timeout=10)
 
@@ -209,3 +244,40 @@ def test_mailjet_rest_works_through_the_gateway_and_gets_403_when_denied(live_ga
     with official(gateway, "sender", version="v3.1") as mj:
         sent = mj.send.create(data=SANDBOX_SEND)
         assert sent.status_code == 200 and sent.json()["Messages"][0]["Status"] == "success"
+    audit_path = gateway.app.state.gateway.audit.path  # default audit: group commit
+    agents = wait_for_records(audit_path, 4)
+    assert agents.count("analytics") == 2 and agents[-2:] == ["support", "sender"]
+    assert verify(audit_path).ok
+
+
+def test_large_bodies_stream_both_ways(tmp_path: Path) -> None:
+    with gateway_env(tmp_path, AGENTS, buffer_limit=0) as env:
+        listed = env.call("analytics", "GET", "/v3/REST/contact", params={"Limit": 50})
+        assert listed.status_code == 200 and listed.json()["Count"] == 50
+        csv = b'"email","name"\n"one@example.org","One"\n'
+        uploaded = env.call("support", "POST", "/v3/DATA/contactslist/1/CSVData/text:plain", content=csv)
+        assert uploaded.status_code == 200, uploaded.text
+        assert uploaded.json()["ID"] > 0
+        env.client.close()
+        assert [r["status"] for r in iter_records(env.audit_path)] == [200, 200]
+
+
+def test_upstream_refusing_the_gateway_key_is_a_502_not_the_agents_fault(tmp_path: Path) -> None:
+    with gateway_env(tmp_path, AGENTS, upstream_secret="not-the-secret") as env:
+        response = env.call("analytics", "GET", "/v3/REST/contact")
+        assert response.status_code == 502 and "www-authenticate" not in response.headers
+        assert "gateway's own credentials" in response.json()["ErrorMessage"]
+
+
+def test_unreachable_upstream_is_a_502(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    audit = tmp_path / "audit.jsonl"
+    app = create_gateway_app(
+        Policy({a.name: a for a in AGENTS}, audit), f"http://127.0.0.1:{closed}", "k", "s"
+    )
+    with TestClient(app) as client:
+        response = client.get("/v3/REST/contact", auth=("analytics", token_for("analytics")))
+    assert response.status_code == 502 and "unreachable" in response.json()["ErrorMessage"]
+    assert verify(audit).ok and verify(audit).records == 1

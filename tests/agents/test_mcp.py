@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import duckdb
 import orjson
 import pytest
-from mcp import ClientSession
+import uvicorn
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from typer.testing import CliRunner
 
+from mailjet_connector.agents.mcp_server import build_server
 from mailjet_connector.agents.policy import Access, Limits
+from mailjet_connector.agents.tokens import hash_token
 from mailjet_connector.catalog import Area
-from mailjet_connector.emulator.server import EmulatorServer, start_emulator
+from mailjet_connector.cli import app
+from mailjet_connector.emulator.server import EmulatorServer, bind_socket, start_emulator
 from tests.agents.gateway_support import agent
 from tests.agents.mcp_support import SENDER, call, log_mark, run_session, tool_context, upstream_since
 
@@ -301,3 +312,92 @@ def test_dry_run_only_still_allows_sandbox_sends(server: EmulatorServer, tmp_pat
     who = agent("dry", {Area.SEND: Access.WRITE}, limits=Limits(dry_run_only=True))
     answer = session_run(server, tmp_path, who, scenario)
     assert not answer.error and answer.data["sandbox"]
+
+
+POLICY_TOML = """
+[audit]
+path = "audit.jsonl"
+
+[agents.bot]
+token_hash = "{token_hash}"
+access = {{ lists = "read" }}
+"""
+
+
+def test_cli_serves_mcp_over_stdio_with_an_embedded_emulator(tmp_path: Path) -> None:
+    policy = tmp_path / "agents.toml"
+    policy.write_text(POLICY_TOML.format(token_hash=hash_token("a-long-enough-agent-token")))
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=[
+            "-m",
+            "mailjet_connector",
+            "agents",
+            "mcp",
+            "--policy",
+            str(policy),
+            "--agent",
+            "bot",
+            "--emulator",
+        ],
+    )
+
+    with open(tmp_path / "stderr.txt", "w") as errlog:
+
+        async def run() -> list[Any]:
+            async with (
+                stdio_client(params, errlog=errlog) as (read, write),
+                ClientSession(read, write) as session,
+            ):
+                await session.initialize()
+                return [
+                    await call(session, "count", resource="contactslist"),
+                    await call(session, "count", resource="contact"),
+                ]
+
+        lists, contacts = anyio.run(run)
+    assert lists.data == {"resource": "contactslist", "total": 5}
+    assert contacts.error and "no access to area 'contacts'" in contacts.text
+    audit = [orjson.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert [r["decision"] for r in audit] == ["allow", "deny"]
+
+
+def test_streamable_http_transport(server: EmulatorServer, tmp_path: Path) -> None:
+    with tool_context(server, agent("web", {Area.LISTS: Access.READ}), tmp_path) as ctx:
+        app = build_server(ctx).streamable_http_app()
+        sock = bind_socket("127.0.0.1", 0)
+        http = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        thread = threading.Thread(target=http.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        try:
+            while not http.started:  # uvicorn's own start flag: a short real wait, no clock to inject
+                time.sleep(0.01)
+            url = f"http://127.0.0.1:{sock.getsockname()[1]}/mcp"
+
+            async def run() -> Any:
+                async with (
+                    streamable_http_client(url) as (read, write, _),
+                    ClientSession(read, write) as session,
+                ):
+                    await session.initialize()
+                    return await call(session, "list", resource="contactslist", fields=["Name"], limit=1)
+
+            answer = anyio.run(run)
+        finally:
+            http.should_exit = True
+            thread.join(10)
+    assert answer.data["rows"] == [{"Name": "Newsletter"}]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--agent", "nobody"], "unknown agent 'nobody'"),
+        (["--agent", "bot", "--transport", "sse"], "stdio or http"),
+    ],
+)
+def test_cli_refuses_unknown_agents_and_transports(tmp_path: Path, extra: list[str], message: str) -> None:
+    policy = tmp_path / "agents.toml"
+    policy.write_text(POLICY_TOML.format(token_hash=hash_token("a-long-enough-agent-token")))
+    result = CliRunner().invoke(app, ["agents", "mcp", "--policy", str(policy), *extra])
+    assert result.exit_code == 2 and message in result.output

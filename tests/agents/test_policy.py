@@ -185,11 +185,16 @@ def test_max_recipients_caps_a_send() -> None:
 
 
 def test_allowed_lists_refuse_other_lists_and_unnamed_list_writes() -> None:
-    scoped = agent("scoped", {Area.LISTS: Access.WRITE, Area.CONTACTS: Access.WRITE},
-                   limits=Limits(allowed_lists=frozenset({5})))  # fmt: skip
+    scoped = agent(
+        "scoped",
+        {Area.LISTS: Access.WRITE, Area.CONTACTS: Access.WRITE},
+        limits=Limits(allowed_lists=frozenset({5})),
+    )
     assert decide(scoped, Request("listrecipient", "POST", list_ids=(5,))).allowed
-    assert "list 6" in decide(scoped, Request("contact", "POST", action="managecontactslists",
-                                             list_ids=(5, 6))).reason  # fmt: skip
+    assert (
+        "list 6"
+        in decide(scoped, Request("contact", "POST", action="managecontactslists", list_ids=(5, 6))).reason
+    )
     assert not decide(scoped, Request("contactslist", "POST")).allowed  # creating a list
     assert not decide(scoped, Request("listrecipient", "DELETE")).allowed  # which list? unknown
     assert decide(scoped, Request("contact", "PUT")).allowed  # no list involved

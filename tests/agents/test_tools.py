@@ -217,3 +217,15 @@ def test_rates_are_ratios_or_none(processed: int, delivered: int, opened: int) -
     assert summary["timeslice"] == "lifetime"
     assert summary["rates"]["delivery"] == (round(delivered / processed, 4) if processed else None)
     assert summary["rates"]["open"] == (round(opened / delivered, 4) if delivered else None)
+
+
+def test_failed_calls_are_audited_with_mailjet_status(server: EmulatorServer, tmp_path: Path) -> None:
+    who = agent("failing", {Area.LISTS: Access.READ})
+    with tool_context(server, who, tmp_path) as made, pytest.raises(ToolError, match="404"):
+        get(made, "contactslist", 999_999)
+    (record,) = audit_lines(tmp_path)
+    assert (record["decision"], record["status"], record["operation"]) == (
+        "allow",
+        404,
+        "mcp get contactslist/999999",
+    )

@@ -33,8 +33,15 @@ def write_policy(tmp_path: Path, token_hash: str) -> Path:
 def fill_audit(path: Path) -> None:
     log = AuditLog(path, fsync=False)
     for agent, decision in [("analytics", "allow"), ("support", "deny"), ("analytics", "deny")]:
-        log.record(agent=agent, operation="GET /v3/REST/contact", area="contacts", decision=decision,
-                   reason="because", status=200 if decision == "allow" else 403, duration_ms=1.5)  # fmt: skip
+        log.record(
+            agent=agent,
+            operation="GET /v3/REST/contact",
+            area="contacts",
+            decision=decision,
+            reason="because",
+            status=200 if decision == "allow" else 403,
+            duration_ms=1.5,
+        )
 
 
 @pytest.mark.parametrize("command", [["agents"], ["agents", "gateway"], ["agents", "token"]])
@@ -67,8 +74,10 @@ def test_audit_verify_passes_then_catches_an_edit(tmp_path: Path) -> None:
 def test_audit_show_filters_by_agent_and_decision(tmp_path: Path) -> None:
     policy = write_policy(tmp_path, "sha256$00$" + "0" * 64)
     fill_audit(tmp_path / "audit.jsonl")
-    result = runner.invoke(app, ["agents", "audit", "show", "--policy", str(policy), "--json",
-                                 "--agent", "analytics", "--denied"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        ["agents", "audit", "show", "--policy", str(policy), "--json", "--agent", "analytics", "--denied"],
+    )
     assert result.exit_code == 0
     assert [orjson.loads(line)["seq"] for line in result.output.splitlines()] == [3]
     table = runner.invoke(app, ["agents", "audit", "show", "--policy", str(policy), "--last", "2"])
@@ -93,8 +102,18 @@ def test_gateway_serves_agents_over_an_emulator_until_interrupted(tmp_path: Path
     made = orjson.loads(runner.invoke(app, ["agents", "token", "--json"]).output)
     policy = write_policy(tmp_path, made["token_hash"])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILJET_", "MJ_"))}
-    command = [sys.executable, "-m", "mailjet_connector", "agents", "gateway", "--policy", str(policy),
-               "--emulator", "--port", "0"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "mailjet_connector",
+        "agents",
+        "gateway",
+        "--policy",
+        str(policy),
+        "--emulator",
+        "--port",
+        "0",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         first = process.stdout.readline()

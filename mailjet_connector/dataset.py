@@ -1,0 +1,8 @@
+"""Where the synced dataset lives by default: one fact for sync, query, report, importer and agents."""
+
+from __future__ import annotations
+
+DEFAULT_DUCKDB_PATH = "mailjet.duckdb"
+# Not "mailjet": DuckDB names a file's catalog after the file, and a schema of the same name makes dlt
+# fail with `Ambiguous reference to catalog or schema "mailjet"`.
+DEFAULT_DATASET = "mailjet_data"
