@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.query import QueryError, QueryResult, run_query, to_csv, to_json
 
 duckdb = pytest.importorskip("duckdb")
@@ -20,15 +21,15 @@ POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 @pytest.fixture
 def dataset(tmp_path: Path) -> Path:
-    """A DuckDB file laid out as the sync writes it: database `mailjet`, schema `mailjet`, one table."""
+    """A DuckDB file laid out as the sync writes it: database `mailjet`, the dataset's schema, one table."""
     path = tmp_path / "mailjet.duckdb"
     with duckdb.connect(str(path)) as conn:
-        conn.execute("create schema mailjet.mailjet")
+        conn.execute(f"create schema mailjet.{DEFAULT_DATASET}")
         conn.execute(
-            "create table mailjet.mailjet.contact (id bigint, email varchar, created_at timestamptz)"
+            f"create table mailjet.{DEFAULT_DATASET}.contact (id bigint, email varchar, created_at timestamptz)"
         )
         conn.execute(
-            "insert into mailjet.mailjet.contact values "
+            f"insert into mailjet.{DEFAULT_DATASET}.contact values "
             "(1, 'a@example.com', '2024-05-01 12:00:00+00'), (2, 'b@example.com', null)"
         )
     return path

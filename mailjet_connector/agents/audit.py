@@ -123,23 +123,41 @@ class AuditLog:
             "counts": dict(counts) if counts else {},
         }
         with self._lock:
-            handle = self._open()
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                record = self._chain(handle, fields)
-                handle.write(orjson.dumps(record) + b"\n")
-                handle.flush()
-                self._known_size = handle.tell()
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-            if self.fsync is True:
-                os.fsync(handle.fileno())
-            elif self.fsync:
+            if self._group_commit:
+                record = self._append(self._open(), fields)
                 self._dirty.set()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with open(self.path, "ab") as handle:
+                    record = self._append(handle, fields)
+                    if self.fsync:
+                        os.fsync(handle.fileno())
         return record
 
+    @property
+    def _group_commit(self) -> bool:
+        return self.fsync is not True and bool(self.fsync)
+
+    def _append(self, handle: Any, fields: dict[str, Any]) -> dict[str, Any]:
+        """Chain and write one record under an exclusive `flock` (other processes may share the file)."""
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            record = self._chain(handle, fields)
+            handle.write(orjson.dumps(record) + b"\n")
+            handle.flush()
+            self._known_size = handle.tell()
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        return record
+
+    def __enter__(self) -> AuditLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Sync what is pending and close the file (a later `record` reopens it)."""
+        """Sync what is pending and close the file kept open by group commit (a later `record` reopens it)."""
         self._stop.set()
         self._dirty.set()
         if self._syncer is not None:
@@ -157,7 +175,7 @@ class AuditLog:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = open(self.path, "ab")  # noqa: SIM115 - kept open across records, closed by close()
-            if self.fsync is not True and self.fsync:
+            if self._syncer is None:
                 self._syncer = threading.Thread(target=self._sync_loop, name="audit-fsync", daemon=True)
                 self._syncer.start()
         return self._handle

@@ -130,6 +130,7 @@ class Action:
     scope: str = "item"  # "item" or "collection"
     area: Area | None = None  # defaults to the resource's area
     doc: str = ""
+    fields: tuple[Field, ...] = ()  # the body's properties, where documented (detailcontent, schedule)
 
 
 @dataclass(frozen=True, slots=True)

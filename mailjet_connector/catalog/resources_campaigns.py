@@ -131,15 +131,33 @@ _DRAFT_FILTERS = (
 )
 
 
+# The body of detailcontent (drafts, newsletters, templates): mailjet-api.md §2.2 and §2.4.
+CONTENT_FIELDS = (
+    Field("Html-part", T.STR),
+    Field("Text-part", T.STR),
+    Field("MJMLContent", T.STR),
+    Field("Headers", T.JSON, doc="From, Subject, Reply-To (templates)."),
+)
+
+
 def _draft_actions(content_verbs: tuple[V, ...]) -> tuple[Action, ...]:
     """The sub-actions of a draft; sending ones belong to the `send` area for agent policies."""
     return (
         Action(
-            "detailcontent", content_verbs, doc="Html-part, Text-part, MJMLContent, Headers; POST resets."
+            "detailcontent",
+            content_verbs,
+            doc="Html-part, Text-part, MJMLContent, Headers; POST resets.",
+            fields=CONTENT_FIELDS,
         ),
         Action("test", (V.POST,), area=Area.SEND, doc="Send a test to the given recipients."),
         Action("send", (V.POST,), area=Area.SEND, doc="Send now."),
-        Action("schedule", (V.GET, V.POST, V.PUT, V.DELETE), area=Area.SEND, doc="Schedule; DELETE cancels."),
+        Action(
+            "schedule",
+            (V.GET, V.POST, V.PUT, V.DELETE),
+            area=Area.SEND,
+            doc="Schedule; DELETE cancels.",
+            fields=(Field("Date", T.STR, doc='RFC 3339, or "NOW".'),),
+        ),
         Action("status", (V.GET,), doc="Draft | Programmed | Sent ..."),
     )
 
@@ -278,7 +296,12 @@ TEMPLATE = Resource(
     ),
     sort=(Sort("ID"), Sort("Name")),
     actions=(
-        Action("detailcontent", (V.GET, V.POST, V.PUT), doc="Html-part, Text-part, MJMLContent, Headers."),
+        Action(
+            "detailcontent",
+            (V.GET, V.POST, V.PUT),
+            doc="Html-part, Text-part, MJMLContent, Headers.",
+            fields=CONTENT_FIELDS,
+        ),
         Action("detailpreviews", (V.POST, V.PUT, V.DELETE), doc="Upload a preview image (Mime, Image)."),
         Action("displaypreview", (V.GET,), doc="The preview image."),
         Action("detailthumbnail", (V.POST, V.PUT, V.DELETE), doc="Upload a thumbnail (Mime, Image)."),

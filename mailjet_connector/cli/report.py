@@ -10,6 +10,7 @@ import typer
 
 from mailjet_connector.cli.connect import fail
 from mailjet_connector.cli.sync import parse_date
+from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.query import QueryError
 
 REPORT_HELP = """Write one self-contained HTML report (inline CSS and SVG charts, no network) from the synced dataset.
@@ -36,7 +37,7 @@ def report(
     ] = None,
     dataset_name: Annotated[
         str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
-    ] = "mailjet",
+    ] = DEFAULT_DATASET,
     date_from: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD, UTC).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day, inclusive.")] = None,
     campaign: Annotated[list[int] | None, typer.Option("--campaign", help="Only this campaign ID.")] = None,

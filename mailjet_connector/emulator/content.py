@@ -74,7 +74,7 @@ def content_response(content: Mapping[str, Any] | None, status: int = 200) -> Re
 
 def has_content(content: Mapping[str, Any] | None) -> bool:
     """Whether a draft holds something to send: an HTML, text or MJML part."""
-    return any((content or {}).get(part) for part in ("Html-part", "Text-part", "MJMLContent"))
+    return any((content or {}).get(part) for part in PARTS if part != "Headers")
 
 
 def serve_content(

@@ -97,7 +97,10 @@ class Frame:
                 if not desc and bool(np.all(values[1:] >= values[:-1])):
                     return np.arange(size)  # already in order (IDs usually are): a stable sort is a no-op
                 return stable_order(values, np.arange(size), desc)
-        taken = [column[i] for i in self.keep.tolist()]
+        if isinstance(column, np.ndarray):
+            taken = column[self.keep].tolist()
+        else:
+            taken = [column[i] for i in self.keep.tolist()]
         if all(isinstance(v, str) for v in taken):
             return stable_order(np.asarray(taken, dtype=object), np.arange(size), desc)
         # Anything else (mixed or structured values): Python's own sort over the row keys, exactly.

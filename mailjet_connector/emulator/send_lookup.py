@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mailjet_connector import catalog
 from mailjet_connector.emulator.state import Account
 
 # Template content lives outside the template table because it is a sub-resource
@@ -14,7 +15,7 @@ from mailjet_connector.emulator.state import Account
 # Parts not set are None (the new-style services answer null); Headers is a dict such as
 # {"From": "\"Shop\" <shop@example.com>", "Subject": "Hello {{var:name}}", "Reply-To": "..."}.
 TEMPLATE_CONTENT_KEY = "template_content"
-TEMPLATE_PARTS = ("Html-part", "Text-part", "MJMLContent", "Headers")
+TEMPLATE_PARTS = tuple(f.name for f in catalog.get("template").action("detailcontent").fields)  # type: ignore[union-attr]
 
 
 def template_content(account: Account, template_id: int) -> dict[str, Any] | None:

@@ -190,7 +190,7 @@ class Table:
         live = self.live()[::-1]
         cols = [self._cols[f][live].tolist() for f in fields]
         if ci:
-            cols = [_lowered(col) for col in cols]
+            cols = [[v.lower() if isinstance(v, str) else v for v in col] for col in cols]
         keys = cols[0] if len(cols) == 1 else zip(*cols, strict=True)
         return dict(zip(keys, live.tolist(), strict=True))
 
@@ -286,14 +286,6 @@ class Table:
         """Every live row's raw values (for small tables and tests)."""
         for pos in self.live().tolist():
             yield self.raw(pos)
-
-
-def _lowered(values: list[Any]) -> list[Any]:
-    """Strings lower-cased, other values as they are."""
-    try:
-        return list(map(str.lower, values))  # text columns hold only str: C-level, about 2x the comprehension
-    except TypeError:
-        return [v.lower() if isinstance(v, str) else v for v in values]
 
 
 def _py(value: Any) -> Any:

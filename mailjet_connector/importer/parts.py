@@ -13,7 +13,8 @@ from typing import Any
 
 import orjson
 
-from mailjet_connector.catalog import Resource
+from mailjet_connector import catalog
+from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.importer.coerce import is_empty
 from mailjet_connector.importer.columns import PlanError, choose_key, normal
 from mailjet_connector.importer.plan import NOT_FOUND, Existing, Kind, Mode, Plan, Write, record_key
@@ -28,14 +29,14 @@ class PartSpec:
         self.action, self.fields, self.method, self.json_fields = action, fields, method, json_fields
 
 
-# The sub-actions' bodies are not catalog fields (the catalog describes actions by name and verbs only);
-# these are the documented bodies of mailjet-api.md §2.2 (campaigndraft) and §2.4 (template).
-PARTS: dict[str, PartSpec] = {
-    "content": PartSpec(
-        "detailcontent", ("Html-part", "Text-part", "MJMLContent", "Headers"), "PUT", ("Headers",)
-    ),
-    "schedule": PartSpec("schedule", ("Date",), "POST"),
-}
+def _spec(action: str, method: str) -> PartSpec:
+    # The body's fields come from the catalog (the same for drafts and templates).
+    body = catalog.get("campaigndraft").action(action).fields  # type: ignore[union-attr]
+    json_fields = tuple(f.name for f in body if f.type is FieldType.JSON)
+    return PartSpec(action, tuple(f.name for f in body), method, json_fields)
+
+
+PARTS: dict[str, PartSpec] = {"content": _spec("detailcontent", "PUT"), "schedule": _spec("schedule", "POST")}
 
 
 def part_spec(res: Resource, part: str) -> PartSpec:

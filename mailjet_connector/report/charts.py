@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from html import escape
+from html import escape as _escape
 
-__all__ = ["bar_chart", "line_chart", "sparkline"]
+__all__ = ["bar_chart", "escape", "line_chart", "sparkline"]
 
 # Series are told apart by dash pattern and marker shape as well as colour (readable in greyscale).
 _STYLES = (
@@ -15,6 +16,13 @@ _STYLES = (
     ("#6a3d9a", "10 3 2 3", "diamond"),
 )
 _FONT = 12
+# Control characters are not allowed in XML (SVG is XML): a URL or user agent could carry one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape(text: str) -> str:
+    """Text safe inside SVG/HTML: markup escaped, control characters dropped."""
+    return _escape(_CONTROL.sub("", text))
 
 
 def _fmt(value: float) -> str:
@@ -96,7 +104,7 @@ def line_chart(ident: str, title: str, x_labels: Sequence[str], series: dict[str
 
     parts = [_axes(left, top, plot_w, plot_h, peak)]
     step = max(1, n // 6)
-    for i in range(0, n, step):
+    for i in range(0, len(x_labels), step):
         parts.append(
             f'<text x="{x_at(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11">'
             f"{escape(x_labels[i])}</text>"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from html import escape
 from typing import TYPE_CHECKING, Any
+
+from mailjet_connector.report.charts import escape
 
 if TYPE_CHECKING:
     from mailjet_connector.report.build import Figure

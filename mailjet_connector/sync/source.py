@@ -33,16 +33,10 @@ from mailjet_connector.sync.streams import MERGE, WINDOW, Stream, SyncContext, r
 if dlt.config.get("runtime.dlthub_telemetry") is None:
     dlt.config["runtime.dlthub_telemetry"] = False  # off unless the user's dlt config turns it on
 
-# Sub-resources read through an action rather than a listing: (parent, action, table). The catalog describes
-# the action but not its fields, which are documented in mailjet-api.md §2.2/§2.4 (detailcontent).
+# Sub-resources read through an action rather than a listing: (parent, action, table); their columns are the
+# action's body fields in the catalog.
 CONTENT_CHILDREN = (("campaigndraft", "detailcontent", "campaigndraft_content"),)
 CONTENT_CHILDREN += (("template", "detailcontent", "template_content"),)
-CONTENT_FIELDS = (
-    ("Html-part", FieldType.STR),
-    ("Text-part", FieldType.STR),
-    ("MJMLContent", FieldType.STR),
-    ("Headers", FieldType.JSON),
-)
 _MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 
 
@@ -306,8 +300,10 @@ def _counter_stream(
 
 
 def _content_resource(ctx: SyncContext, parent: str, action: str, table: str) -> Any:
-    column = f"{catalog.get(parent).mailjet_name.capitalize()}ID"
-    columns = (Column(column, FieldType.INT), *(Column(n, t) for n, t in CONTENT_FIELDS))
+    res = catalog.get(parent)
+    column = f"{res.mailjet_name.capitalize()}ID"
+    body = res.action(action).fields  # type: ignore[union-attr]
+    columns = (Column(column, FieldType.INT), *(Column(f.name, f.type) for f in body))
     table_layout = TableLayout(table, columns, (column,))
 
     def read_one(parent_id: int) -> Iterator[pa.Table]:

@@ -82,6 +82,11 @@ def test_frame_order_is_sort_rows_on_arbitrary_columns(rows: list[tuple], desc: 
                 np.arange(len(rows)))  # fmt: skip
     for field in ("Country", "OpenedCount", "ClickedCount", "Unknown"):
         assert geo.records(geo.order(field, desc)) == sort_rows(geo.records(), field, desc)
+    # Plain lists and mixed values (None, numbers among text) take the exact Python fallback.
+    mixed = [None if c == "zz" else 7 if c == "é" else c for c in country]
+    lists = Frame(GEO, {"Country": mixed, "OpenedCount": counts}, np.arange(len(rows)))
+    for field in ("Country", "OpenedCount"):
+        assert lists.records(lists.order(field, desc)) == sort_rows(lists.records(), field, desc)
     campaigns = Frame(
         CAMPAIGNS,
         {"CampaignSendStartAt": np.asarray(starts, np.int64), "CampaignIsStarred": np.asarray(starred, bool)},

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.importer.sources import SourceError, read_rows
 
 
@@ -61,8 +62,8 @@ def test_sql_rows_come_from_the_synced_dataset(tmp_path: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
     path = tmp_path / "mailjet.duckdb"
     with duckdb.connect(str(path)) as conn:
-        conn.execute("create schema mailjet")
-        conn.execute("create table mailjet.mailjet.contact as select 'a@b.co' as email, 7 as id")
+        conn.execute(f"create schema {DEFAULT_DATASET}")
+        conn.execute(f"create table {DEFAULT_DATASET}.contact as select 'a@b.co' as email, 7 as id")
     rows = read_rows(sql="select email, id from contact", dataset_url=str(path))
     assert list(rows) == [{"email": "a@b.co", "id": 7}]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailjet_connector.client import Client
+from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.query import QueryError
 from mailjet_connector.report import build_report
 from tests.report.conftest import SyncedDataset
@@ -70,7 +71,7 @@ def test_report_falls_back_to_events_without_statcounters(
     copy = tmp_path / "copy.duckdb"
     shutil.copy(small_dataset.path, copy)
     with duckdb.connect(str(copy)) as conn:
-        conn.execute("drop table copy.mailjet.statcounters")
+        conn.execute(f"drop table copy.{DEFAULT_DATASET}.statcounters")
     summary = build_report(str(copy), output=tmp_path / "r.html", **ALL_TIME)
     assert summary.sources["overview"] == "overview_events"
     assert summary.sources["daily"] == "daily_events"
