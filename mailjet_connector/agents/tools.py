@@ -18,6 +18,7 @@ from mailjet_connector.agents.policy import AgentPolicy, Decision, Request, deci
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.tools_confirm import ConfirmationError, Confirmations
 from mailjet_connector.client import Client
+from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.errors import APIError, MailjetError
 
 __all__ = ["Result", "ToolContext", "ToolDenied", "ToolError"]
@@ -54,7 +55,7 @@ class ToolContext:
     agent: AgentPolicy
     audit: AuditLog | None = None
     dataset_url: str | None = None
-    dataset: str = "mailjet"
+    dataset: str = DEFAULT_DATASET
     confirmations: Confirmations = field(default_factory=Confirmations)
     budget: CallBudget = field(default_factory=CallBudget)
     clock: Callable[[], float] = time.monotonic

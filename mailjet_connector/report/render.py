@@ -44,6 +44,8 @@ code { font-size: 0.9em; }
   main { padding: 10px; }
   nav ul { columns: 1; }
   th, td { padding: 3px 5px; }
+  /* Below this width scaled-down SVG text gets too small to read: keep charts legible and let them scroll. */
+  figure svg.chart { min-width: 520px; }
 }
 @media print { details { display: block; } summary { display: none; } }
 """
@@ -102,7 +104,7 @@ def chart_block(caption: str, svg: str, table: str, *, open_table: bool = False)
     """A chart with its data table right behind it (in a disclosure, so screen readers and printers get both)."""
     state = " open" if open_table else ""
     return (
-        f'<figure class="chart-block"><figcaption>{escape(caption)}</figcaption>{svg}'
+        f'<figure class="chart-block"><figcaption>{escape(caption)}</figcaption><div class="scroll">{svg}</div>'
         f"<details{state}><summary>Data table: {escape(caption)}</summary>{table}</details></figure>"
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ __all__ = ["OVERVIEW_METRICS", "SECTIONS", "Section"]
 
 Figures = Mapping[str, "Figure"]
 
-# Overview metric -> (label, rate numerator's denominator column or None).
+# Overview metric -> (label, the column its rate divides by, or None for no rate).
 OVERVIEW_METRICS: dict[str, tuple[str, str | None]] = {
     "processed": ("Processed", None),
     "delivered": ("Delivered", "processed"),
@@ -32,6 +32,16 @@ OVERVIEW_METRICS: dict[str, tuple[str, str | None]] = {
     "unsubscribed": ("Unsubscribed", "delivered"),
 }
 MAX_LIST_CHARTS = 6
+CAMPAIGN_COLUMNS = {
+    "ID": "id",
+    "Subject": "subject",
+    "Sent at": "sent_at",
+    "Processed": "processed",
+    "Delivered": "delivered",
+    "Opened": "opened",
+    "Clicked": "clicked",
+    "Bounced": "bounced",
+}
 
 
 def _ratio(numerator: Any, denominator: Any) -> float | None:
@@ -81,19 +91,27 @@ def overview(figures: Figures, params: ReportParams) -> str:
         labels,
         [current.get(k) or 0 for k in OVERVIEW_METRICS],
     )
-    note = '<p class="note">Rates: delivered over processed; opens, clicks, spam and unsubscriptions over delivered; bounces and blocks over processed.</p>'
+    note = (
+        '<p class="note">Rates: delivered over processed; opens, clicks, spam and unsubscriptions over '
+        "delivered; bounces and blocks over processed.</p>"
+    )
     return chart_block("Message counters this period", chart, table, open_table=True) + note
 
 
-def _days(params: ReportParams) -> list[date]:
-    return [params.date_from + timedelta(days=i) for i in range(params.days)]
+def _days(params: ReportParams, seen: Iterable[date]) -> list[date]:
+    """Every day of the period that lies between the first and the last day with data (no empty decades)."""
+    seen = sorted(seen)
+    if not seen:
+        return []
+    first, last = max(params.date_from, seen[0]), min(params.date_to, seen[-1])
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def daily(figures: Figures, params: ReportParams) -> str:
     records = {r["day"]: r for r in figures["daily"].records}
     if not records:
         return empty("daily activity")
-    days = _days(params)
+    days = _days(params, records)
     kinds = ("sends", "opens", "clicks", "bounces")
     series = {k.capitalize(): [float(records.get(d, {}).get(k) or 0) for d in days] for k in kinds}
     chart = line_chart(
@@ -116,68 +134,44 @@ def campaigns(figures: Figures, params: ReportParams) -> str:
     for r in records:
         days = sorted(per_day.get(r["id"], {}).items())
         spark = sparkline(f"spark-c{r['id']}", f"Sends per day of campaign {r['id']}", [v for _, v in days])
-        rows.append(
-            (
-                r["id"],
-                r["subject"],
-                r["sent_at"],
-                r["processed"],
-                r["delivered"],
-                r["opened"],
-                r["clicked"],
-                r["bounced"],
-                percent(r["open_rate"]),
-                percent(r["click_rate"]),
-                spark,
-            )
-        )
-    columns = [
-        "ID",
-        "Subject",
-        "Sent at",
-        "Processed",
-        "Delivered",
-        "Opened",
-        "Clicked",
-        "Bounced",
-        "Open rate",
-        "Click rate",
-        "Sends per day",
-    ]
+        cells = [r[key] for key in CAMPAIGN_COLUMNS.values()]
+        rows.append((*cells, percent(r["open_rate"]), percent(r["click_rate"]), spark))
+    columns = [*CAMPAIGN_COLUMNS, "Open rate", "Click rate", "Sends per day"]
     caption = f"Campaigns sent in the period, by {metric.replace('_', ' ')} (highest first)"
-    return data_table(caption, columns, rows, raw=(10,))
+    return data_table(caption, columns, rows, raw=(len(columns) - 1,))
+
+
+def _bars(
+    ident: str,
+    caption: str,
+    records: list[dict[str, Any]],
+    label: Callable[[dict[str, Any]], str],
+    value: str,
+    columns: dict[str, str],
+    label_width: int = 220,
+) -> str:
+    """A bar chart of `records` (one bar each, in order) and the table of `columns` (header -> key) behind it."""
+    chart = bar_chart(
+        ident, caption, [label(r) for r in records], [r[value] or 0 for r in records], label_width=label_width
+    )
+    table = data_table(caption, list(columns), [tuple(r[k] for k in columns.values()) for r in records])
+    return chart_block(caption, chart, table)
 
 
 def bounces(figures: Figures, params: ReportParams) -> str:
     reasons, domains = figures["bounce_reasons"].records, figures["bounce_domains"].records
-    if not reasons and not domains:
-        return empty("bounces or blocks")
     out = []
     if reasons:
-        labels = [f"{r['kind']}: {r['reason']}" for r in reasons]
-        chart = bar_chart(
-            "chart-bounce-reasons", "Bounces and blocks by reason", labels, [r["events"] for r in reasons]
+        columns = {"Kind": "kind", "Related to": "related_to", "Reason": "reason", "Events": "events"}
+        label = lambda r: f"{r['kind']}: {r['reason']}"  # noqa: E731
+        out.append(
+            _bars("chart-bounce-reasons", "By reason (messagestate)", reasons, label, "events", columns)
         )
-        table = data_table(
-            "By reason",
-            ["Kind", "Related to", "Reason", "Events"],
-            [(r["kind"], r["related_to"], r["reason"], r["events"]) for r in reasons],
-        )
-        out.append(chart_block("By reason (messagestate)", chart, table))
     if domains:
-        chart = bar_chart(
-            "chart-bounce-domains",
-            "Bounces and blocks by recipient domain",
-            [r["domain"] for r in domains],
-            [r["events"] for r in domains],
-        )
-        table = data_table(
-            "By recipient domain",
-            ["Domain", "Bounced", "Blocked", "Events"],
-            [(r["domain"], r["bounced"], r["blocked"], r["events"]) for r in domains],
-        )
-        out.append(chart_block("By recipient domain", chart, table))
-    return "".join(out)
+        columns = {"Domain": "domain", "Bounced": "bounced", "Blocked": "blocked", "Events": "events"}
+        label = lambda r: r["domain"]  # noqa: E731
+        out.append(_bars("chart-bounce-domains", "By recipient domain", domains, label, "events", columns))
+    return "".join(out) or empty("bounces or blocks")
 
 
 def lists(figures: Figures, params: ReportParams) -> str:
@@ -190,7 +184,7 @@ def lists(figures: Figures, params: ReportParams) -> str:
     ranked = sorted(
         per_list.items(), key=lambda kv: -sum(x["subscribed"] + x["unsubscribed"] for x in kv[1].values())
     )
-    days = _days(params)
+    days = _days(params, (r["day"] for r in records))
     out = []
     for (list_id, name), moves in ranked[:MAX_LIST_CHARTS]:
         series = {
@@ -229,69 +223,29 @@ def lists(figures: Figures, params: ReportParams) -> str:
 
 
 def engagement(figures: Figures, params: ReportParams) -> str:
-    blocks = []
-    links = figures["top_links"].records
+    links, devices, countries = (figures[n].records for n in ("top_links", "devices", "countries"))
+    out = []
     if links:
-        chart = bar_chart(
-            "chart-links",
-            "Top clicked links",
-            [r["url"] for r in links],
-            [r["clicks"] for r in links],
-            label_width=300,
-        )
-        blocks.append(
-            chart_block(
-                "Top clicked links (period)",
-                chart,
-                data_table(
-                    "Links",
-                    ["URL", "Clicks", "Messages"],
-                    [(r["url"], r["clicks"], r["messages"]) for r in links],
-                ),
-            )
-        )
-    devices = figures["devices"].records
+        columns = {"URL": "url", "Clicks": "clicks", "Messages": "messages"}
+        caption = "Top clicked links (period)"
+        out.append(_bars("chart-links", caption, links, lambda r: r["url"], "clicks", columns, 300))
     if devices:
-        labels = [f"{r['platform']}: {r['user_agent']}" for r in devices]
-        chart = bar_chart(
-            "chart-devices",
-            "Opens and clicks per device and user agent",
-            labels,
-            [r["events"] for r in devices],
-            label_width=300,
-        )
-        blocks.append(
-            chart_block(
-                "Devices and user agents (all time)",
-                chart,
-                data_table(
-                    "Devices",
-                    ["Platform", "User agent", "Events", "Distinct"],
-                    [(r["platform"], r["user_agent"], r["events"], r["distinct_events"]) for r in devices],
-                ),
-            )
-        )
-    countries = figures["countries"].records
+        columns = {
+            "Platform": "platform",
+            "User agent": "user_agent",
+            "Events": "events",
+            "Distinct": "distinct_events",
+        }
+        label = lambda r: f"{r['platform']}: {r['user_agent']}"  # noqa: E731
+        caption = "Opens and clicks per device and user agent (all time)"
+        out.append(_bars("chart-devices", caption, devices, label, "events", columns, 300))
     if countries:
-        chart = bar_chart(
-            "chart-countries",
-            "Opens per country",
-            [r["country"] for r in countries],
-            [r["opened"] for r in countries],
-            label_width=120,
+        columns = {"Country": "country", "Opened": "opened", "Clicked": "clicked"}
+        caption = "Opens per country (all time)"
+        out.append(
+            _bars("chart-countries", caption, countries, lambda r: r["country"], "opened", columns, 120)
         )
-        blocks.append(
-            chart_block(
-                "Countries (all time)",
-                chart,
-                data_table(
-                    "Countries",
-                    ["Country", "Opened", "Clicked"],
-                    [(r["country"], r["opened"], r["clicked"]) for r in countries],
-                ),
-            )
-        )
-    return "".join(blocks) or empty("clicks, devices or countries")
+    return "".join(out) or empty("clicks, devices or countries")
 
 
 @dataclass(frozen=True)

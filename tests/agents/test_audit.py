@@ -123,11 +123,9 @@ def test_emails_are_redacted_unless_disabled(tmp_path: Path) -> None:
 
 @given(st.emails())
 def test_redaction_never_keeps_the_local_part(address: str) -> None:
-    local, _, _ = address.rpartition("@")
+    local, _, domain = address.rpartition("@")
     assume("/" not in local)  # "/" ends a local part: it separates path segments (documented limit)
-    masked = redact_emails(f"x {address} y")
-    assert address not in masked
-    assert "***@" in masked
+    assert redact_emails(f"x {address} y") == f"x ***@{domain} y"
 
 
 def test_iter_records_filters_by_agent_and_time(tmp_path: Path) -> None:
