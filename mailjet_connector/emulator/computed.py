@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from mailjet_connector.catalog import Resource
@@ -19,7 +20,23 @@ from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import Account, EmulatorState
 
 CACHE_KEY = "computed.frames"
-CACHE_SIZE = 4  # frames kept per account: one walk per statistic at a time is the common case
+LIMITS_KEY = "computed.limits"
+
+
+@dataclass(frozen=True, slots=True)
+class CacheLimits:
+    """How much an account keeps; set per account as `account.extra[LIMITS_KEY]` (tests, small machines).
+
+    Args:
+        frames: frames kept (one walk per statistic at a time is the common case).
+        rows: rows held by all of them together (a frame over the large preset's 2M messages holds a few
+            hundred MB); the newest frame is kept whatever its size.
+    """
+
+    frames: int = 4
+    rows: int = 4_000_000
+
+
 PAGING_PARAMS = frozenset({"limit", "offset", "sort", "countonly", "countrecords"})
 # Job bookkeeping tables change on every tick while a job runs and feed no statistic: they do not count
 # as a data change (otherwise a running import would defeat the cache of every walk).
@@ -69,7 +86,10 @@ def result(
         answer = compute(state, account, params)
         if isinstance(answer, Frame):
             cache[key] = answer
-            while len(cache) > CACHE_SIZE:
+            limits: CacheLimits = account.extra.get(LIMITS_KEY, CacheLimits())
+            while len(cache) > limits.frames or (
+                len(cache) > 1 and sum(frame.held for frame in cache.values()) > limits.rows
+            ):
                 cache.popitem(last=False)
         return answer
 

@@ -71,6 +71,11 @@ class Frame:
     def __len__(self) -> int:
         return int(self.keep.size)
 
+    @property
+    def held(self) -> int:
+        """How many rows the columns hold (kept or not): what keeping the frame costs in memory."""
+        return max((len(column) for column in self.columns.values()), default=0)
+
     def records(self, index: np.ndarray | slice | None = None) -> list[dict[str, Any]]:
         """JSON-ready rows for `index` (positions among the frame's rows; None = all of them)."""
         keep = self.keep if index is None else self.keep[index]

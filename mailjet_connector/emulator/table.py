@@ -106,7 +106,9 @@ class Table:
             for f in resource.fields
         }
         # What None stands for in each field that cannot hold None (all but KV/JSON): see `_store`.
-        self._nulls = {n: empty_value(t) for n, t in self.types.items() if t not in (FieldType.KV, FieldType.JSON)}
+        self._nulls = {
+            n: empty_value(t) for n, t in self.types.items() if t not in (FieldType.KV, FieldType.JSON)
+        }
         self._alive = np.ones(capacity, dtype=np.bool_)
         self.n = size
         self.version = 0  # bumps on every mutation; caches key on it

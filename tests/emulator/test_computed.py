@@ -146,9 +146,9 @@ def test_job_tables_do_not_invalidate_the_cache(state: EmulatorState) -> None:
 def test_cache_is_bounded_and_drops_stale_frames(state: EmulatorState) -> None:
     account = state.accounts["mainkey"]
     resource = catalog.get("messageinformation")
-    for campaign in range(computed.CACHE_SIZE + 3):
+    for campaign in range(computed.CacheLimits().frames + 3):
         computed.result(state, account, resource, {"campaignid": str(campaign)})
-    assert len(account.extra[computed.CACHE_KEY]) == computed.CACHE_SIZE
+    assert len(account.extra[computed.CACHE_KEY]) == computed.CacheLimits().frames
     account.table("message").insert({"ArrivedAt": NOW, "Status": "sent"})
     computed.result(state, account, resource, {})
     assert len(account.extra[computed.CACHE_KEY]) == 1
@@ -175,3 +175,13 @@ def test_bounce_times_agree_with_the_per_message_scan() -> None:
     expected = [bounce_time(account, data, i) for i in every.tolist()]
     assert bounce_times(account, data, every).tolist() == expected
     assert sum(e != a for e, a in zip(expected, data.arrived.tolist(), strict=True)) >= 20
+
+
+def test_cache_row_budget_keeps_the_newest_frame(state: EmulatorState) -> None:
+    account = state.accounts["mainkey"]
+    resource = catalog.get("messageinformation")
+    account.extra[computed.LIMITS_KEY] = computed.CacheLimits(rows=1)  # any frame is over budget
+    first = computed.result(state, account, resource, {})
+    second = computed.result(state, account, resource, {"campaignid": "10"})
+    assert list(account.extra[computed.CACHE_KEY].values()) == [second]
+    assert computed.result(state, account, resource, {}) is not first
