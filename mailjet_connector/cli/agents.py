@@ -11,8 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import connection, fail, user_errors
-from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale
+from mailjet_connector.cli.connect import (
+    ApiKey,
+    ApiSecret,
+    BaseUrl,
+    Emulator,
+    EmulatorScale,
+    connection,
+    fail,
+    user_errors,
+)
 
 agents_app = typer.Typer(
     name="agents",

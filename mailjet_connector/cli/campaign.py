@@ -12,8 +12,15 @@ import orjson
 import typer
 
 from mailjet_connector import campaigns
-from mailjet_connector.cli.connect import user_errors
-from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale, _connect
+from mailjet_connector.cli.connect import (
+    ApiKey,
+    ApiSecret,
+    BaseUrl,
+    Emulator,
+    EmulatorScale,
+    connected_client,
+    user_errors,
+)
 from mailjet_connector.client import Client
 
 EXIT_DECLINED = 1
@@ -43,8 +50,7 @@ def _client(
 ) -> Iterator[Client]:
     with (
         user_errors(f"campaign {command}"),
-        _connect(emulator, scale, key, secret, url, None) as conn,
-        conn.client() as client,
+        connected_client(emulator, scale, key, secret, url) as client,
     ):
         yield client
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -38,6 +38,47 @@ class Connection:
     def client(self) -> Client:
         """A `Client` for this connection (close it, or use it as a context manager)."""
         return Client(self.api_key, self.api_secret, base_url=self.base_url, rate_limit=self.rate_limit)
+
+
+# Options every command that talks to Mailjet shares.
+Emulator = Annotated[bool, typer.Option("--emulator", help="Start an embedded emulator and read from it.")]
+EmulatorScale = Annotated[
+    str, typer.Option("--emulator-scale", help="Emulator data preset: tiny, small or large.")
+]
+ApiKey = Annotated[str | None, typer.Option("--api-key", help="API key (else MJ_APIKEY_PUBLIC).")]
+ApiSecret = Annotated[str | None, typer.Option("--api-secret", help="Secret key (else MJ_APIKEY_PRIVATE).")]
+BaseUrl = Annotated[str | None, typer.Option("--base-url", help="API root (else MAILJET_BASE_URL).")]
+RateLimit = Annotated[
+    str | None, typer.Option("--rate-limit", help="Stay under this rate, e.g. 300/min (default: adapt).")
+]
+
+
+def connect(
+    emulator: bool,
+    scale: str,
+    key: str | None,
+    secret: str | None,
+    url: str | None,
+    rate: str | None = None,
+) -> AbstractContextManager[Connection]:
+    """`connection(...)` from the shared options, positionally (what every command passes)."""
+    return connection(
+        emulator=emulator, emulator_scale=scale, api_key=key, api_secret=secret, base_url=url, rate_limit=rate
+    )
+
+
+@contextmanager
+def connected_client(
+    emulator: bool,
+    scale: str,
+    key: str | None,
+    secret: str | None,
+    url: str | None,
+    rate: str | None = None,
+) -> Iterator[Client]:
+    """A `Client` over `connect(...)`, closed (and the embedded emulator stopped) at the end of the block."""
+    with connect(emulator, scale, key, secret, url, rate) as conn, conn.client() as client:
+        yield client
 
 
 @contextmanager

@@ -13,8 +13,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import connection, fail, user_errors
-from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale, RateLimit
+from mailjet_connector.cli.connect import (
+    ApiKey,
+    ApiSecret,
+    BaseUrl,
+    Emulator,
+    EmulatorScale,
+    RateLimit,
+    connected_client,
+    fail,
+    user_errors,
+)
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
     DEFAULT_BATCH_SIZE,
@@ -74,24 +83,6 @@ Emails = Annotated[list[str] | None, typer.Argument(help="Email addresses.", sho
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
-@contextmanager
-def _client(
-    emulator: bool, scale: str, key: str | None, secret: str | None, url: str | None, rate: str | None
-) -> Iterator[Client]:
-    with (
-        connection(
-            emulator=emulator,
-            emulator_scale=scale,
-            api_key=key,
-            api_secret=secret,
-            base_url=url,
-            rate_limit=rate,
-        ) as conn,
-        conn.client() as client,
-    ):
-        yield client
-
-
 @contacts_app.command("import", help=IMPORT_HELP)
 def import_command(
     file: Annotated[
@@ -143,7 +134,7 @@ def import_command(
     with user_errors("contacts import"), _job_errors():
         rows = read_rows(file, sql=sql, dataset_url=dataset_url)
         with (
-            _client(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as client,
+            connected_client(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as client,
             Journal(path) if path else nullcontext() as journal,
         ):
             report = import_contacts(
@@ -229,7 +220,7 @@ def _provision(
     """The shared body of the provisioning verbs: read emails, call the library, render, exit code."""
     with user_errors(f"contacts {name}"), _job_errors():
         addresses = _emails(emails, file)
-        with _client(*conn) as client:
+        with connected_client(*conn) as client:
             outcomes = run(client, addresses)
     if as_json:
         typer.echo(orjson.dumps([o.__dict__ for o in outcomes]).decode())

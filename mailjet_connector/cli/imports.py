@@ -10,8 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import connection, fail, user_errors
-from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale, RateLimit
+from mailjet_connector.cli.connect import (
+    ApiKey,
+    ApiSecret,
+    BaseUrl,
+    Emulator,
+    EmulatorScale,
+    RateLimit,
+    connection,
+    fail,
+    user_errors,
+)
 
 IMPORT_HELP = """Import rows into a writable resource: insert, update, upsert (match on the key) or delete.
 

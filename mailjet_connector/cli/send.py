@@ -9,17 +9,18 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from mailjet_connector.cli.connect import fail, user_errors
-from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
-from mailjet_connector.cli.sync import (
+from mailjet_connector.cli.connect import (
     ApiKey,
     ApiSecret,
     BaseUrl,
     Emulator,
     EmulatorScale,
     RateLimit,
-    _connect,
+    connect,
+    fail,
+    user_errors,
 )
+from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
 from mailjet_connector.importer.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.importer.sources import SourceError, read_rows
 from mailjet_connector.send import (
@@ -142,7 +143,7 @@ def send(
                 write_results(results, plan, None)
             return
         journal = Journal(":memory:" if to is not None else journal_path)
-        with journal, _connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
+        with journal, connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
             client = conn.client()
             progress = ProgressLine(Console(stderr=True), plan.batches(batch_size), enabled=not as_json)
             with client, progress:

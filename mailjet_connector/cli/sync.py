@@ -15,7 +15,19 @@ import typer
 from rich.console import Console
 
 from mailjet_connector import catalog
-from mailjet_connector.cli.connect import Connection, connection, fail, split_names, user_errors
+from mailjet_connector.cli.connect import (
+    ApiKey,
+    ApiSecret,
+    BaseUrl,
+    Connection,
+    Emulator,
+    EmulatorScale,
+    RateLimit,
+    connect,
+    fail,
+    split_names,
+    user_errors,
+)
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
 from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.errors import MailjetError
@@ -59,26 +71,6 @@ Examples:
 """
 
 FORMATS = ("table", "csv", "json")
-
-# Options every command that reads from Mailjet shares.
-Emulator = Annotated[bool, typer.Option("--emulator", help="Start an embedded emulator and read from it.")]
-EmulatorScale = Annotated[
-    str, typer.Option("--emulator-scale", help="Emulator data preset: tiny, small or large.")
-]
-ApiKey = Annotated[str | None, typer.Option("--api-key", help="API key (else MJ_APIKEY_PUBLIC).")]
-ApiSecret = Annotated[str | None, typer.Option("--api-secret", help="Secret key (else MJ_APIKEY_PRIVATE).")]
-BaseUrl = Annotated[str | None, typer.Option("--base-url", help="API root (else MAILJET_BASE_URL).")]
-RateLimit = Annotated[
-    str | None, typer.Option("--rate-limit", help="Stay under this rate, e.g. 300/min (default: adapt).")
-]
-
-
-def _connect(
-    emulator: bool, scale: str, key: str | None, secret: str | None, url: str | None, rate: str | None
-):
-    return connection(
-        emulator=emulator, emulator_scale=scale, api_key=key, api_secret=secret, base_url=url, rate_limit=rate
-    )
 
 
 def sync(
@@ -136,7 +128,7 @@ def sync(
             from mailjet_connector.sync.pipeline import SyncOptions, run_sync
         except ModuleNotFoundError as exc:
             fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
-        with _connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
+        with connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
             bars = ProgressBars(Console(stderr=True), enabled=not as_json)
             with bars, quiet_dlt(), pipeline_errors():
                 report = run_sync(
@@ -270,7 +262,7 @@ def export(
         res = catalog.get(resource)
         filters = parse_where(res, where or [])
         with (
-            _connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn,
+            connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn,
             conn.client() as client,
         ):
             report = export_resource(client, res.name, fmt, output or sys.stdout.buffer, filters=filters)

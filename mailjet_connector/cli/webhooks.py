@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import Annotated, Any
 
 import orjson
@@ -12,9 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import connection, user_errors
-from mailjet_connector.cli.sync import ApiKey, ApiSecret, BaseUrl, Emulator, EmulatorScale
-from mailjet_connector.client import Client
+from mailjet_connector.cli.connect import (
+    ApiKey,
+    ApiSecret,
+    BaseUrl,
+    Emulator,
+    EmulatorScale,
+    connected_client,
+    user_errors,
+)
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.webhooks import register as hooks
 from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
@@ -57,24 +62,6 @@ StoreOption = Annotated[
 ]
 EventsOption = Annotated[str, typer.Option("--events", help="all, or a comma list: sent,open,click,...")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-@contextmanager
-def _client(
-    emulator: bool, scale: str, key: str | None, secret: str | None, url: str | None
-) -> Iterator[Client]:
-    with (
-        connection(
-            emulator=emulator,
-            emulator_scale=scale,
-            api_key=key,
-            api_secret=secret,
-            base_url=url,
-            rate_limit=None,
-        ) as conn,
-        conn.client() as client,
-    ):
-        yield client
 
 
 @webhooks_app.command("serve", help=SERVE_HELP)
@@ -144,7 +131,7 @@ def register(
     """Register the receiver's URLs with Mailjet (idempotent)."""
     with user_errors("webhooks register"):
         types = hooks.parse_event_types(events)
-        with _client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
+        with connected_client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
             changes = hooks.register_events(client, url, types, grouped=grouped, backup_url=backup)
             if inbound:
                 changes.append(hooks.register_inbound(client, inbound))
@@ -166,7 +153,7 @@ def list_command(
     """
     with (
         user_errors("webhooks list"),
-        _client(emulator, emulator_scale, api_key, api_secret, base_url) as client,
+        connected_client(emulator, emulator_scale, api_key, api_secret, base_url) as client,
     ):
         changes = hooks.list_hooks(client)
     _render(changes, as_json)
@@ -193,7 +180,7 @@ def remove(
     """
     with user_errors("webhooks remove"):
         types = hooks.parse_event_types(events)
-        with _client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
+        with connected_client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
             changes = hooks.remove(client, types, url=url, inbound=inbound or bool(inbound_url),
                                    inbound_url=inbound_url)  # fmt: skip
     _render(changes, as_json)
