@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
-
 import csv
 import io
 import re
@@ -13,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
 
 __all__ = [
     "DEFAULT_DATASET",
