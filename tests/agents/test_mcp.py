@@ -24,6 +24,7 @@ from mailjet_connector.agents.policy import Access, Limits
 from mailjet_connector.agents.tokens import hash_token
 from mailjet_connector.catalog import Area
 from mailjet_connector.cli import app
+from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.emulator.server import EmulatorServer, bind_socket, start_emulator
 from tests.agents.gateway_support import agent
 from tests.agents.mcp_support import SENDER, call, log_mark, run_session, tool_context, upstream_since
@@ -40,15 +41,15 @@ def server() -> Iterator[EmulatorServer]:
 
 
 def dataset(tmp_path: Path) -> str:
-    """A small synced-looking DuckDB dataset: schema `mailjet`, tables contact and message."""
+    """A small synced-looking DuckDB dataset: the default schema, tables contact and message."""
     path = tmp_path / "synced.duckdb"
     with duckdb.connect(str(path)) as conn:
-        conn.execute("create schema mailjet")
+        conn.execute(f"create schema {DEFAULT_DATASET}")
         conn.execute(
-            "create table mailjet.contact as select range as id, 'c' || range || '@x.org' as email from range(5)"
+            f"create table {DEFAULT_DATASET}.contact as select range as id, 'c' || range || '@x.org' as email from range(5)"
         )
         conn.execute(
-            "create table mailjet.message as select range as id, "
+            f"create table {DEFAULT_DATASET}.message as select range as id, "
             "case when range % 3 = 0 then 'opened' else 'sent' end as status from range(9)"
         )
     return str(path)
@@ -219,7 +220,8 @@ def test_stats_summary_and_query(server: EmulatorServer, tmp_path: Path) -> None
     assert total["rates"]["delivery"] == round(total["delivered"] / total["processed"], 4)
     assert not daily.data["truncated"] and daily.data["count"] > 1
     assert sum(s["processed"] for s in daily.data["slices"]) == total["processed"]
-    assert by_list.data["source"] == "List" and not by_list.error
+    assert not by_list.error, by_list.data
+    assert by_list.data["source"] == "List"
     assert grouped.data["rows"] == [{"status": "opened", "n": 3}, {"status": "sent", "n": 6}]
     assert (capped.data["count"], capped.data["truncated"]) == (4, True)
 
