@@ -11,7 +11,6 @@ upstream 401 becomes a 502.
 from __future__ import annotations
 
 import base64
-import binascii
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +32,7 @@ from mailjet_connector.agents.audit import AuditLog
 from mailjet_connector.agents.gateway_paths import Target, classify
 from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, Request, decide
 from mailjet_connector.agents.ratelimit import CallBudget
+from mailjet_connector.basic_auth import parse_basic
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 FORWARDED_HEADERS = ("content-type", "accept", "accept-encoding", "accept-language", "user-agent")
@@ -96,7 +96,7 @@ class Gateway:
         return await self._forward(request, body, target, call)
 
     def _authenticate(self, request: HttpRequest) -> AgentPolicy | None:
-        pair = _basic_credentials(request.headers.get("authorization", ""))
+        pair = parse_basic(request.headers.get("authorization", ""))
         if pair is None:
             return None
         agent = self.policy.agents.get(pair[0])
@@ -210,21 +210,9 @@ class Gateway:
         )
 
 
-def _basic_credentials(header: str) -> tuple[str, str] | None:
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    user, sep, token = decoded.partition(":")
-    return (user, token) if sep else None
-
-
 def _claimed_user(request: HttpRequest) -> str:
     """The Basic-auth user name a refused caller gave (never its token), for the audit log."""
-    pair = _basic_credentials(request.headers.get("authorization", ""))
+    pair = parse_basic(request.headers.get("authorization", ""))
     return pair[0][:64] if pair else ""
 
 

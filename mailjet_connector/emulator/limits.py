@@ -9,7 +9,6 @@ limited. Time comes from `time.monotonic` (real time, not the emulator clock) an
 
 from __future__ import annotations
 
-import base64
 import re
 import threading
 import time
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.emulator.state import EmulatorState
 
 CONTROL_PREFIX = "/_emulator"
@@ -92,14 +92,8 @@ def basic_username(scope: dict[str, Any]) -> str | None:
     for name, value in scope.get("headers", ()):
         if name.lower() != b"authorization":
             continue
-        scheme, _, encoded = value.decode("latin-1").partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return decoded.partition(":")[0] or None
+        pair = parse_basic(value.decode("latin-1"))
+        return (pair[0] or None) if pair else None
     return None
 
 

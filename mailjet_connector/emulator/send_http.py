@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from typing import Any
 
@@ -11,6 +9,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.emulator.responses import MODERN_JSON
 from mailjet_connector.emulator.state import Account, EmulatorState
 
@@ -25,16 +24,7 @@ V31_UNAUTHORIZED = (
 
 def credentials(request: Request) -> tuple[str, str] | None:
     """The (api key, secret) of a Basic Authorization header, or None when absent or malformed."""
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    key, sep, secret = decoded.partition(":")
-    return (key, secret) if sep else None
+    return parse_basic(request.headers.get("authorization"))
 
 
 def authenticate(state: EmulatorState, request: Request) -> Account | None:

@@ -6,11 +6,10 @@ When both are configured, a request must pass both. Secrets are `SecretStr`-like
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 from dataclasses import dataclass, field
 
+from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.errors import WebhookAuthError
 
 REALM = 'Basic realm="mailjet-connector webhooks"'
@@ -65,14 +64,7 @@ class ReceiverAuth:
             raise WebhookAuthError("missing or wrong path token")
 
     def _basic_ok(self, authorization: str | None) -> bool:
-        scheme, _, encoded = (authorization or "").partition(" ")
-        if scheme.lower() != "basic":
-            return False
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        user, sep, password = decoded.partition(":")
+        user, password = parse_basic(authorization) or ("", None)
         user_ok = _same(user, self.username or "")
-        password_ok = _same(password, self.password or "")
-        return bool(sep) and user_ok and password_ok
+        password_ok = password is not None and _same(password, self.password or "")
+        return user_ok and password_ok
