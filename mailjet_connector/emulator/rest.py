@@ -6,8 +6,6 @@ and `{resource}/{action}[/{jobId}]` against the catalog entries, so no resource 
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mailjet_connector import catalog
+from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.catalog import Resource, Verb
 from mailjet_connector.emulator import computed, responses, writes
 from mailjet_connector.emulator.actions import ActionContext, run_action
@@ -37,16 +36,11 @@ def authenticate(state: EmulatorState, request: Request) -> Account:
     Raises:
         EmulatorError: 401 (rendered as Mailjet's empty text/html answer) for missing or bad credentials.
     """
-    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "basic":
-        try:
-            key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            key, secret = "", ""
-        account = state.authenticate(key, secret)
-        if account is not None:
-            return account
-    raise EmulatorError(401, "")
+    pair = parse_basic(request.headers.get("authorization"))
+    account = state.authenticate(*pair) if pair else None
+    if account is None:
+        raise EmulatorError(401, "")
+    return account
 
 
 def resolve_resource(segments: list[str]) -> tuple[Resource, list[str]]:
