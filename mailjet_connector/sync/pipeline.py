@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -110,14 +111,22 @@ def create_pipeline(options: SyncOptions) -> Any:
 
 
 def _pipeline_name(options: SyncOptions) -> str:
-    # One local state per (account, destination, dataset): two datasets never share checkpoints.
-    ident = f"{options.api_key}|{options.destination}|{options.dataset_url}|{options.dataset_name}"
+    # One local state per (account, destination, dataset): two datasets never share checkpoints. A DuckDB
+    # path counts as absolute: `mailjet.duckdb` in two folders is two datasets (dlt remembers the file it
+    # loaded into, so a shared name would send the second folder's sync into the first folder's file).
+    ident = f"{options.api_key}|{options.destination}|{_dataset_location(options)}|{options.dataset_name}"
     return f"{settings.PIPELINE_NAME}_{hashlib.sha256(ident.encode()).hexdigest()[:10]}"
+
+
+def _dataset_location(options: SyncOptions) -> str | None:
+    if options.destination == "duckdb":
+        return str(Path(options.dataset_url or settings.DEFAULT_DUCKDB_PATH).resolve())
+    return options.dataset_url
 
 
 def _destination(options: SyncOptions) -> Any:
     if options.destination == "duckdb":
-        return dlt.destinations.duckdb(options.dataset_url or settings.DEFAULT_DUCKDB_PATH)
+        return dlt.destinations.duckdb(_dataset_location(options))
     if options.destination == "postgres":
         return dlt.destinations.postgres(credentials=options.dataset_url)
     from dlt.common.destination import Destination
