@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mailjet_connector.catalog import enums
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH  # noqa: F401 (the sync defaults)
 
 PIPELINE_NAME = "mailjet"
@@ -18,9 +19,10 @@ DELETED_COLUMN = "_mj_deleted_at"  # set when the row disappeared upstream, clea
 BOOKKEEPING = (KEY_COLUMN, HASH_COLUMN, DELETED_COLUMN)
 
 # statcounters coverage (mailjet-api.md §3): one walk per source x timing x resolution.
-COUNTER_SOURCES = ("APIKey", "Campaign", "List", "Sender")
-COUNTER_TIMINGS = ("Message", "Event")
-COUNTER_RESOLUTIONS = ("Lifetime", "Day", "Hour")
+COUNTER_SOURCES = enums.COUNTER_SOURCES
+COUNTER_TIMINGS = enums.COUNTER_TIMINGS
+# Every resolution but Highest (5-minute slices): Hour is the finest a warehouse usually wants.
+COUNTER_RESOLUTIONS = tuple(r for r in enums.COUNTER_RESOLUTIONS if r != "Highest")
 # Without --start-date, how far back the first run reads each statcounters resolution (the API keeps no
 # documented span limit, but an Hour series from 1970 would be absurd).
 COUNTER_LOOKBACK = {"Day": 366 * 86400, "Hour": 31 * 86400}
