@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -171,6 +172,7 @@ class Client(_BaseClient):
             headers=self._headers(),
         )
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     def __enter__(self) -> Client:
         return self
@@ -244,7 +246,7 @@ class Client(_BaseClient):
         sort_field, key = walk_order(res, sort)
         walker = Walker(limit=limit, key=key, concurrency=self.concurrency)
         while offsets := walker.plan():
-            pages = self._fetch(name, filters, offsets, limit=walker.limit, sort=sort_field)
+            pages = self.fetch_pages(name, filters, offsets, limit=walker.limit, sort=sort_field)
             for offset, page in zip(offsets, pages, strict=True):
                 fresh, stop = walker.feed(offset, page.rows, page.total if offset == offsets[0] else None)
                 if fresh:
@@ -252,11 +254,20 @@ class Client(_BaseClient):
                 if stop:
                     break
 
-    def _fetch(self, name: str, filters: Params | None, offsets: list[int], **kw: Any) -> list[Page]:
+    def fetch_pages(self, name: str, filters: Params | None, offsets: list[int], **kw: Any) -> list[Page]:
+        """The pages at `offsets`, fetched at once (`concurrency` threads); the first one counts the total.
+
+        Args:
+            name: catalog name.
+            filters: query filters.
+            offsets: page offsets (a `Walker.plan()`).
+            **kw: `limit` and `sort`, as for `page`.
+        """
         if len(offsets) == 1:
             return [self.page(name, filters, offset=offsets[0], count=True, **kw)]
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="mailjet-page")
+        with self._pool_lock:  # several threads may page at once (the sync's readers)
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="mailjet-page")
         futures = [
             self._pool.submit(self.page, name, filters, offset=o, count=i == 0, **kw)
             for i, o in enumerate(offsets)

@@ -57,6 +57,8 @@ class SyncOptions:
     progress: Callable[[str, int], None] | None = None  # (resource, rows so far)
     page_limit: int = settings.PAGE_LIMIT
     checkpoint_pages: int = settings.CHECKPOINT_PAGES
+    checkpoint_seconds: float | None = settings.CHECKPOINT_SECONDS
+    read_ahead: int = settings.READ_AHEAD_PAGES  # pages each stream reads ahead on a thread (0: none)
     clock: Callable[[], float] | None = None  # the API's "now" (tests pass the emulator's clock)
     pipeline_name: str | None = None  # default: derived from destination, dataset and API key
     transport: Any = None  # an httpx transport for the client (tests: the emulator in-process)
@@ -168,16 +170,17 @@ def run_sync(options: SyncOptions) -> SyncReport:
         full_refresh=options.full_refresh,
         page_limit=options.page_limit,
         progress=options.progress,
+        ahead=max(0, options.read_ahead),
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
     sent, throttled = client.pacer.sent, client.pacer.throttled
     tables = select_tables(options.resources, options.exclude)
-    with client:
+    with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
         while tables:
-            ctx.budget = Budget(max(1, options.checkpoint_pages))
+            ctx.budget = Budget(max(1, options.checkpoint_pages), _deadline(options.checkpoint_seconds))
             try:
                 source = _source(options, ctx, tables, first=report.loads == 0)
                 pipeline.extract(source, loader_file_format=_file_format(options))
@@ -193,6 +196,10 @@ def run_sync(options: SyncOptions) -> SyncReport:
     report.rate_limited = client.pacer.throttled - throttled
     report.seconds = time.monotonic() - started
     return report
+
+
+def _deadline(seconds: float | None) -> float | None:
+    return None if seconds is None else time.monotonic() + seconds
 
 
 def _file_format(options: SyncOptions) -> str | None:

@@ -31,8 +31,10 @@ from mailjet_connector.sync.incremental import (
     slice_floor,
     window_filters,
 )
+from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
-from mailjet_connector.sync.walk import iter_walk, keyed
+from mailjet_connector.sync.settings import READ_AHEAD_PAGES, YIELD_ROWS
+from mailjet_connector.sync.walk import keyed
 
 FULL, WINDOW, MERGE = (
     "full",
@@ -43,15 +45,18 @@ FULL, WINDOW, MERGE = (
 
 @dataclass
 class Budget:
-    """Pages one pipeline run may extract before it stops to commit (None = no limit)."""
+    """Pages one pipeline run may extract, and until when, before it stops to commit (None = no limit)."""
 
     pages: int | None = None
+    deadline: float | None = None  # time.monotonic() after which every stream stops at its next page
     incomplete: bool = False  # a stream stopped early: run again to go on
     queued: bool = False  # parents queued child work: run again to drain it
     pending: set[str] = field(default_factory=set)  # tables with work left for the next run
 
     def take(self) -> bool:
         """Count a page; False once the budget is spent (the stream must stop at a resumable point)."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return False
         if self.pages is None:
             return True
         self.pages -= 1
@@ -83,6 +88,7 @@ class SyncContext:
         budget: pages per pipeline run.
         stats: per-resource counters, kept across pipeline runs.
         progress: callback (resource, rows so far).
+        ahead: pages each stream's reader reads before they are taken (0: no read-ahead thread).
     """
 
     client: Client
@@ -96,8 +102,10 @@ class SyncContext:
     stats: dict[str, ResourceStats] = field(default_factory=dict)
     progress: Callable[[str, int], None] | None = None
     parent_ids: dict[str, list[int]] = field(default_factory=dict)
-    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    snapshots: dict[tuple[str, str], Snapshot] = field(default_factory=dict)
     sql: Any = None  # an open sql client of the destination, shared by the snapshots of one extract
+    ahead: int = READ_AHEAD_PAGES
+    readers: dict[tuple[str, str], PageReader] = field(default_factory=dict)
 
     def stats_for(self, name: str) -> ResourceStats:
         return self.stats.setdefault(name, ResourceStats())
@@ -108,6 +116,12 @@ class SyncContext:
             self.sql = dlt.current.pipeline().sql_client()
             self.sql.open_connection()
         return self.sql
+
+    def close(self) -> None:
+        """Stop every reader still reading ahead (end of the sync, or an error)."""
+        for reader in self.readers.values():
+            reader.close()
+        self.readers.clear()
 
     def close_sql(self) -> None:
         if self.sql is not None:
@@ -152,7 +166,7 @@ def stream_mode(res: Resource, narrowed: bool) -> str:
 def read_stream(
     ctx: SyncContext, stream: Stream, state: dict[str, Any], *, may_stop: bool = True
 ) -> Iterator[pa.Table]:
-    """Yield the changed rows of `stream` as arrow tables, one per page, checkpointing into `state`.
+    """Yield the changed rows of `stream` as arrow tables of up to `YIELD_ROWS` rows, checkpointing into `state`.
 
     Args:
         ctx: the sync.
@@ -164,26 +178,19 @@ def read_stream(
     if run is None:
         return
     stats, started = ctx.stats_for(stream.layout.table), time.monotonic()
-    filters = dict(stream.filters)
-    if stream.mode == WINDOW:
-        filters.update(window_filters(stream.res, Window(run["lo"], run["hi"])))
     snapshot = _snapshot(ctx, stream, run)
     by_id = stream.mode == FULL and keyed(stream.res.name, stream.sort)
     # Only a walk whose position is a key can stop mid-way; a full read that is not ordered by ID must be
     # seen whole in one extract to know which rows vanished.
     stoppable = may_stop and (by_id or stream.mode != FULL)
     seen: list[str] = []
-    context = dict(stream.context)
-    walk = iter_walk(
-        ctx.client, stream.res.name, filters, sort=stream.sort, limit=ctx.page_limit, checkpoint=run["walk"]
-    )
-    for step in walk:
+    reader = _reader(ctx, stream, run, ahead=ctx.ahead if may_stop else 0)
+    batch = _Batch()
+    while (page := reader.take()) is not None:
+        step, keys = page.step, page.keys
         stats.api_calls += 1
-        rows = [{**row, **context} for row in step.rows] if context else step.rows
-        keys = [stream.layout.row_key(row, run["seq"] + i) for i, row in enumerate(rows)]
-        run["seq"] += len(rows)
-        hashes = [stream.layout.row_hash(row) for row in rows]
-        load, new, changed = snapshot.classify(keys, hashes)
+        run["seq"] = page.seq
+        load, new, changed = snapshot.classify(keys, page.hashes)
         if stream.mode == FULL:
             if by_id:
                 run["deleted"] += snapshot.gone_between(step.before, None if step.done else step.after, keys)
@@ -195,25 +202,68 @@ def read_stream(
         if step.done:
             run["done"] = True
             state["mark"] = run["hi"]
+            _forget_snapshot(ctx, stream, run)
         stats.rows, stats.new, stats.updated = (
-            stats.rows + len(rows),
+            stats.rows + len(keys),
             stats.new + new,
             stats.updated + changed,
         )
-        stats.seconds += time.monotonic() - started
         if load:
-            yield stream.layout.to_arrow(
-                [rows[i] for i in load], [keys[i] for i in load], [hashes[i] for i in load]
-            )
+            batch.add(page.table if len(load) == len(keys) else page.table.take(pa.array(load, pa.int64())))
+        stats.seconds += time.monotonic() - started
+        if batch.rows >= YIELD_ROWS:
+            yield batch.flush()
         started = time.monotonic()
         if ctx.progress is not None:
             ctx.progress(stream.layout.table, stats.rows)
         if step.done:
-            return
+            break
         if not ctx.budget.take() and stoppable:
             ctx.budget.incomplete = True
             ctx.budget.pending.add(stream.layout.table)
-            return
+            break
+    if batch.rows:
+        yield batch.flush()
+
+
+class _Batch:
+    """Pages gathered into one arrow table per yield (dlt's cost is per item, not per row)."""
+
+    def __init__(self) -> None:
+        self.tables: list[pa.Table] = []
+        self.rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self.tables.append(table)
+            self.rows += table.num_rows
+
+    def flush(self) -> pa.Table:
+        table = self.tables[0] if len(self.tables) == 1 else pa.concat_tables(self.tables)
+        self.tables, self.rows = [], 0
+        return table
+
+
+def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int) -> PageReader:
+    """The reader that goes on from the run's committed page: the one a previous chunk left, or a new one."""
+    ident = (stream.layout.table, stream.key)
+    reader = ctx.readers.pop(ident, None)
+    if reader is not None and reader.resumes(run["walk"]):
+        ctx.readers[ident] = reader
+        return reader
+    if reader is not None:
+        reader.close()
+    filters = dict(stream.filters)
+    if stream.mode == WINDOW:
+        filters.update(window_filters(stream.res, Window(run["lo"], run["hi"])))
+    spec = WalkSpec(
+        stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, ctx.page_limit
+    )
+    pages = prepare_pages(ctx.client, spec, run["walk"], run["seq"], ctx.client.concurrency if ahead else 1)
+    reader = PageReader(pages, run["walk"], ahead=ahead)
+    if ahead:
+        ctx.readers[ident] = reader
+    return reader
 
 
 def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dict[str, Any] | None:
@@ -248,15 +298,24 @@ def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
 
 
 def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot:
+    """What the destination holds for the stream, read once per sync (a stream may span many chunks)."""
     pipeline, table = dlt.current.pipeline(), stream.layout.table
     if stream.layout.seq_key:
         return Snapshot()  # rows without a key of their own (messagehistory): only read for changed parents
-    if stream.mode == WINDOW and stream.res.cursor is not None:
-        column = column_name(stream.res.cursor.field)
-        since = (datetime.fromtimestamp(run["lo"], UTC),)
-        return load_snapshot(pipeline, table, f"{column} > %s", since, client=ctx.sql_client())
-    if stream.mode == FULL:
-        return load_snapshot(pipeline, table, client=ctx.sql_client())
-    if table not in ctx.snapshots:  # many streams share one table: read it once per sync
-        ctx.snapshots[table] = load_snapshot(pipeline, table, client=ctx.sql_client())
-    return ctx.snapshots[table]
+    # MERGE streams share their table's snapshot; the others' rows loaded in earlier chunks are never met again.
+    ident = (table, "") if stream.mode == MERGE else (table, f"{stream.key}:{run['id']}")
+    if ident not in ctx.snapshots:
+        if stream.mode == WINDOW and stream.res.cursor is not None:
+            column = column_name(stream.res.cursor.field)
+            since = (datetime.fromtimestamp(run["lo"], UTC),)
+            found = load_snapshot(pipeline, table, f"{column} > %s", since, client=ctx.sql_client())
+        else:
+            found = load_snapshot(pipeline, table, client=ctx.sql_client())
+        ctx.snapshots[ident] = found
+    return ctx.snapshots[ident]
+
+
+def _forget_snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> None:
+    """Free a finished stream's snapshot (shared MERGE snapshots stay for the other streams)."""
+    if stream.mode != MERGE:
+        ctx.snapshots.pop((stream.layout.table, f"{stream.key}:{run['id']}"), None)

@@ -2,8 +2,10 @@
 
 The client's `Walker` (pagination.py) makes a walk exact; its position is two values, the key frontier and
 the offset estimate, so it fits in dlt resource state. `iter_walk` drives a `Walker` restored from such a
-checkpoint one page at a time and reports, with each page, the key range that page settled: every upstream
-row with a key in `(before, after]` is in the page, which is what deletion marking needs.
+checkpoint and reports, with each page, the key range that page settled: every upstream row with a key in
+`(before, after]` is in the page, which is what deletion marking needs. Once the first page has told the
+total, several pages are fetched at once (`concurrency`); they are still fed and reported in walk order, each
+with the checkpoint after it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def iter_walk(
     sort: str | None = None,
     limit: int,
     checkpoint: dict[str, Any] | None = None,
+    concurrency: int = 1,
 ) -> Iterator[Step]:
     """Walk a listing page by page from `checkpoint` (or the start).
 
@@ -54,21 +57,35 @@ def iter_walk(
         sort: ascending sort field (default ID when sortable).
         limit: rows per page.
         checkpoint: a `Step.checkpoint` from an earlier walk with the same arguments.
+        concurrency: pages in flight at once once the total is known.
 
     Yields:
         One `Step` per page fetched, the last one with `done=True`.
     """
     sort_field, key = walk_order(catalog.get(name), sort)
-    walker = Walker(limit=limit, key=key, concurrency=1)
+    walker = Walker(limit=limit, key=key, concurrency=concurrency)
     if checkpoint:
         walker.frontier = _thaw(checkpoint.get("frontier"))
         walker.position = int(checkpoint.get("position", 0))
     while offsets := walker.plan():
-        offset = offsets[0]
-        page = client.page(name, filters, limit=walker.limit, offset=offset, sort=sort_field, count=False)
-        before = walker.frontier
-        fresh, _ = walker.feed(offset, page.rows)
-        yield Step(fresh, before, walker.frontier, walker.done, _freeze(walker))
+        # The first page of each batch counts the total (that is what lets the next batch go several wide).
+        counted = concurrency > 1
+        if counted:
+            pages = client.fetch_pages(name, filters, offsets, limit=walker.limit, sort=sort_field)
+        else:
+            pages = [
+                client.page(
+                    name, filters, limit=walker.limit, offset=offsets[0], sort=sort_field, count=False
+                )
+            ]
+        for offset, page in zip(offsets, pages, strict=True):
+            before = walker.frontier
+            fresh, stop = walker.feed(
+                offset, page.rows, page.total if counted and offset == offsets[0] else None
+            )
+            yield Step(fresh, before, walker.frontier, walker.done, _freeze(walker))
+            if stop:
+                break
 
 
 def keyed(name: str, sort: str | None = None) -> bool:
