@@ -171,6 +171,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
         page_limit=options.page_limit,
         progress=options.progress,
         ahead=max(0, options.read_ahead),
+        merge_strategy=_merge_strategy(pipeline),
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
@@ -181,6 +182,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
         while tables:
             ctx.budget = Budget(max(1, options.checkpoint_pages), _deadline(options.checkpoint_seconds))
+            ctx.extract_keys.clear()
             try:
                 source = _source(options, ctx, tables, first=report.loads == 0)
                 pipeline.extract(source, loader_file_format=_file_format(options))
@@ -196,6 +198,15 @@ def run_sync(options: SyncOptions) -> SyncReport:
     report.rate_limited = client.pacer.throttled - throttled
     report.seconds = time.monotonic() - started
     return report
+
+
+def _merge_strategy(pipeline: Any) -> str:
+    """ "upsert" where the destination has it (one MERGE per table, no staging dedup), else the default."""
+    caps = pipeline.destination.capabilities()
+    supported = list(caps.supported_merge_strategies or ())
+    if caps.merge_strategies_selector is not None:
+        supported = list(caps.merge_strategies_selector(supported, table_schema={"name": ""}))
+    return "upsert" if "upsert" in supported else settings.MERGE_STRATEGY
 
 
 def _deadline(seconds: float | None) -> float | None:

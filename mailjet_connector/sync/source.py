@@ -37,7 +37,6 @@ if dlt.config.get("runtime.dlthub_telemetry") is None:
 # action's body fields in the catalog.
 CONTENT_CHILDREN = (("campaigndraft", "detailcontent", "campaigndraft_content"),)
 CONTENT_CHILDREN += (("template", "detailcontent", "template_content"),)
-_MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 
 
 def syncable() -> tuple[Resource, ...]:
@@ -92,6 +91,7 @@ def mailjet_source(
     rate_limit: str | None = None,
     page_limit: int = settings.PAGE_LIMIT,
     webhook_store: str | None = None,
+    merge_strategy: str = settings.MERGE_STRATEGY,
     context: Any = None,
 ) -> Any:
     """The Mailjet account as dlt resources, one per table, merged on `_mj_key`.
@@ -109,6 +109,8 @@ def mailjet_source(
         page_limit: rows per page.
         webhook_store: the webhook receiver's store (`sqlite:///events.db`, `postgresql://...`): adds the
             `event` and `inbound_message` tables, read incrementally from it.
+        merge_strategy: dlt's merge strategy: "delete-insert" (every destination) or "upsert" (one MERGE
+            statement where the destination has it; `run_sync` picks it then).
         context: a `SyncContext` prepared by `run_sync` (overrides the arguments above that it holds).
 
     Returns:
@@ -122,6 +124,7 @@ def mailjet_source(
         end=to_unix(end_date, 0) if end_date else None,
         full_refresh=full_refresh,
         page_limit=page_limit,
+        merge_strategy=merge_strategy,
     )
     narrowing = Narrowing(
         tuple(campaigns), tuple(lists), include_deleted, starred_only, tuple(campaign_status)
@@ -153,12 +156,12 @@ def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing,
     return _plain_resource(ctx, res, narrowing, children)
 
 
-def _dlt_resource(gen: Any, name: str, table_layout: TableLayout) -> Any:
+def _dlt_resource(ctx: SyncContext, gen: Any, name: str, table_layout: TableLayout) -> Any:
     return dlt.resource(
         gen,
         name=name,
         table_name=name,
-        write_disposition=_MERGE,
+        write_disposition={"disposition": "merge", "strategy": ctx.merge_strategy},
         primary_key=settings.KEY_COLUMN,
         columns=table_layout.hints(),
     )
@@ -188,7 +191,7 @@ def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, child
                 _queue(ctx, children, table.column("id").to_pylist())
             yield table
 
-    return _dlt_resource(rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
 def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
@@ -231,7 +234,7 @@ def _changed_parent_resource(ctx: SyncContext, res: Resource) -> Any:
     def rows() -> Iterator[pa.Table]:
         yield from _drain(ctx, res.name, dlt.current.resource_state(), read_one)
 
-    return _dlt_resource(rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
 def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) -> Any:
@@ -245,7 +248,7 @@ def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) 
         streams = [Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids]
         yield from _read_all(ctx, streams, dlt.current.resource_state())
 
-    return _dlt_resource(rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
 def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
@@ -276,7 +279,7 @@ def _statcounters_resource(
     def rows() -> Iterator[pa.Table]:
         yield from _read_all(ctx, list(streams()), dlt.current.resource_state())
 
-    return _dlt_resource(rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
 def _counter_stream(
@@ -324,4 +327,4 @@ def _content_resource(ctx: SyncContext, parent: str, action: str, table: str) ->
     def rows() -> Iterator[pa.Table]:
         yield from _drain(ctx, table, dlt.current.resource_state(), read_one)
 
-    return _dlt_resource(rows, table, table_layout)
+    return _dlt_resource(ctx, rows, table, table_layout)

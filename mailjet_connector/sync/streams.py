@@ -33,7 +33,7 @@ from mailjet_connector.sync.incremental import (
 )
 from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
-from mailjet_connector.sync.settings import READ_AHEAD_PAGES, YIELD_ROWS
+from mailjet_connector.sync.settings import MERGE_STRATEGY, READ_AHEAD_PAGES, YIELD_ROWS
 from mailjet_connector.sync.walk import keyed
 
 FULL, WINDOW, MERGE = (
@@ -89,6 +89,7 @@ class SyncContext:
         stats: per-resource counters, kept across pipeline runs.
         progress: callback (resource, rows so far).
         ahead: pages each stream's reader reads before they are taken (0: no read-ahead thread).
+        merge_strategy: dlt merge strategy of the tables.
     """
 
     client: Client
@@ -106,6 +107,10 @@ class SyncContext:
     sql: Any = None  # an open sql client of the destination, shared by the snapshots of one extract
     ahead: int = READ_AHEAD_PAGES
     readers: dict[tuple[str, str], PageReader] = field(default_factory=dict)
+    merge_strategy: str = MERGE_STRATEGY
+    # Keys handed to dlt in this extract, per table, for walks that cannot promise unique keys (an upsert
+    # load must not meet one key twice).
+    extract_keys: dict[str, set[str]] = field(default_factory=dict)
 
     def stats_for(self, name: str) -> ResourceStats:
         return self.stats.setdefault(name, ResourceStats())
@@ -183,6 +188,13 @@ def read_stream(
     # Only a walk whose position is a key can stop mid-way; a full read that is not ordered by ID must be
     # seen whole in one extract to know which rows vanished.
     stoppable = may_stop and (by_id or stream.mode != FULL)
+    # A walk in ID order never repeats a key; any other may (rows moving under plain offsets, or a catalog
+    # key that is not unique upstream): keep each key once per load.
+    once = (
+        None
+        if keyed(stream.res.name, stream.sort)
+        else ctx.extract_keys.setdefault(stream.layout.table, set())
+    )
     seen: list[str] = []
     reader = _reader(ctx, stream, run, ahead=ctx.ahead if may_stop else 0)
     batch = _Batch()
@@ -191,6 +203,8 @@ def read_stream(
         stats.api_calls += 1
         run["seq"] = page.seq
         load, new, changed = snapshot.classify(keys, page.hashes)
+        if once is not None:
+            load = _first_seen(load, keys, once)
         if stream.mode == FULL:
             if by_id:
                 run["deleted"] += snapshot.gone_between(step.before, None if step.done else step.after, keys)
@@ -224,6 +238,16 @@ def read_stream(
             break
     if batch.rows:
         yield batch.flush()
+
+
+def _first_seen(load: list[int], keys: list[str], seen: set[str]) -> list[int]:
+    """The positions of `load` whose key is not in `seen` yet (and add those keys to it)."""
+    kept = []
+    for i in load:
+        if keys[i] not in seen:
+            seen.add(keys[i])
+            kept.append(i)
+    return kept
 
 
 class _Batch:
