@@ -162,9 +162,13 @@ def walk_order(res: Resource, sort: str | None) -> tuple[str | None, KeyFn | Non
 
 
 def decode(response: httpx.Response) -> Any:
-    """The body of a successful answer: JSON decoded (64-bit ints exact), text otherwise, None when empty."""
+    """The body of a successful answer: JSON decoded (64-bit ints exact), text otherwise, None when empty.
+
+    The transport's decoded body is taken out of the response: an httpx response sits in reference cycles,
+    freed only by the cyclic garbage collector, and must not keep a page of decoded rows alive that long.
+    """
     if DECODED in response.extensions:
-        return response.extensions[DECODED]
+        return response.extensions.pop(DECODED)
     if not response.content:
         return None
     if "json" in response.headers.get("content-type", "json"):

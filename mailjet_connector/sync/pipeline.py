@@ -128,7 +128,12 @@ def _dataset_location(options: SyncOptions) -> str | None:
 
 def _destination(options: SyncOptions) -> Any:
     if options.destination == "duckdb":
-        return dlt.destinations.duckdb(_dataset_location(options))
+        from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
+        location = _dataset_location(options)
+        return dlt.destinations.duckdb(
+            DuckDbCredentials(location, global_config=dict(settings.DUCKDB_CONFIG))
+        )
     if options.destination == "postgres":
         return dlt.destinations.postgres(credentials=options.dataset_url)
     from dlt.common.destination import Destination

@@ -12,12 +12,16 @@ PAGE_LIMIT = 1000  # Mailjet's maximum Limit
 # Pages extracted per pipeline run before the load commits (the checkpoint unit: a crash re-reads at most
 # this much), and the longest an extract runs before it commits anyway (a slow, rate-limited sync still
 # checkpoints often). Each commit costs about a second of dlt work, done while the readers read on.
-CHECKPOINT_PAGES = 400
+CHECKPOINT_PAGES = 100
 CHECKPOINT_SECONDS = 10.0
 # Pages each stream reads ahead on its own thread (converted to arrow: ~0.3 MB a page of 1000 messages).
-READ_AHEAD_PAGES = 24
+READ_AHEAD_PAGES = 12
 # Rows handed to dlt per item: its cost is per item (schema checks), so pages are gathered up to this.
 YIELD_ROWS = 20_000
+
+# DuckDB settings of the sync's connections. DuckDB keeps table blocks it has read in memory up to its
+# memory_limit (default 80% of RAM): merging a chunk into a large table would grow the sync to gigabytes.
+DUCKDB_CONFIG = {"memory_limit": "256MB"}
 
 # dlt merge strategy of every table where the destination offers nothing better: `run_sync` uses "upsert"
 # (one MERGE statement, no staging dedup: about 3x faster into DuckDB) where the destination has it.
