@@ -13,6 +13,7 @@ Run: `uv run python bench/bench_gateway.py [--calls 2000]`; writes bench/results
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -161,8 +162,10 @@ def main() -> int:
             for process in processes:
                 process.terminate()
                 process.wait(timeout=20)
+    parser_name = "httptools" if importlib.util.find_spec("httptools") else "h11"
     notes = (
         f"one keep-alive client, GET {PATH} alternately direct and through the gateway; audit group commit; "
+        f"gateway HTTP parser {parser_name}; "
         f"target added p50 <= {TARGET_P50_MS} ms; {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
     )

@@ -3,43 +3,48 @@
 An agent calls the gateway exactly as it would call Mailjet (any client: change base URL and credentials),
 with Basic auth `agent name : agent token`. The gateway authenticates it, maps the URL to a catalog
 resource/action and area (`gateway_paths`), applies the call budget and `policy.decide`, then forwards the
-call with the real key over one pooled httpx transport. Denials never reach Mailjet. The real key never
-reaches the agent: upstream auth headers are dropped, catalog fields marked secret are masked, and an
-upstream 401 becomes a 502.
+call with the real key over a pool of keep-alive connections (`upstream`). Denials never reach Mailjet.
+The real key never reaches the agent: upstream auth headers are dropped, catalog fields marked secret are
+masked, and an upstream 401 becomes a 502. Every call gets an audit record, written once its answer is sent.
+
+The gateway is a plain ASGI application (no framework): each call is one short path through `handle`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import orjson
-from starlette.applications import Starlette
-from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request as HttpRequest
-from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
 
 from mailjet_connector.agents import gateway_responses as answers
 from mailjet_connector.agents import payloads
 from mailjet_connector.agents.audit import AuditLog
 from mailjet_connector.agents.gateway_paths import Target, classify
+from mailjet_connector.agents.gateway_responses import Headers, Send
 from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, Request, decide
 from mailjet_connector.agents.ratelimit import CallBudget
+from mailjet_connector.agents.upstream import Timeouts, UpstreamError, UpstreamPool, UpstreamResponse
 from mailjet_connector.basic_auth import parse_basic
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-FORWARDED_HEADERS = ("content-type", "accept", "accept-encoding", "accept-language", "user-agent")
+Receive = Any  # ASGI receive callable
+Body = bytes | AsyncIterator[bytes]
+
+FORWARDED_HEADERS = frozenset(
+    {b"content-type", b"accept", b"accept-encoding", b"accept-language", b"user-agent"}
+)
+BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 BUFFER_LIMIT = 256 * 1024  # answers up to this size are relayed in one piece (fewer ASGI messages)
 MASK = "***"
-UPSTREAM_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 GROUP_COMMIT_SECONDS = 0.05  # default audit durability: on disk within 50 ms, no caller waits for fsync
+
+
+class AgentDisconnected(Exception):
+    """The agent hung up while its request body was being read."""
 
 
 @dataclass
@@ -54,65 +59,91 @@ class Call:
 
 
 class Gateway:
-    """The gateway's request handler: holds the policy, audit log, budget and the upstream client."""
+    """The gateway as an ASGI app: holds the policy, audit log, budget and the upstream pool.
+
+    Build it with `create_gateway_app`. Its lifespan closes the pool and the audit log.
+    """
 
     def __init__(
         self,
         policy: Policy,
-        base_url: str,
-        upstream: httpx.AsyncBaseTransport,
+        upstream: UpstreamPool,
         upstream_auth: str,
         audit: AuditLog,
         budget: CallBudget,
         buffer_limit: int = BUFFER_LIMIT,
     ) -> None:
         self.policy = policy
-        self.base_url = base_url.rstrip("/")
         self.upstream = upstream
-        self._auth = upstream_auth
+        self._auth = upstream_auth.encode("latin-1")
         self.audit = audit
         self.budget = budget
         self.buffer_limit = buffer_limit
 
     def __repr__(self) -> str:  # the upstream credentials stay out of reprs
-        return f"Gateway(upstream={self.base_url!r}, agents={sorted(self.policy.agents)})"
+        return f"Gateway(upstream={self.upstream!r}, agents={sorted(self.policy.agents)})"
 
-    async def handle(self, request: HttpRequest) -> Response:
-        """Serve one agent call (any method, any path)."""
-        method, path = request.method, request.url.path
-        call = Call(agent="", operation=f"{method} {path}", started=time.perf_counter())
-        target = classify(method, path)
-        agent = self._authenticate(request)
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def aclose(self) -> None:
+        """Close the idle upstream connections and the audit log."""
+        await self.upstream.aclose()
+        self.audit.close()
+
+    async def handle(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        """Serve one agent call (any method, any path), then write its audit record."""
+        call = Call(agent="", operation=f"{scope['method']} {scope['path']}", started=time.perf_counter())
+        status: int | None
+        try:
+            status, reason = await self._serve(scope, receive, send, call)
+        except AgentDisconnected:
+            status, reason = None, "agent disconnected"
+        except Exception:  # recorded, then left to the server (a 500 and its log)
+            await self._audit(call, 500, "gateway error")
+            raise
+        await self._audit(call, status, reason)
+
+    async def _serve(
+        self, scope: dict[str, Any], receive: Receive, send: Send, call: Call
+    ) -> tuple[int, str]:
+        """Answer the call; returns (status, reason) for its audit record."""
+        method, headers = scope["method"], scope["headers"]
+        target = classify(method, scope["path"])
+        agent = self._authenticate(headers)
         if agent is None:
-            call.agent = _claimed_user(request)
-            return self._finish(answers.unauthorized(target.send_version == "v3.1"), call, "bad credentials")
+            call.agent = _claimed_user(headers)
+            return await _answer(send, answers.unauthorized(target.send_version == "v3.1"), "bad credentials")
         call.agent = agent.name
         if not self.budget.allow(agent.name, agent.limits.calls_per_minute):
-            return self._finish(answers.too_many_requests(), call, "calls_per_minute exceeded")
-        body, parsed = await self._read_body(request, target, agent)
+            return await _answer(send, answers.too_many_requests(), "calls_per_minute exceeded")
+        body, parsed = await self._read_body(method, headers, receive, target, agent)
         call.decision = decide(agent, self._policy_request(method, target, parsed, call))
         if not call.decision.allowed:
-            return self._finish(answers.error(403, call.decision.reason), call)
-        return await self._forward(request, body, target, call)
+            return await _answer(send, answers.error(403, call.decision.reason))
+        return await self._forward(scope, body, target, send)
 
-    def _authenticate(self, request: HttpRequest) -> AgentPolicy | None:
-        pair = parse_basic(request.headers.get("authorization", ""))
+    def _authenticate(self, headers: Headers) -> AgentPolicy | None:
+        pair = parse_basic(_header(headers, b"authorization").decode("latin-1"))
         if pair is None:
             return None
         agent = self.policy.agents.get(pair[0])
         return agent if agent is not None and agent.check_token(pair[1]) else None
 
     async def _read_body(
-        self, request: HttpRequest, target: Target, agent: AgentPolicy
-    ) -> tuple[bytes | None, Any]:
-        """(raw body or None to stream it, parsed JSON when the policy needs to look inside)."""
-        if request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
+        self, method: str, headers: Headers, receive: Receive, target: Target, agent: AgentPolicy
+    ) -> tuple[Body, Any]:
+        """(the body: bytes, or an iterator to stream it; parsed JSON when the policy needs to look inside)."""
+        if method in BODYLESS_METHODS:
             return b"", None
         inspect = target.send_version is not None or agent.limits.allowed_lists is not None
-        length = request.headers.get("content-length")
-        if not inspect and (length is None or not length.isdigit() or int(length) > self.buffer_limit):
-            return None, None  # a large upload (DATA CSV): streamed through untouched
-        raw = await request.body()
+        length = _header(headers, b"content-length")
+        if not inspect and not (length.isdigit() and int(length) <= self.buffer_limit):
+            return _iter_body(receive), None  # a large upload (DATA CSV): streamed through untouched
+        raw = b"".join([piece async for piece in _iter_body(receive)])
         if not inspect:
             return raw, None
         try:
@@ -130,72 +161,62 @@ class Gateway:
         return Request(target.resource, method, target.action, target.area, send, lists)
 
     async def _forward(
-        self, request: HttpRequest, body: bytes | None, target: Target, call: Call
-    ) -> Response:
-        headers = {name: value for name in FORWARDED_HEADERS if (value := request.headers.get(name))}
-        headers["authorization"] = self._auth
-        if body is None and (length := request.headers.get("content-length")):
-            headers["content-length"] = length
-        raw_path = request.scope.get("raw_path") or request.url.path.encode()
-        query = request.scope.get("query_string", b"")
-        url = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
-        content = body if body is not None else request.stream()
-        # Straight to the pooled transport: the client layer's cookies, redirects and auth are not wanted.
-        timeout = {"timeout": UPSTREAM_TIMEOUT.as_dict()}
-        outgoing = httpx.Request(
-            request.method, self.base_url + url, headers=headers, content=content, extensions=timeout
-        )
+        self, scope: dict[str, Any], body: Body, target: Target, send: Send
+    ) -> tuple[int, str]:
+        headers = [(name, value) for name, value in scope["headers"] if name in FORWARDED_HEADERS]
+        headers.append((b"authorization", self._auth))
+        if not isinstance(body, bytes) and (length := _header(scope["headers"], b"content-length")):
+            headers.append((b"content-length", length))
+        path = scope.get("raw_path") or scope["path"].encode()
+        query = scope.get("query_string", b"")
         try:
-            upstream = await self.upstream.handle_async_request(outgoing)
-        except httpx.HTTPError as exc:
+            upstream = await self.upstream.request(
+                scope["method"], path + b"?" + query if query else path, headers, body
+            )
+        except UpstreamError as exc:
             message = f"gateway: Mailjet unreachable ({type(exc).__name__})"
-            return self._finish(answers.error(502, message), call, message)
-        return await self._relay(upstream, target, call)
+            return await _answer(send, answers.error(502, message), message)
+        return await self._relay(upstream, target, send)
 
-    async def _relay(self, upstream: httpx.Response, target: Target, call: Call) -> Response:
-        if upstream.status_code == 401:
+    async def _relay(self, upstream: UpstreamResponse, target: Target, send: Send) -> tuple[int, str]:
+        status, length = upstream.status, upstream.content_length
+        if status == 401:
             await upstream.aclose()
             message = "gateway: Mailjet refused the gateway's own credentials"
-            return self._finish(answers.error(502, message), call, message)
-        length = upstream.headers.get("content-length")
-        if target.secret_fields:
-            content = _mask_secrets(await upstream.aread(), target.secret_fields)
-            headers = answers.passed_headers(upstream.headers.multi_items(), keep_length=False)
-            await upstream.aclose()
-            return self._finish(Response(content, upstream.status_code, headers), call)
-        headers = answers.passed_headers(upstream.headers.multi_items(), keep_length=True)
-        if length is not None and length.isdigit() and int(length) <= self.buffer_limit:
-            content = b"".join([chunk async for chunk in upstream.aiter_raw()])
-            await upstream.aclose()
-            return self._finish(Response(content, upstream.status_code, headers), call)
-        return StreamingResponse(self._stream(upstream, call), upstream.status_code, headers)
-
-    async def _stream(self, upstream: httpx.Response, call: Call) -> AsyncIterator[bytes]:
-        """The upstream body as it comes; closing and auditing run even when the agent hangs up midway."""
+            return await _answer(send, answers.error(502, message), message)
+        if not target.secret_fields and (length is None or length > self.buffer_limit):
+            return await _stream(upstream, send)
         try:
-            async for chunk in upstream.aiter_raw():
-                yield chunk
-        finally:
-            await upstream.aclose()
-            if self.audit.fsync is True:
-                await run_in_threadpool(self._record, call, upstream.status_code, "")
-            else:
-                self._record(call, upstream.status_code, "")
+            content = await upstream.read()
+        except UpstreamError as exc:  # nothing sent to the agent yet: a clean 502
+            message = f"gateway: Mailjet answer incomplete ({type(exc).__name__})"
+            return await _answer(send, answers.error(502, message), message)
+        if target.secret_fields:
+            headers = answers.passed_headers(upstream.headers, keep_length=False)
+            made = answers.answer(status, _mask_secrets(content, target.secret_fields), headers)
+        else:
+            made = answers.Answer(status, answers.passed_headers(upstream.headers, keep_length=True), content)
+        return await _answer(send, made)
 
-    def _finish(self, response: Response, call: Call, reason: str = "") -> Response:
-        """Attach the call's audit record to `response`, written once the answer is sent.
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
-        A per-record fsync blocks, so it runs in a worker thread; a group-committing log only writes to the
-        page cache, cheaper inline than a thread hop.
-        """
-        write = self._record if self.audit.fsync is True else self._record_inline
-        response.background = BackgroundTask(write, call, response.status_code, reason)
-        return response
+    async def _audit(self, call: Call, status: int | None, reason: str) -> None:
+        """Write the call's record: inline for a group-committing log (a page-cache write), else in a thread
+        (a per-record fsync blocks)."""
+        if self.audit.fsync is True:
+            await asyncio.to_thread(self._record, call, status, reason)
+        else:
+            self._record(call, status, reason)
 
-    async def _record_inline(self, call: Call, status: int, reason: str) -> None:
-        self._record(call, status, reason)
-
-    def _record(self, call: Call, status: int, reason: str) -> None:
+    def _record(self, call: Call, status: int | None, reason: str) -> None:
         decision = call.decision
         allowed = decision is not None and decision.allowed
         self.audit.record(
@@ -210,9 +231,58 @@ class Gateway:
         )
 
 
-def _claimed_user(request: HttpRequest) -> str:
+async def _answer(send: Send, made: answers.Answer, reason: str = "") -> tuple[int, str]:
+    """Send a complete answer; returns (status, reason) for the audit record."""
+    await answers.reply(send, made)
+    return made.status, reason
+
+
+async def _stream(upstream: UpstreamResponse, send: Send) -> tuple[int, str]:
+    """Relay a large or unsized answer as it comes; returns (status, reason) for the audit record.
+
+    If Mailjet fails midway, the answer has started: the app returns without finishing it, so the server
+    drops the agent's connection (a truncated answer, never a silently short one).
+    """
+    headers = answers.passed_headers(upstream.headers, keep_length=True)
+    await send({"type": "http.response.start", "status": upstream.status, "headers": headers})
+    try:
+        async for piece in upstream.iter_raw():
+            await send({"type": "http.response.body", "body": piece, "more_body": True})
+    except UpstreamError as exc:
+        return upstream.status, f"gateway: Mailjet answer cut short ({type(exc).__name__})"
+    finally:
+        await upstream.aclose()
+    await send({"type": "http.response.body", "body": b""})
+    return upstream.status, ""
+
+
+async def _iter_body(receive: Receive) -> AsyncIterator[bytes]:
+    """The agent's request body as it arrives.
+
+    Raises:
+        AgentDisconnected: the agent hung up first.
+    """
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise AgentDisconnected
+        if piece := message.get("body"):
+            yield piece
+        if not message.get("more_body"):
+            return
+
+
+def _header(headers: Headers, name: bytes) -> bytes:
+    """The first value of request header `name` (lowercase), or b""."""
+    for key, value in headers:
+        if key == name:
+            return value
+    return b""
+
+
+def _claimed_user(headers: Headers) -> str:
     """The Basic-auth user name a refused caller gave (never its token), for the audit log."""
-    pair = parse_basic(request.headers.get("authorization", ""))
+    pair = parse_basic(_header(headers, b"authorization").decode("latin-1"))
     return pair[0][:64] if pair else ""
 
 
@@ -235,46 +305,32 @@ def create_gateway_app(
     api_key: str,
     api_secret: str,
     *,
-    transport: httpx.AsyncBaseTransport | None = None,
     audit: AuditLog | None = None,
     budget: CallBudget | None = None,
     buffer_limit: int = BUFFER_LIMIT,
-) -> Starlette:
-    """The gateway as a Starlette app.
+    timeouts: Timeouts | None = None,
+) -> Gateway:
+    """The gateway, an ASGI app for any ASGI server (uvicorn in `agents gateway`).
 
     Args:
         policy: the loaded policy (agents and audit settings).
-        upstream_base_url: Mailjet's API root (or the emulator's URL).
+        upstream_base_url: Mailjet's API root (or the emulator's URL), `http://` or `https://`.
         api_key / api_secret: the real credentials, used only towards upstream.
-        transport: httpx transport to upstream (e.g. `httpx.ASGITransport(emulator_app)`); default a pooled
-            `httpx.AsyncHTTPTransport`.
         audit: the audit log (default: `policy.audit_path`, the policy's redaction setting, group commit
             within 50 ms).
         budget: the per-agent call budget (default: a fresh one on the monotonic clock).
         buffer_limit: bodies up to this many bytes are read whole; larger ones are streamed through.
+        timeouts: upstream connect and network timeouts (default 10 s and 60 s).
 
     Returns:
-        The app; its lifespan closes the upstream connection pool.
+        The app; its lifespan closes the upstream connections and the audit log.
     """
     token = base64.b64encode(f"{api_key}:{api_secret}".encode()).decode("ascii")
-    pool = httpx.Limits(max_connections=100, max_keepalive_connections=50)
-    upstream = transport or httpx.AsyncHTTPTransport(limits=pool)
-    gateway = Gateway(
+    return Gateway(
         policy,
-        upstream_base_url,
-        upstream,
+        UpstreamPool(upstream_base_url, timeouts=timeouts),
         f"Basic {token}",
         audit or AuditLog(policy.audit_path, redact_emails=policy.redact_emails, fsync=GROUP_COMMIT_SECONDS),
         budget or CallBudget(),
         buffer_limit,
     )
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        await upstream.aclose()
-        gateway.audit.close()
-
-    app = Starlette(routes=[Route("/{path:path}", gateway.handle, methods=ALL_METHODS)], lifespan=lifespan)
-    app.state.gateway = gateway
-    return app

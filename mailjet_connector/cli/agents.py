@@ -93,6 +93,7 @@ def gateway(
     import uvicorn
 
     from mailjet_connector.agents.gateway import create_gateway_app
+    from mailjet_connector.agents.gateway_server import server_config
     from mailjet_connector.agents.policy import load_policy
     from mailjet_connector.emulator.server import ServerStartError, bind_socket
 
@@ -118,8 +119,7 @@ def gateway(
             typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
             typer.echo("Press Ctrl-C to stop.")
             sys.stdout.flush()
-            config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-            uvicorn.Server(config).run(sockets=[sock])
+            uvicorn.Server(server_config(app)).run(sockets=[sock])
 
 
 MCP_HELP = """Serve the agent tools over MCP (stdio by default, or streamable HTTP at /mcp) for one agent.

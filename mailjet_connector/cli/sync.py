@@ -95,6 +95,14 @@ def sync(
         str | None, typer.Option("--start-date", help="Read events from this date.")
     ] = None,
     end_date: Annotated[str | None, typer.Option("--end-date", help="Read events up to this date.")] = None,
+    lookback: Annotated[
+        str | None,
+        typer.Option(
+            "--lookback",
+            help="Re-read this much before the last sync's mark (3d, 12h, 30m): catches messages whose "
+            "Status changed after they were synced.",
+        ),
+    ] = None,
     rate_limit: RateLimit = None,
     campaign: Annotated[list[int] | None, typer.Option("--campaign", help="Only this campaign ID.")] = None,
     list_: Annotated[list[int] | None, typer.Option("--list", help="Only this contacts list ID.")] = None,
@@ -125,6 +133,7 @@ def sync(
         only, skipped = split_names(resources), split_names(exclude)
         start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
         try:
+            from mailjet_connector.sync.incremental import parse_duration
             from mailjet_connector.sync.pipeline import SyncOptions, run_sync
         except ModuleNotFoundError as exc:
             fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
@@ -143,6 +152,7 @@ def sync(
                         full_refresh=full_refresh,
                         start_date=start,
                         end_date=end,
+                        lookback=parse_duration(lookback) if lookback else 0,
                         campaigns=tuple(campaign or ()),
                         lists=tuple(list_ or ()),
                         include_deleted=include_deleted,

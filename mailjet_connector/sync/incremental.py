@@ -10,11 +10,16 @@ bounds: without them the API silently answers the current day only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from mailjet_connector.catalog import Op, Resource
+from mailjet_connector.errors import ConfigError
 from mailjet_connector.sync.settings import EPOCH_START
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,12 @@ def to_unix(moment: datetime | None, default: int) -> int:
 
 
 def next_window(
-    last_mark: int | None, now: int, *, start: int | None = None, end: int | None = None
+    last_mark: int | None,
+    now: int,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    lookback: int = 0,
 ) -> Window:
     """The window of a new run.
 
@@ -53,10 +63,14 @@ def next_window(
         now: the run's time.
         start: first-run lower bound (`--start-date`); EPOCH_START when None.
         end: upper bound (`--end-date`), default now.
+        lookback: seconds to re-read before the mark (rows whose cursor stays put but whose content changes,
+            such as a message's Status, are seen again for that long).
 
     Returns:
-        `(last_mark or start, min(end, now)]`.
+        `(last_mark - lookback or start, min(end, now)]`.
     """
+    if last_mark is not None:
+        last_mark = max(EPOCH_START, last_mark - max(0, lookback))
     lo = last_mark if last_mark is not None else (start if start is not None else EPOCH_START)
     hi = now if end is None else min(end, now)
     return Window(lo, max(lo, hi))
@@ -96,3 +110,15 @@ def _format(seconds: int) -> str:
 def slice_floor(seconds: int, slice_seconds: int) -> int:
     """The start of the statcounters time slice holding `seconds` (a Day or Hour bucket, UTC)."""
     return seconds - seconds % slice_seconds
+
+
+def parse_duration(spec: str) -> int:
+    """Seconds from a spelling such as "3d", "12h", "30m", "45s" or "900".
+
+    Raises:
+        ConfigError: anything else.
+    """
+    found = _DURATION.match(spec)
+    if found is None:
+        raise ConfigError(f"duration {spec!r} not understood; write it like 3d, 12h, 30m or 900 (seconds)")
+    return int(found.group(1)) * _SECONDS[found.group(2)]

@@ -45,6 +45,7 @@ class SyncOptions:
     full_refresh: bool = False
     start_date: datetime | None = None
     end_date: datetime | None = None
+    lookback: int = 0  # seconds incremental windows re-read before the last mark (message Status changes)
     rate_limit: str | None = None
     campaigns: Sequence[int] = ()
     lists: Sequence[int] = ()
@@ -177,6 +178,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
         progress=options.progress,
         ahead=max(0, options.read_ahead),
         merge_strategy=_merge_strategy(pipeline),
+        lookback=options.lookback,
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.

@@ -90,6 +90,7 @@ class SyncContext:
         progress: callback (resource, rows so far).
         ahead: pages each stream's reader reads before they are taken (0: no read-ahead thread).
         merge_strategy: dlt merge strategy of the tables.
+        lookback: seconds each incremental window reaches back before the last mark.
     """
 
     client: Client
@@ -108,6 +109,7 @@ class SyncContext:
     ahead: int = READ_AHEAD_PAGES
     readers: dict[tuple[str, str], PageReader] = field(default_factory=dict)
     merge_strategy: str = MERGE_STRATEGY
+    lookback: int = 0
     # Keys handed to dlt in this extract, per table, for walks that cannot promise unique keys (an upsert
     # load must not meet one key twice).
     extract_keys: dict[str, set[str]] = field(default_factory=dict)
@@ -310,7 +312,7 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
 
 def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
     if stream.slice_seconds is None:
-        return next_window(mark, ctx.now, start=ctx.start, end=ctx.end)
+        return next_window(mark, ctx.now, start=ctx.start, end=ctx.end, lookback=ctx.lookback)
     base = (
         mark
         if mark is not None

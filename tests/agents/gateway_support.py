@@ -1,7 +1,9 @@
-"""Shared helpers for the agents tests: policies with known tokens, and a gateway over an in-process emulator."""
+"""Shared helpers for the agents tests: policies with known tokens, and a gateway in front of a live emulator."""
 
 from __future__ import annotations
 
+import threading
+import time
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 with warnings.catch_warnings():
     # starlette 0.52's testclient touches an anyio alias deprecated in anyio 4.12; harmless here.
@@ -17,13 +20,14 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from mailjet_connector.agents.audit import AuditLog
-from mailjet_connector.agents.gateway import create_gateway_app
+from mailjet_connector.agents.gateway import Gateway, create_gateway_app
+from mailjet_connector.agents.gateway_server import server_config
 from mailjet_connector.agents.policy import Access, AgentPolicy, Limits, Policy
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.tokens import hash_token
 from mailjet_connector.catalog import Area
-from mailjet_connector.emulator.app import create_app
 from mailjet_connector.emulator.seed import build_state
+from mailjet_connector.emulator.server import bind_socket, start_emulator
 from mailjet_connector.emulator.state import EmulatorState
 
 SALT = b"fixed-test-salt!"
@@ -59,7 +63,7 @@ class FakeClock:
 
 @dataclass
 class GatewayEnv:
-    """A gateway (TestClient) in front of an in-process seeded emulator."""
+    """A gateway (in-process, through TestClient) in front of a seeded emulator on a loopback port."""
 
     client: TestClient
     state: EmulatorState
@@ -85,7 +89,9 @@ def gateway_env(
     upstream_secret: str | None = None,
     **options: Any,
 ) -> Iterator[GatewayEnv]:
-    """A seeded tiny emulator, and the gateway over it with these agents (audit log in `tmp_path`).
+    """A seeded tiny emulator on a loopback port, and the gateway over it with these agents (audit log in
+    `tmp_path`). The gateway reaches the emulator through its real upstream client; the emulator's state is
+    shared with the test, so its request log shows what reached "Mailjet".
 
     Args:
         upstream_secret: the secret the gateway uses upstream (default: the account's real one).
@@ -96,15 +102,38 @@ def gateway_env(
     audit_path = tmp_path / "audit.jsonl"
     policy = Policy({a.name: a for a in agents}, audit_path, redact_emails)
     clock = FakeClock()
-    app = create_gateway_app(
-        policy,
-        "http://emulator",
-        account.api_key,
-        upstream_secret or account.api_secret,
-        transport=httpx.ASGITransport(app=create_app(state)),
-        audit=AuditLog(audit_path, redact_emails=redact_emails, fsync=False),
-        budget=CallBudget(clock=clock),
-        **options,
-    )
-    with TestClient(app, base_url="http://gateway") as client:
-        yield GatewayEnv(client, state, account.api_key, audit_path, clock)
+    with start_emulator(state=state) as upstream:
+        app = create_gateway_app(
+            policy,
+            upstream.url,
+            account.api_key,
+            upstream_secret or account.api_secret,
+            audit=AuditLog(audit_path, redact_emails=redact_emails, fsync=False),
+            budget=CallBudget(clock=clock),
+            **options,
+        )
+        with TestClient(app, base_url="http://gateway") as client:
+            yield GatewayEnv(client, state, account.api_key, audit_path, clock)
+
+
+@contextmanager
+def serve_gateway(app: Gateway) -> Iterator[str]:
+    """`app` served the way `agents gateway` serves it (uvicorn, `server_config`) on a loopback port.
+
+    Yields:
+        Its base URL.
+    """
+    sock = bind_socket("127.0.0.1", 0)
+    server = uvicorn.Server(server_config(app, timeout_keep_alive=1))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert server.started, "the gateway did not start"
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -13,11 +13,11 @@ from mailjet_rest import Client as MailjetRest
 from mailjet_rest.errors import MailjetAuthError
 
 from mailjet_connector.agents.audit import iter_records, verify
-from mailjet_connector.agents.gateway import create_gateway_app
+from mailjet_connector.agents.gateway import Gateway, create_gateway_app
 from mailjet_connector.agents.policy import Access, Limits, Policy
 from mailjet_connector.catalog import Area
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
-from tests.agents.gateway_support import GatewayEnv, TestClient, agent, gateway_env, token_for
+from tests.agents.gateway_support import GatewayEnv, TestClient, agent, gateway_env, serve_gateway, token_for
 
 SANDBOX_SEND = {
     "SandboxMode": True,
@@ -205,13 +205,14 @@ def test_every_call_is_audited_and_the_chain_verifies(env: GatewayEnv) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorServer, EmulatorServer]]:
+def live_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorServer, Gateway, str]]:
+    """The emulator, and the gateway over it served as `agents gateway` serves it: (emulator, app, URL)."""
     audit = tmp_path_factory.mktemp("gateway") / "audit.jsonl"
     policy = Policy({a.name: a for a in AGENTS}, audit)
     with start_emulator(scale="tiny") as upstream:
         app = create_gateway_app(policy, upstream.url, upstream.api_key, upstream.api_secret)
-        with EmulatorServer(app) as gateway:
-            yield upstream, gateway
+        with serve_gateway(app) as url:
+            yield upstream, app, url
 
 
 def wait_for_records(path: Path, count: int) -> list[str]:
@@ -224,13 +225,13 @@ def wait_for_records(path: Path, count: int) -> list[str]:
         time.sleep(0.01)
 
 
-def official(gateway: EmulatorServer, name: str, version: str = "v3") -> MailjetRest:
-    return MailjetRest(auth=(name, token_for(name)), api_url=gateway.url + "/", version=version, timeout=10)
+def official(url: str, name: str, version: str = "v3") -> MailjetRest:
+    return MailjetRest(auth=(name, token_for(name)), api_url=url + "/", version=version, timeout=10)
 
 
 def test_mailjet_rest_works_through_the_gateway_and_gets_403_when_denied(live_gateway) -> None:
-    upstream, gateway = live_gateway
-    with official(gateway, "analytics") as mj:
+    upstream, app, url = live_gateway
+    with official(url, "analytics") as mj:
         listed = mj.contact.get(filters={"Limit": 2})
         assert listed.status_code == 200 and listed.json()["Count"] == 2
         before = len(upstream.state.request_log)
@@ -238,13 +239,13 @@ def test_mailjet_rest_works_through_the_gateway_and_gets_403_when_denied(live_ga
             mj.contact.create(data={"Email": "agent@example.org"})
         assert "403" in str(caught.value.args) or "may only read" in str(caught.value)
         assert len(upstream.state.request_log) == before
-    with official(gateway, "support") as mj:
+    with official(url, "support") as mj:
         created = mj.contact.create(data={"Email": "agent@example.org"})
         assert created.status_code == 201
-    with official(gateway, "sender", version="v3.1") as mj:
+    with official(url, "sender", version="v3.1") as mj:
         sent = mj.send.create(data=SANDBOX_SEND)
         assert sent.status_code == 200 and sent.json()["Messages"][0]["Status"] == "success"
-    audit_path = gateway.app.state.gateway.audit.path  # default audit: group commit
+    audit_path = app.audit.path  # default audit: group commit
     agents = wait_for_records(audit_path, 4)
     assert agents.count("analytics") == 2 and agents[-2:] == ["support", "sender"]
     assert verify(audit_path).ok
@@ -258,8 +259,14 @@ def test_large_bodies_stream_both_ways(tmp_path: Path) -> None:
         uploaded = env.call("support", "POST", "/v3/DATA/contactslist/1/CSVData/text:plain", content=csv)
         assert uploaded.status_code == 200, uploaded.text
         assert uploaded.json()["ID"] > 0
+        unsized = env.call(
+            "support", "POST", "/v3/DATA/contactslist/1/CSVData/text:plain", content=iter([csv])
+        )
+        assert unsized.status_code == 200, unsized.text  # no Content-Length: chunked both hops
         env.client.close()
-        assert [r["status"] for r in iter_records(env.audit_path)] == [200, 200]
+        assert [r["status"] for r in iter_records(env.audit_path)] == [200, 200, 200]
+    uploads = [e for e in env.state.request_log if e["path"].startswith("/v3/DATA/")]
+    assert len(uploads) == 2
 
 
 def test_upstream_refusing_the_gateway_key_is_a_502_not_the_agents_fault(tmp_path: Path) -> None:

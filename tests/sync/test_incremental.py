@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import Op
-from mailjet_connector.sync.incremental import Window, is_incremental, next_window, window_filters
+from mailjet_connector.errors import ConfigError
+from mailjet_connector.sync.incremental import (
+    Window,
+    is_incremental,
+    next_window,
+    parse_duration,
+    window_filters,
+)
 
 INCREMENTAL = [r for r in catalog.all_resources() if is_incremental(r)]
 
@@ -47,3 +55,15 @@ def test_next_window_starts_at_the_mark_and_stops_at_end():
     assert next_window(100, 500) == Window(100, 500)
     assert next_window(None, 500, start=50, end=300) == Window(50, 300)
     assert next_window(600, 500).empty
+
+
+def test_lookback_reaches_back_from_the_mark_only():
+    assert next_window(1000, 5000, lookback=300) == Window(700, 5000)
+    assert next_window(100, 5000, lookback=300) == Window(0, 5000)
+    assert next_window(None, 5000, start=50, lookback=300) == Window(50, 5000)  # a first run starts at start
+
+
+def test_durations():
+    assert [parse_duration(s) for s in ("3d", "12h", "30m", "45s", "900")] == [259200, 43200, 1800, 45, 900]
+    with pytest.raises(ConfigError, match="like 3d"):
+        parse_duration("three days")

@@ -68,3 +68,19 @@ def test_sync_under_faults_is_exact(tmp_path):
         now = int(server.state.clock.now())
         for table in resources:
             assert_table_matches(server, options, table, now)
+
+
+def test_lookback_sees_a_message_whose_status_changed_after_it_was_synced(small_emulator, tmp_path):
+    server = small_emulator
+    options = make_options(server, tmp_path, resources=["message"])
+    run_sync(options)
+    message = next(iter(dataset_rows(options, "message").values()))
+    key = server.api_key
+    # The message's Status moves on (opened, bounced...) while its ArrivedAt, the cursor, stays put.
+    _control(server, "PUT", f"/accounts/{key}/rows/message/{message['id']}", {"Status": "bounce"})
+    _control(server, "POST", "/clock", {"advance": 3600})
+    assert run_sync(options).resources["message"].updated == 0  # the window starts at the last mark
+    since = int(server.state.clock.now()) - message["arrived_at"].timestamp()
+    again = run_sync(make_options(server, tmp_path, resources=["message"], lookback=int(since) + 1))
+    assert again.resources["message"].updated == 1
+    assert dataset_rows(options, "message")[str(message["id"])]["status"] == "bounce"
