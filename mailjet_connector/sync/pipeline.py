@@ -105,12 +105,28 @@ class SyncReport:
 
 def create_pipeline(options: SyncOptions) -> Any:
     """The dlt pipeline a sync with these options uses (also for reading the dataset afterwards)."""
+    name = options.pipeline_name or _pipeline_name(options)
+    _configure(name, options.destination)
     return dlt.pipeline(
-        pipeline_name=options.pipeline_name or _pipeline_name(options),
+        pipeline_name=name,
         destination=_destination(options),
         dataset_name=options.dataset_name,
         pipelines_dir=options.pipelines_dir,
     )
+
+
+def _configure(pipeline_name: str, destination: str) -> None:
+    """dlt settings of this pipeline only (scoped by its name: other pipelines of the process keep theirs).
+
+    Loaded files are deleted (dlt keeps them by default: a copy of every row ever synced, growing without
+    end in the pipelines dir). Files bound for a database are written uncompressed: they live seconds.
+    """
+    wanted = dict(settings.PIPELINE_CONFIG)
+    if destination in ("duckdb", "postgres"):
+        wanted["data_writer.compression"] = "none"
+    for key, value in wanted.items():
+        if dlt.config.get(f"{pipeline_name}.{key}") is None:  # the user's own setting wins
+            dlt.config[f"{pipeline_name}.{key}"] = value
 
 
 def _pipeline_name(options: SyncOptions) -> str:

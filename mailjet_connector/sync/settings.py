@@ -23,6 +23,9 @@ YIELD_ROWS = 20_000
 # memory_limit (default 80% of RAM): merging a chunk into a large table would grow the sync to gigabytes.
 DUCKDB_CONFIG = {"memory_limit": "256MB"}
 
+# dlt settings of the sync's pipeline (set under its name, so they never change the user's other pipelines).
+PIPELINE_CONFIG = {"load.delete_completed_jobs": True}
+
 # dlt merge strategy of every table where the destination offers nothing better: `run_sync` uses "upsert"
 # (one MERGE statement, no staging dedup: about 3x faster into DuckDB) where the destination has it.
 MERGE_STRATEGY = "delete-insert"

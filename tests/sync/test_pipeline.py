@@ -84,3 +84,13 @@ def test_lookback_sees_a_message_whose_status_changed_after_it_was_synced(small_
     again = run_sync(make_options(server, tmp_path, resources=["message"], lookback=int(since) + 1))
     assert again.resources["message"].updated == 1
     assert dataset_rows(options, "message")[str(message["id"])]["status"] == "bounce"
+
+
+def test_loaded_files_are_deleted_and_other_pipelines_keep_their_settings(small_emulator, tmp_path):
+    import dlt
+
+    options = make_options(small_emulator, tmp_path, resources=["contact"])
+    assert run_sync(options).resources["contact"].new > 0
+    kept = list((tmp_path / "pipelines").rglob("*.parquet"))
+    assert kept == []  # dlt keeps every loaded file unless told otherwise: a copy of all data, forever
+    assert dlt.config.get("load.delete_completed_jobs") is None  # set under the sync's pipeline name only
