@@ -170,7 +170,7 @@ class TableLayout:
         columns = []
         for column in self.columns:
             if column.wire in context:
-                columns.append(_constant(column.type, context[column.wire], len(rows)))
+                columns.append(_column_array(column.type, [context[column.wire]] * len(rows)))
             elif column.wire in arrays:
                 columns.append(_finish(column.type, arrays[column.wire]))
             else:
@@ -231,10 +231,6 @@ def _finish(ftype: FieldType, wire: pa.Array) -> pa.Array:
         seconds = pc.if_else(pc.equal(wire, 0), pa.scalar(None, pa.int64()), wire)
         return pc.multiply(seconds, 1_000_000).cast(pa.timestamp("us")).cast(_TS)
     return wire
-
-
-def _constant(ftype: FieldType, value: Any, length: int) -> pa.Array:
-    return _column_array(ftype, [value] * length)
 
 
 def _key_part(value: Any) -> str:

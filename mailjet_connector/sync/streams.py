@@ -186,7 +186,8 @@ def read_stream(
         return
     stats, started = ctx.stats_for(stream.layout.table), time.monotonic()
     snapshot = _snapshot(ctx, stream, run)
-    by_id = stream.mode == FULL and keyed(stream.res.name, stream.sort)
+    in_id_order = keyed(stream.res.name, stream.sort)
+    by_id = stream.mode == FULL and in_id_order
     # Only a walk whose position is a key can stop mid-way; a full read that is not ordered by ID must be
     # seen whole in one extract to know which rows vanished.
     stoppable = may_stop and (by_id or stream.mode != FULL)
