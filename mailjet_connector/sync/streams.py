@@ -193,11 +193,7 @@ def read_stream(
     stoppable = may_stop and (by_id or stream.mode != FULL)
     # A walk in ID order never repeats a key; any other may (rows moving under plain offsets, or a catalog
     # key that is not unique upstream): keep each key once per load.
-    once = (
-        None
-        if keyed(stream.res.name, stream.sort)
-        else ctx.extract_keys.setdefault(stream.layout.table, set())
-    )
+    once = None if in_id_order else ctx.extract_keys.setdefault(stream.layout.table, set())
     seen: list[str] = []
     reader = _reader(ctx, stream, run, ahead=ctx.ahead if may_stop else 0)
     batch = _Batch()
