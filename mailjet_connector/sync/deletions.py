@@ -96,6 +96,19 @@ def load_snapshot(
     return Snapshot({str(k): (h, bool(d)) for k, h, d in rows})
 
 
+def empty_tables(pipeline: Any, tables: Iterable[str]) -> frozenset[str]:
+    """The tables of which the destination holds no row (or that it does not have), asked of the destination."""
+    with pipeline.sql_client() as client:
+        return frozenset(table for table in tables if _is_empty(client, table))
+
+
+def _is_empty(client: Any, table: str) -> bool:
+    try:
+        return not client.execute_sql(f"SELECT 1 FROM {client.make_qualified_table_name(table)} LIMIT 1")
+    except DatabaseUndefinedRelation:
+        return True
+
+
 def _in_schema(pipeline: Any, table: str) -> bool:
     schema = pipeline.default_schema if pipeline.default_schema_name else None
     return schema is not None and table in schema.tables and bool(schema.tables[table].get("columns"))

@@ -23,7 +23,7 @@ import dlt
 
 from mailjet_connector.client import Client
 from mailjet_connector.sync import settings
-from mailjet_connector.sync.deletions import apply_deletions
+from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
@@ -103,13 +103,19 @@ class SyncReport:
         }
 
 
-def create_pipeline(options: SyncOptions) -> Any:
-    """The dlt pipeline a sync with these options uses (also for reading the dataset afterwards)."""
+def create_pipeline(options: SyncOptions, connection: Any = None) -> Any:
+    """The dlt pipeline a sync with these options uses (also for reading the dataset afterwards).
+
+    Args:
+        options: the sync's options.
+        connection: an open DuckDB connection to the dataset file, used by every load instead of one opened
+            and closed per load (`run_sync` holds one for the whole sync).
+    """
     name = options.pipeline_name or _pipeline_name(options)
     _configure(name, options.destination)
     return dlt.pipeline(
         pipeline_name=name,
-        destination=_destination(options),
+        destination=_destination(options, connection),
         dataset_name=options.dataset_name,
         pipelines_dir=options.pipelines_dir,
     )
@@ -143,10 +149,12 @@ def _dataset_location(options: SyncOptions) -> str | None:
     return options.dataset_url
 
 
-def _destination(options: SyncOptions) -> Any:
+def _destination(options: SyncOptions, connection: Any = None) -> Any:
     if options.destination == "duckdb":
         from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
+        if connection is not None:
+            return dlt.destinations.duckdb(DuckDbCredentials(connection))
         location = _dataset_location(options)
         return dlt.destinations.duckdb(
             DuckDbCredentials(location, global_config=dict(settings.DUCKDB_CONFIG))
@@ -171,8 +179,37 @@ def run_sync(options: SyncOptions) -> SyncReport:
         MailjetError: the API failed beyond the client's retries (the sync resumes on the next call).
         UnknownResourceError: a resource name that is not in the catalog.
     """
+    with _held_connection(options) as connection:
+        return _run(options, connection)
+
+
+@contextlib.contextmanager
+def _held_connection(options: SyncOptions) -> Iterator[Any]:
+    """One DuckDB connection for the whole sync (None for other destinations).
+
+    dlt otherwise opens the file for each load and closes it after, and closing a DuckDB database
+    checkpoints it: every chunk paid for writing the whole file's changes again (about half of each load).
+    The database is checkpointed once, when the sync closes it; a killed sync leaves a WAL that DuckDB
+    replays on the next open, so committed loads are kept either way.
+    """
+    if options.destination != "duckdb":
+        yield None
+        return
+    import duckdb
+
+    location = _dataset_location(options)
+    assert location is not None
+    Path(location).parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(location, config=dict(settings.DUCKDB_CONFIG))
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _run(options: SyncOptions, connection: Any) -> SyncReport:
     started = time.monotonic()
-    pipeline = create_pipeline(options)
+    pipeline = create_pipeline(options, connection)
     _restore(pipeline)
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
@@ -203,6 +240,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
     with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
+        ctx.empty_tables = empty_tables(pipeline, tables)
         while tables:
             ctx.budget = Budget(max(1, options.checkpoint_pages), _deadline(options.checkpoint_seconds))
             ctx.extract_keys.clear()

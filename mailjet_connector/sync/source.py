@@ -29,6 +29,7 @@ from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.schema import Column, TableLayout, layout
 from mailjet_connector.sync.streams import MERGE, WINDOW, Stream, SyncContext, read_stream, stream_mode
+from mailjet_connector.sync.walk import keyed
 
 if dlt.config.get("runtime.dlthub_telemetry") is None:
     dlt.config["runtime.dlthub_telemetry"] = False  # off unless the user's dlt config turns it on
@@ -156,12 +157,15 @@ def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing,
     return _plain_resource(ctx, res, narrowing, children)
 
 
-def _dlt_resource(ctx: SyncContext, gen: Any, name: str, table_layout: TableLayout) -> Any:
+def _dlt_resource(
+    ctx: SyncContext, gen: Any, name: str, table_layout: TableLayout, *, append: bool = False
+) -> Any:
+    """The dlt resource of one table: merged on `_mj_key`, or appended (`append`: its keys cannot repeat)."""
     return dlt.resource(
         gen,
         name=name,
         table_name=name,
-        write_disposition={"disposition": "merge", "strategy": ctx.merge_strategy},
+        write_disposition="append" if append else {"disposition": "merge", "strategy": ctx.merge_strategy},
         primary_key=settings.KEY_COLUMN,
         columns=table_layout.hints(),
     )
@@ -191,7 +195,9 @@ def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, child
                 _queue(ctx, children, table.column("id").to_pylist())
             yield table
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
+    # An empty table read by one walk in ID order gets each key once: append, no merge (a first sync).
+    append = res.name in ctx.empty_tables and len(streams) == 1 and keyed(res.name)
+    return _dlt_resource(ctx, rows, res.name, table_layout, append=append)
 
 
 def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:

@@ -110,6 +110,9 @@ class SyncContext:
     readers: dict[tuple[str, str], PageReader] = field(default_factory=dict)
     merge_strategy: str = MERGE_STRATEGY
     lookback: int = 0
+    # Tables the destination held no row of when the sync started (`run_sync` fills it): one walk in key
+    # order cannot repeat a key, so such a table is loaded by append, with no merge against itself.
+    empty_tables: frozenset[str] = frozenset()
     # Keys handed to dlt in this extract, per table, for walks that cannot promise unique keys (an upsert
     # load must not meet one key twice).
     extract_keys: dict[str, set[str]] = field(default_factory=dict)

@@ -94,3 +94,43 @@ def test_loaded_files_are_deleted_and_other_pipelines_keep_their_settings(small_
     kept = list((tmp_path / "pipelines").rglob("*.parquet"))
     assert kept == []  # dlt keeps every loaded file unless told otherwise: a copy of all data, forever
     assert dlt.config.get("load.delete_completed_jobs") is None  # set under the sync's pipeline name only
+
+
+def _write_disposition(options, table: str) -> str:
+    from mailjet_connector.sync import create_pipeline
+
+    return create_pipeline(options).default_schema.tables[table]["write_disposition"]
+
+
+def test_an_empty_table_is_appended_then_merged_without_duplicates(small_emulator, tmp_path, monkeypatch):
+    import duckdb
+
+    from mailjet_connector.sync import settings
+
+    opened = []
+    connect = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **kw: opened.append(a) or connect(*a, **kw))
+    options = make_options(small_emulator, tmp_path, resources=["contact"], checkpoint_pages=1, page_limit=10)
+    first = run_sync(options)
+    assert first.loads > 2
+    # One connection for the whole sync: dlt opening (and checkpointing) the file for each load cost half of it.
+    assert len(opened) == 1
+    # ...and closed at the end: a connection with other settings can open the file.
+    duckdb.connect(options.dataset_url, config={"memory_limit": "64MB"}).close()
+    assert _write_disposition(options, "contact") == "append"  # nothing to merge with: a first sync
+    key = small_emulator.api_key
+    _control(small_emulator, "POST", f"/accounts/{key}/rows/contact", {"Email": "new@example.com"})
+    _control(small_emulator, "PUT", f"/accounts/{key}/rows/contact/1", {"Name": "Renamed"})
+    count = first.resources["contact"].rows + 1
+
+    again = run_sync(make_options(small_emulator, tmp_path, resources=["contact"], full_refresh=True))
+    assert (again.resources["contact"].new, again.resources["contact"].updated) == (1, 1)
+    assert _write_disposition(options, "contact") == "merge"  # the table has rows: merge on the key
+    assert dataset_rows(options, "contact")["1"]["name"] == "Renamed"
+    from mailjet_connector.sync import create_pipeline
+
+    with create_pipeline(options).sql_client() as client:
+        name = client.make_qualified_table_name("contact")
+        assert client.execute_sql(f"SELECT count(*), count(DISTINCT {settings.KEY_COLUMN}) FROM {name}") == [
+            (count, count)
+        ]
