@@ -36,6 +36,8 @@ class Snapshot:
         Returns:
             (positions of new or changed rows, how many are new, how many changed or came back).
         """
+        if not self.rows:  # nothing loaded yet (a first sync): every row is new
+            return list(range(len(keys))), len(keys), 0
         load, new, changed = [], 0, 0
         for i, (key, digest) in enumerate(zip(keys, hashes, strict=True)):
             known = self.rows.get(key)
