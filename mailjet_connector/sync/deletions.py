@@ -11,16 +11,18 @@ page's key range and not in the page is gone), so a resumed walk needs no memory
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
 from mailjet_connector.sync.settings import DELETED_COLUMN, HASH_COLUMN, KEY_COLUMN
 
-_BATCH = 500
+_BATCH = 500  # keys per deletion UPDATE
+_FETCH = 50_000  # snapshot rows per fetch
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Snapshot:
 
     rows: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
     _ids: list[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
     def classify(self, keys: Sequence[str], hashes: Sequence[str]) -> tuple[list[int], int, int]:
         """Which rows of a page to load.
@@ -68,13 +73,68 @@ class Snapshot:
         return self._ids
 
 
+class IdSnapshot:
+    """A `Snapshot` of a table keyed by an integer ID alone, as sorted arrays: 25 bytes a row.
+
+    The big tables (contacts, list recipients, messages, events) are keyed so; as Python objects their keys and
+    hashes took about 250 bytes a row (over 500 MB for two million list recipients).
+
+    Args:
+        ids: the IDs, ascending.
+        hashes: each row's `_mj_hash` (empty when it has none).
+        deleted: each row's deletion mark.
+    """
+
+    def __init__(self, ids: np.ndarray, hashes: np.ndarray, deleted: np.ndarray) -> None:
+        self.ids, self.hashes, self.deleted = ids, hashes, deleted
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def classify(self, keys: Sequence[str], hashes: Sequence[str]) -> tuple[list[int], int, int]:
+        """See `Snapshot.classify`."""
+        if not len(self.ids):
+            return list(range(len(keys))), len(keys), 0
+        page = _int_keys(keys)
+        at = np.minimum(np.searchsorted(self.ids, page), len(self.ids) - 1)
+        found = self.ids[at] == page
+        same = found & (self.hashes[at] == np.array(hashes, dtype=_HASH)) & ~self.deleted[at]
+        load = np.flatnonzero(~same)
+        new = int(np.count_nonzero(~found))
+        return load.tolist(), new, len(load) - new
+
+    def gone_between(self, before: Any, after: Any, seen: Iterable[str]) -> list[str]:
+        """See `Snapshot.gone_between`."""
+        lo = 0 if before is None else int(np.searchsorted(self.ids, int(before), side="right"))
+        hi = len(self.ids) if after is None else int(np.searchsorted(self.ids, int(after), side="right"))
+        live = self.ids[lo:hi][~self.deleted[lo:hi]]
+        return [str(i) for i in np.setdiff1d(live, _int_keys(list(seen))).tolist()]
+
+    def gone(self, seen: Iterable[str]) -> list[str]:
+        """See `Snapshot.gone`."""
+        return self.gone_between(None, None, seen)
+
+
+_HASH = "S16"  # `_mj_hash`: 16 hex digits
+
+
+def _int_keys(keys: Sequence[str]) -> np.ndarray:
+    return np.array(keys, dtype=np.str_).astype(np.int64) if len(keys) else np.empty(0, np.int64)
+
+
 def _is_int(text: str) -> bool:
     return text.lstrip("-").isdigit()
 
 
 def load_snapshot(
-    pipeline: Any, table: str, where: str = "", args: Sequence[Any] = (), *, client: Any = None
-) -> Snapshot:
+    pipeline: Any,
+    table: str,
+    where: str = "",
+    args: Sequence[Any] = (),
+    *,
+    client: Any = None,
+    by_id: bool = False,
+) -> Snapshot | IdSnapshot:
     """Read the keys and hashes of `table` from the pipeline's destination (empty when it does not exist).
 
     Args:
@@ -83,19 +143,43 @@ def load_snapshot(
         where: optional SQL condition on the table's columns (e.g. only rows inside a window).
         args: parameters of `where` (`%s` placeholders).
         client: an open sql client to use (default: one opened for this call).
+        by_id: the table is keyed by an integer ID alone (`_mj_key` is the ID): an `IdSnapshot`.
     """
     if not _in_schema(pipeline, table):
         return Snapshot()
     if client is None:
         with pipeline.sql_client() as own:
-            return load_snapshot(pipeline, table, where, args, client=own)
+            return load_snapshot(pipeline, table, where, args, client=own, by_id=by_id)
     name = client.make_qualified_table_name(table)
-    sql = f"SELECT {KEY_COLUMN}, {HASH_COLUMN}, {DELETED_COLUMN} IS NOT NULL FROM {name}"
+    key = f"CAST({KEY_COLUMN} AS BIGINT)" if by_id else KEY_COLUMN
+    sql = f"SELECT {key}, {HASH_COLUMN}, {DELETED_COLUMN} IS NOT NULL FROM {name}"
+    sql += (f" WHERE {where}" if where else "") + (f" ORDER BY {key}" if by_id else "")
     try:
-        rows = client.execute_sql(sql + (f" WHERE {where}" if where else ""), *args) or []
+        with client.execute_query(sql, *args) as cursor:
+            chunks = list(_chunks(cursor, by_id))
     except DatabaseUndefinedRelation:
         return Snapshot()  # in the schema but never loaded
-    return Snapshot({str(k): (h, bool(d)) for k, h, d in rows})
+    if not by_id:
+        return Snapshot({k: v for chunk in chunks for k, v in chunk})
+    if not chunks:
+        return IdSnapshot(np.empty(0, np.int64), np.empty(0, _HASH), np.empty(0, bool))
+    return IdSnapshot(*(np.concatenate(parts) for parts in zip(*chunks, strict=True)))
+
+
+def _chunks(cursor: Any, by_id: bool) -> Iterator[Any]:
+    """The snapshot rows in chunks: arrays (ids, hashes, deleted) by ID, else (key, (hash, deleted)) pairs.
+
+    Rows are fetched a chunk at a time: a whole table of Python tuples would cost more than the snapshot.
+    """
+    while rows := cursor.fetchmany(_FETCH):
+        if by_id:
+            yield (
+                np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+                np.array([r[1] or "" for r in rows], dtype=_HASH),
+                np.fromiter((bool(r[2]) for r in rows), bool, len(rows)),
+            )
+        else:
+            yield [(str(k), (h, bool(d))) for k, h, d in rows]
 
 
 def empty_tables(pipeline: Any, tables: Iterable[str]) -> frozenset[str]:

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from mailjet_connector.catalog import Resource
 from mailjet_connector.client import Client
-from mailjet_connector.sync.deletions import Snapshot, load_snapshot
+from mailjet_connector.sync.deletions import IdSnapshot, Snapshot, load_snapshot
 from mailjet_connector.sync.incremental import (
     Window,
     is_incremental,
@@ -104,7 +104,7 @@ class SyncContext:
     stats: dict[str, ResourceStats] = field(default_factory=dict)
     progress: Callable[[str, int], None] | None = None
     parent_ids: dict[str, list[int]] = field(default_factory=dict)
-    snapshots: dict[tuple[str, str], Snapshot] = field(default_factory=dict)
+    snapshots: dict[tuple[str, str], Snapshot | IdSnapshot] = field(default_factory=dict)
     sql: Any = None  # an open sql client of the destination, shared by the snapshots of one extract
     ahead: int = READ_AHEAD_PAGES
     readers: dict[tuple[str, str], PageReader] = field(default_factory=dict)
@@ -323,7 +323,7 @@ def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
     return Window(lo, max(lo, ctx.now if ctx.end is None else min(ctx.end, ctx.now)))
 
 
-def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot:
+def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot | IdSnapshot:
     """What the destination holds for the stream, read once per sync (a stream may span many chunks)."""
     pipeline, table = dlt.current.pipeline(), stream.layout.table
     if stream.layout.seq_key:
@@ -331,12 +331,15 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
     # MERGE streams share their table's snapshot; the others' rows loaded in earlier chunks are never met again.
     ident = (table, "") if stream.mode == MERGE else (table, f"{stream.key}:{run['id']}")
     if ident not in ctx.snapshots:
+        by_id = stream.layout.key == ("ID",)  # `_mj_key` is the ID: a compact snapshot
         if stream.mode == WINDOW and stream.res.cursor is not None:
             column = column_name(stream.res.cursor.field)
             since = (datetime.fromtimestamp(run["lo"], UTC),)
-            found = load_snapshot(pipeline, table, f"{column} > %s", since, client=ctx.sql_client())
+            found = load_snapshot(
+                pipeline, table, f"{column} > %s", since, client=ctx.sql_client(), by_id=by_id
+            )
         else:
-            found = load_snapshot(pipeline, table, client=ctx.sql_client())
+            found = load_snapshot(pipeline, table, client=ctx.sql_client(), by_id=by_id)
         ctx.snapshots[ident] = found
     return ctx.snapshots[ident]
 
