@@ -22,6 +22,7 @@ from typing import Any
 import dlt
 
 from mailjet_connector.client import Client
+from mailjet_connector.errors import ConfigError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.incremental import to_unix
@@ -200,7 +201,14 @@ def _held_connection(options: SyncOptions) -> Iterator[Any]:
     location = _dataset_location(options)
     assert location is not None
     Path(location).parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(location, config=dict(settings.DUCKDB_CONFIG))
+    try:
+        connection = duckdb.connect(location, config=dict(settings.DUCKDB_CONFIG))
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(
+            f"cannot open the dataset {location} ({first}): if another sync or query has it open, wait for it"
+            " to end, or sync into another file (--dataset-url)"
+        ) from None
     try:
         yield connection
     finally:

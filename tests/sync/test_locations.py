@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
+import pytest
+
+from mailjet_connector.errors import ConfigError
 from mailjet_connector.sync import run_sync
 from tests.sync.conftest import make_options
 
@@ -21,3 +26,18 @@ def test_relative_duckdb_paths_in_two_folders_are_two_datasets(
         )
         run_sync(options)
         assert (tmp_path / folder / "mailjet.duckdb").exists()
+
+
+def test_a_dataset_another_process_holds_is_a_clear_error(small_emulator, tmp_path):
+    options = make_options(small_emulator, tmp_path, resources=["contact"])
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, options.dataset_url], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"held"
+        with pytest.raises(ConfigError, match="another sync or query has it open"):
+            run_sync(options)
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert run_sync(options).resources["contact"].new > 0  # and the lock gone, the sync runs
