@@ -11,8 +11,9 @@ SOURCE_NAME = "mailjet"
 PAGE_LIMIT = 1000  # Mailjet's maximum Limit
 # Pages extracted per pipeline run before the load commits (the checkpoint unit: a crash re-reads at most
 # this much), and the longest an extract runs before it commits anyway (a slow, rate-limited sync still
-# checkpoints often). Each commit costs about a second of dlt work, done while the readers read on.
-CHECKPOINT_PAGES = 100
+# checkpoints often). Each commit has a fixed cost (dlt's normalize and load steps, ~0.3 s), done while the
+# readers read on: 300 pages (5 s of reading at full speed) was 7-10% faster than 100 on 1.2M rows.
+CHECKPOINT_PAGES = 300
 CHECKPOINT_SECONDS = 10.0
 # Pages each stream reads ahead on its own thread (converted to arrow: ~0.3 MB a page of 1000 messages).
 READ_AHEAD_PAGES = 12
