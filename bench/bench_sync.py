@@ -1,6 +1,9 @@
 """Sync benchmark: rows/s of `mailjet-connector sync` into DuckDB vs the Airbyte Mailjet connector and the raw floor.
 
-All readers hit the same emulator (a real uvicorn server, seeded at `--scale`, default `large`) in one run:
+All readers hit the same emulator (a real uvicorn server, seeded at `--scale`, default `large`) in one run.
+The throughput ratios are taken `--passes` times (default 3), each reader right after its peer, and reported
+as the median of the passes' ratios: this machine's speed drifts by a quarter between minutes, and a drift
+between two readers timed minutes apart moved a single ratio by more than its margin to the target.
 - ours: `mailjet-connector sync` in a child process (so its peak RSS is its own), end to end into DuckDB, for
   contact, listrecipient, message, openinformation, clickstatistics, bouncestatistics;
 - the raw floor: httpx + orjson fetching the same pages (Limit=1000, 4 in flight like our client), discarded;
@@ -9,7 +12,8 @@ All readers hit the same emulator (a real uvicorn server, seeded at `--scale`, d
 - a no-change incremental re-run: its API calls against the full run's;
 - a rate-limited run: the emulator at `--rate`, ours with the same `--rate-limit`, vs 0.95 * R * 1000 / 60.
 
-Run: `uv run python bench/bench_sync.py [--scale small] [--rows N] [--no-airbyte] [--airbyte-venv DIR]`;
+Run: `uv run python bench/bench_sync.py [--scale small] [--rows N] [--passes N] [--no-airbyte]
+[--airbyte-venv DIR]`;
 writes bench/results/sync.json.
 """
 
@@ -20,6 +24,8 @@ import asyncio
 import json
 import os
 import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -128,9 +134,10 @@ def time_filterable(names: list[str]) -> list[str]:
     return [n for n in names if (c := catalog.get(n).cursor) is not None and c.from_filter]
 
 
-def airbyte(server: Any, workdir: Path, reuse: Path | None, timeout: float) -> dict[str, Any]:
+def airbyte_read(server: Any, peer: tuple[Path, Path, str], workdir: Path, timeout: float) -> dict[str, Any]:
+    """One read of the shared streams by the installed Airbyte connector (`peer`: `airbyte_peer.install`)."""
+    entry, manifest, versions = peer
     workdir.mkdir(parents=True, exist_ok=True)
-    entry, manifest, versions = airbyte_peer.install(workdir, reuse)
     run = airbyte_peer.read(entry, manifest, server.url, server.api_key, server.api_secret,
                             list(AIRBYTE_STREAMS), workdir, timeout)  # fmt: skip
     rows = sum(run.records.values())
@@ -163,36 +170,45 @@ def rate_limited(rate: str, messages: int, workdir: Path) -> dict[str, Any]:
     }
 
 
-def ours_metrics(full: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """End-to-end rows/s of the full sync, its peak RSS, and the ratio to the raw floor."""
-    report = full["report"]
-    rows = report["totals"]["rows"]
-    metrics = {
-        "ours_rows": rows,
-        "ours_seconds": report["seconds"],
-        "ours_rows_per_s": round(rows / report["seconds"]),
-        "ours_wall_seconds_with_startup": full["wall_seconds"],
-        "ours_peak_rss_mb": full["peak_rss_mb"],
-        "floor_rows_per_s": round(raw["rows"] / raw["seconds"]),
-    }
-    metrics["ours_vs_floor"] = round(metrics["ours_rows_per_s"] / metrics["floor_rows_per_s"], 3)
-    notes = [] if raw["rows"] == rows else [f"row counts differ: floor {raw['rows']}, ours {rows}"]
+def rate(rows: int, seconds: float) -> float:
+    return rows / max(seconds, 1e-9)
+
+
+def passes_metrics(prefix: str, values: list[float], digits: int = 0) -> dict[str, Any]:
+    """`<prefix>`: the median of the passes' values; `<prefix>_passes`: each pass's value."""
+    shown = [round(v, digits) if digits else round(v) for v in values]
+    middle = statistics.median(values)
+    return {prefix: round(middle, digits) if digits else round(middle), f"{prefix}_passes": shown}
+
+
+def ours_metrics(passes: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """End-to-end rows/s of the full syncs, their peak RSS, and their ratio to the floor read just before."""
+    ours = [rate(p["full"]["report"]["totals"]["rows"], p["full"]["report"]["seconds"]) for p in passes]
+    floors = [rate(p["raw"]["rows"], p["raw"]["seconds"]) for p in passes]
+    rows = passes[-1]["full"]["report"]["totals"]["rows"]
+    metrics = {"passes": len(passes), "ours_rows": rows}
+    metrics |= passes_metrics("ours_rows_per_s", ours)
+    metrics["ours_seconds_passes"] = [p["full"]["report"]["seconds"] for p in passes]
+    metrics["ours_peak_rss_mb"] = max(p["full"]["peak_rss_mb"] for p in passes)
+    metrics |= passes_metrics("floor_rows_per_s", floors)
+    metrics |= passes_metrics("ours_vs_floor", [o / f for o, f in zip(ours, floors, strict=True)], 3)
+    counts = {p["raw"]["rows"] for p in passes} | {p["full"]["report"]["totals"]["rows"] for p in passes}
+    notes = [] if len(counts) == 1 else [f"row counts differ between readers or passes: {sorted(counts)}"]
     return metrics, notes
 
 
-def airbyte_metrics(peer: dict[str, Any], shared: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Airbyte's rows/s on the streams it shares with us, against our end-to-end sync of the same streams."""
-    ours_rows = shared["report"]["totals"]["rows"]
-    metrics = {
-        "airbyte_rows": peer["rows"],
-        "airbyte_rows_per_s": round(peer["rows"] / peer["seconds"]),
-        "ours_shared_rows_per_s": round(ours_rows / shared["report"]["seconds"]),
-    }
-    metrics["ours_vs_airbyte"] = round(
-        metrics["ours_shared_rows_per_s"] / max(metrics["airbyte_rows_per_s"], 1), 2
-    )
+def airbyte_metrics(passes: list[dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
+    """Airbyte's rows/s on the streams it shares with us, against our end-to-end sync of them right after."""
+    theirs = [rate(p["peer"]["rows"], p["peer"]["seconds"]) for p in passes]
+    ours = [rate(p["ours"]["report"]["totals"]["rows"], p["ours"]["report"]["seconds"]) for p in passes]
+    metrics: dict[str, Any] = {"airbyte_rows": passes[-1]["peer"]["rows"]}
+    metrics |= passes_metrics("airbyte_rows_per_s", theirs)
+    metrics |= passes_metrics("ours_shared_rows_per_s", ours)
+    metrics |= passes_metrics("ours_vs_airbyte", [o / t for o, t in zip(ours, theirs, strict=True)], 2)
+    peer = passes[-1]["peer"]
     note = f"Airbyte ({peer['versions']}) read {peer['per_stream']} to stdout, no destination"
-    return metrics, [note + ("; stopped at --airbyte-timeout" if peer["timed_out"] else "")]
+    timed_out = any(p["peer"]["timed_out"] for p in passes)
+    return metrics, [note + ("; stopped at --airbyte-timeout" if timed_out else "")]
 
 
 def incremental_metrics(full: dict[str, Any], again: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -212,30 +228,58 @@ def incremental_metrics(full: dict[str, Any], again: dict[str, Any]) -> tuple[di
     ]
 
 
+def full_passes(server: Any, workdir: Path, count: int) -> list[dict[str, Any]]:
+    """`count` passes of (floor, our full sync into a new dataset); the last pass's dataset is kept."""
+    names = ",".join(RESOURCES)
+    passes = []
+    for i in range(count):
+        if i:
+            shutil.rmtree(workdir, ignore_errors=True)  # each pass is a first sync, into an empty file
+        raw = asyncio.run(floor(server.url, server.api_key, server.api_secret))
+        full = run_ours(server, workdir, "--resources", names, "--full-refresh")
+        passes.append({"raw": raw, "full": full})
+        print(f"pass {i + 1}: floor {rate(raw['rows'], raw['seconds']):,.0f} rows/s, ours"
+              f" {rate(full['report']['totals']['rows'], full['report']['seconds']):,.0f}", file=sys.stderr)  # fmt: skip
+    return passes
+
+
+def airbyte_passes(server: Any, workdir: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """`--passes` passes of (Airbyte's read, our full sync of the same streams into a new dataset)."""
+    (workdir / "airbyte").mkdir(parents=True, exist_ok=True)
+    peer = airbyte_peer.install(workdir / "airbyte", args.airbyte_venv)
+    shared = ",".join(AIRBYTE_STREAMS.values())
+    passes = []
+    for i in range(args.passes):
+        theirs = airbyte_read(server, peer, workdir / "airbyte", args.airbyte_timeout)
+        shutil.rmtree(workdir / "shared", ignore_errors=True)
+        ours = run_ours(server, workdir / "shared", "--resources", shared, "--full-refresh")
+        passes.append({"peer": theirs, "ours": ours})
+        print(f"pass {i + 1}: Airbyte {rate(theirs['rows'], theirs['seconds']):,.0f} rows/s, ours"
+              f" {rate(ours['report']['totals']['rows'], ours['report']['seconds']):,.0f}", file=sys.stderr)  # fmt: skip
+    return passes
+
+
 def measure(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, Any], list[str]]:
     """Every measurement of the benchmark, in one emulator run (plus a rate-limited one)."""
     metrics: dict[str, Any] = {}
     notes = [f"scale {args.scale}; Python {platform.python_version()} on {os.cpu_count()} CPUs"]
-    names = ",".join(RESOURCES)
     overrides = dict.fromkeys(RESOURCES, args.rows) if args.rows else None
     if overrides:
         notes[0] += f", {args.rows:,} rows of each benchmarked resource"
+    notes.append(f"ratios: median of {args.passes} passes, each reader right after its peer")
     with start_emulator(scale=args.scale, overrides=overrides, now=NOW) as server:
-        raw = asyncio.run(floor(server.url, server.api_key, server.api_secret))
-        full = run_ours(server, workdir / "ours", "--resources", names, "--full-refresh")
-        again = run_ours(server, workdir / "ours", "--resources", names)
-        for part in (ours_metrics(full, raw), incremental_metrics(full, again)):
+        passes = full_passes(server, workdir / "ours", args.passes)
+        again = run_ours(server, workdir / "ours", "--resources", ",".join(RESOURCES))
+        for part in (ours_metrics(passes), incremental_metrics(passes[-1]["full"], again)):
             metrics.update(part[0])
             notes += part[1]
         if not args.no_airbyte:
             try:
-                peer = airbyte(server, workdir / "airbyte", args.airbyte_venv, args.airbyte_timeout)
+                peer_passes = airbyte_passes(server, workdir, args)
             except (airbyte_peer.PeerUnavailableError, OSError, subprocess.SubprocessError) as exc:
                 notes.append(f"Airbyte peer unavailable here: {exc}")
             else:
-                shared = list(AIRBYTE_STREAMS.values())
-                ours = run_ours(server, workdir / "shared", "--resources", ",".join(shared), "--full-refresh")
-                part = airbyte_metrics(peer, ours)
+                part = airbyte_metrics(peer_passes)
                 metrics.update(part[0])
                 notes += part[1]
     limited = rate_limited(args.rate, args.rate_messages, workdir / "limited")
@@ -248,6 +292,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="large", help="emulator preset: tiny, small or large")
     parser.add_argument("--rows", type=int, help="rows of each benchmarked resource (overrides the preset)")
+    parser.add_argument(
+        "--passes", type=int, default=3, help="passes of each reader and its peer; ratios are their median"
+    )
     parser.add_argument("--no-airbyte", action="store_true", help="skip the Airbyte peer")
     parser.add_argument("--airbyte-venv", type=Path, help="reuse a venv that already has airbyte-cdk")
     parser.add_argument("--airbyte-timeout", type=float, default=900, help="stop the Airbyte read after N s")
@@ -260,6 +307,7 @@ def main() -> None:
         " fixed start and final-load seconds do not dominate a rate measurement)",
     )
     args = parser.parse_args()
+    args.passes = max(1, args.passes)
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         metrics, notes = measure(args, Path(tmp))
     RESULTS.parent.mkdir(exist_ok=True)
