@@ -271,6 +271,30 @@ def _coerce(ftype: FieldType, value: Any) -> Any:
     return bool(value) if isinstance(value, bool) else None
 
 
+# statcounters rows carry the three Counter* parameters they were read with (one walk per combination).
+COUNTER_CONTEXT = ("CounterSource", "CounterTiming", "CounterResolution")
+
+
+def parent_column(res: Resource) -> str:
+    """The context column holding the parent's ID on a per-parent resource (`Message` -> `MessageID`)."""
+    assert res.parent is not None
+    flt = res.parent[1]
+    return flt if flt.endswith("ID") else f"{flt}ID"
+
+
+def resource_layout(res: Resource) -> TableLayout:
+    """The layout of the dataset table of a catalog resource, context columns included.
+
+    Per-parent resources (messagehistory, statistics/link-click) carry their parent's ID, statcounters its
+    Counter* parameters; every other resource has only its own fields.
+    """
+    if res.name == "statcounters":
+        return layout(res, tuple((name, FieldType.STR) for name in COUNTER_CONTEXT))
+    if res.parent is not None:
+        return layout(res, ((parent_column(res), FieldType.INT),))
+    return layout(res)
+
+
 @cache
 def layout(res: Resource, context: tuple[tuple[str, FieldType], ...] = ()) -> TableLayout:
     """The table layout of a catalog resource, with extra context columns (e.g. the parent ID).

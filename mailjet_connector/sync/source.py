@@ -27,7 +27,14 @@ from mailjet_connector.errors import NotFoundError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.incremental import to_unix
-from mailjet_connector.sync.schema import Column, TableLayout, layout
+from mailjet_connector.sync.schema import (
+    COUNTER_CONTEXT,
+    Column,
+    TableLayout,
+    layout,
+    parent_column,
+    resource_layout,
+)
 from mailjet_connector.sync.streams import MERGE, WINDOW, Stream, SyncContext, read_stream, stream_mode
 from mailjet_connector.sync.walk import keyed
 
@@ -208,12 +215,6 @@ def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
     ctx.budget.pending.update(children)
 
 
-def _parent_column(res: Resource) -> str:
-    assert res.parent is not None
-    flt = res.parent[1]
-    return flt if flt.endswith("ID") else f"{flt}ID"
-
-
 def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) -> Iterator[pa.Table]:
     """Process a child queue one parent at a time; the position is committed with the pages."""
     queue, pos = state.setdefault("queue", []), state.get("pos", 0)
@@ -229,8 +230,8 @@ def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) ->
 
 
 def _changed_parent_resource(ctx: SyncContext, res: Resource) -> Any:
-    column = _parent_column(res)
-    table_layout = layout(res, ((column, FieldType.INT),))
+    column = parent_column(res)
+    table_layout = resource_layout(res)
     flt = res.parent[1] if res.parent else ""
 
     def read_one(parent_id: int) -> Iterator[pa.Table]:
@@ -245,8 +246,8 @@ def _changed_parent_resource(ctx: SyncContext, res: Resource) -> Any:
 
 def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) -> Any:
     assert res.parent is not None
-    column = _parent_column(res)
-    table_layout = layout(res, ((column, FieldType.INT),))
+    column = parent_column(res)
+    table_layout = resource_layout(res)
     parent, flt = res.parent
 
     def rows() -> Iterator[pa.Table]:
@@ -268,10 +269,7 @@ def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
 def _statcounters_resource(
     ctx: SyncContext, res: Resource, narrowing: Narrowing, sources: tuple, timings: tuple, resolutions: tuple
 ) -> Any:
-    context_columns = tuple(
-        (name, FieldType.STR) for name in ("CounterSource", "CounterTiming", "CounterResolution")
-    )
-    table_layout = layout(res, context_columns)
+    table_layout = resource_layout(res)
 
     def streams() -> Iterator[Stream]:
         for source in sources:
@@ -291,7 +289,7 @@ def _statcounters_resource(
 def _counter_stream(
     res: Resource, table_layout: TableLayout, source: str, source_id: int | None, timing: str, resolution: str
 ) -> Stream:
-    context = (("CounterSource", source), ("CounterTiming", timing), ("CounterResolution", resolution))
+    context = tuple(zip(COUNTER_CONTEXT, (source, timing, resolution), strict=True))
     filters = dict(context)
     if source_id is not None:
         filters["SourceID"] = source_id
