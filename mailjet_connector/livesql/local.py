@@ -1,0 +1,118 @@
+"""Local evaluation: DuckDB over the rows read, with no access to files, extensions or other databases.
+
+`open_sandbox` is the one place the connection is configured; it will give way to the project's shared
+read-only SQL sandbox module once that lands (the same settings: external access off, configuration locked,
+only the registered tables visible).
+
+A live query runs in one DuckDB transaction, so that `now()` means one instant for the constants pushed to
+the API and for the final SQL. A failed statement aborts a DuckDB transaction, so every statement the engine
+issues on its own (constants, feed values) is first tried on a second connection (`probe`): only one that
+succeeds there is run in the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pyarrow as pa
+
+from mailjet_connector.livesql.parse import LiveSqlError
+from mailjet_connector.query import QueryResult
+
+__all__ = ["Sandbox", "open_sandbox", "sandbox"]
+
+
+def open_sandbox() -> Any:
+    """An in-memory DuckDB connection that cannot read or write files, load extensions or change that."""
+    import duckdb
+
+    conn = duckdb.connect(
+        ":memory:",
+        config={
+            "enable_external_access": False,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "python_enable_replacements": False,
+        },
+    )
+    conn.execute("SET lock_configuration = true")
+    return conn
+
+
+class Sandbox:
+    """The query's DuckDB transaction, and a probe connection to try statements on first."""
+
+    def __init__(self) -> None:
+        self.conn = open_sandbox()
+        self.probe = self.conn.cursor()
+        self.conn.begin()
+
+    def close(self) -> None:
+        self.probe.close()
+        self.conn.close()
+
+    def bind(self, sql: str, schemas: Mapping[str, pa.Schema]) -> list[str]:
+        """Check `sql` with DuckDB's binder against empty tables of the given schemas; its output columns.
+
+        Raises:
+            LiveSqlError: DuckDB's one-line message (unknown column, type mismatch ...), before any API call.
+        """
+        empty = {name: schema.empty_table() for name, schema in schemas.items()}
+        _register(self.probe, empty)
+        try:
+            relation = self.probe.sql(sql)
+            columns = list(relation.columns) if relation is not None else []
+        except Exception as exc:  # duckdb.Error and its subclasses
+            raise LiveSqlError(_one_line(exc)) from None
+        _register(self.conn, empty)
+        return columns
+
+    def try_query(
+        self, sql: str, params: Sequence[Any] = (), tables: Mapping[str, pa.Table] | None = None
+    ) -> list[tuple[Any, ...]] | None:
+        """The rows of a statement of the engine's own, run in the transaction; None when it fails."""
+        if tables is not None:
+            _register(self.probe, tables)
+        try:
+            self.probe.execute(sql, list(params)).fetchall()
+        except Exception:  # anything DuckDB refuses is simply not used
+            return None
+        if tables is not None:
+            _register(self.conn, tables)
+        return self.conn.execute(sql, list(params)).fetchall()
+
+    def run(self, sql: str, tables: Mapping[str, pa.Table]) -> QueryResult:
+        """Run the user's SQL over the tables read from the API.
+
+        Raises:
+            LiveSqlError: DuckDB's one-line message.
+        """
+        _register(self.conn, tables)
+        try:
+            cursor = self.conn.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            return QueryResult(columns, cursor.fetchall() if columns else [])
+        except Exception as exc:  # duckdb.Error and its subclasses
+            raise LiveSqlError(_one_line(exc)) from None
+
+
+@contextmanager
+def sandbox() -> Iterator[Sandbox]:
+    """A `Sandbox`, closed at the end of the block."""
+    box = Sandbox()
+    try:
+        yield box
+    finally:
+        box.close()
+
+
+def _register(conn: Any, tables: Mapping[str, pa.Table]) -> None:
+    for name, table in tables.items():
+        conn.register(name, table)  # replaces an earlier registration of the same name
+
+
+def _one_line(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
