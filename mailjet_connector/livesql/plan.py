@@ -245,7 +245,7 @@ def _anchored(source: Source) -> bool:
 
 
 def _keyable(table: LiveTable, column: LiveColumn) -> bool:
-    if column.wire == "ID" and table.res.primary_key == ("ID",):
+    if column.wire == "ID" and table.keyed:
         return True
     return feed_filter(column) is not None
 

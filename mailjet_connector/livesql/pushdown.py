@@ -81,7 +81,7 @@ def narrow(ref: TableRef, ev: Evaluator) -> Narrowing:
         dim = ref.table.dimension(name)
         if dim is not None:
             _dimension(out, dim.column, facts)
-        elif column.wire == "ID" and ref.table.res.primary_key == ("ID",) and not column.filters:
+        elif column.wire == "ID" and ref.table.keyed and not column.filters:
             _keys(out, facts)
         else:
             _Chooser(out, column, facts).run()

@@ -130,6 +130,17 @@ class LiveTable:
     def column(self, name: str) -> LiveColumn | None:
         return self.columns.get(name)
 
+    @property
+    def keyed(self) -> bool:
+        """Whether `/{resource}/{id}` reads exactly the listing's row with that ID.
+
+        Not so where the object is addressed through another resource, i.e. a unique key that is not a field
+        of its own (contactdata: `/contactdata/{contact id or email}` answers for any contact, listed or not).
+        """
+        res = self.res
+        own = {f.name for f in res.fields}
+        return res.primary_key == ("ID",) and all(set(key) <= own for key in res.unique_keys)
+
     def dimension(self, column: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.column == column), None)
 
