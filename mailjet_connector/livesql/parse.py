@@ -495,9 +495,15 @@ def _disjuncts(node: exp.Expression) -> Iterator[exp.Expression]:
 
 def _order(select: exp.Select, ref: TableRef) -> list[tuple[LiveColumn, bool, bool]] | None:
     order = select.args.get("order")
+    # ORDER BY may name an output column (`SELECT id ... ORDER BY id`): see through the alias.
+    outputs = {
+        e.alias_or_name: e.unalias() for e in select.expressions if isinstance(e.unalias(), exp.Column)
+    }
     items: list[tuple[LiveColumn, bool, bool]] = []
     for item in order.expressions if order else []:
         node = item.this
+        if isinstance(node, exp.Column) and not node.table and node.name in outputs:
+            node = outputs[node.name]
         col = (
             ref.table.column(node.name) if isinstance(node, exp.Column) and node.table == ref.alias else None
         )

@@ -76,8 +76,8 @@ def narrow(ref: TableRef, ev: Evaluator) -> Narrowing:
         column = conds[0].column
         facts = _Facts()
         for cond in conds:
-            if not facts.add(cond, ev):
-                out.notes.append(f"local only: {cond.text}")
+            facts.add(cond, ev)
+        before = len(out.notes)
         dim = ref.table.dimension(name)
         if dim is not None:
             _dimension(out, dim.column, facts)
@@ -85,6 +85,10 @@ def narrow(ref: TableRef, ev: Evaluator) -> Narrowing:
             _keys(out, facts)
         else:
             _Chooser(out, column, facts).run()
+        if dim is not None and name in out.dims:
+            out.notes.append(f"{name} = each of {len(out.dims[name])} value(s) -> {dim.filter}=value")
+        if len(out.notes) == before:
+            out.notes += [f"local only: {cond.text}" for cond in conds]
         out.exact &= not facts.lost
     return out
 
