@@ -28,6 +28,14 @@ from mailjet_connector.cli.connect import (
     split_names,
     user_errors,
 )
+from mailjet_connector.cli.livesql import (
+    DEFAULT_MAX_CALLS,
+    QUERY_LIVE_HELP,
+    Explain,
+    Live,
+    MaxCalls,
+    run_live_command,
+)
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
 from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.errors import MailjetError
@@ -292,9 +300,22 @@ def query(
         str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
     ] = DEFAULT_DATASET,
     format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    live: Live = False,
+    explain: Explain = False,
+    max_calls: MaxCalls = DEFAULT_MAX_CALLS,
+    emulator: Emulator = False,
+    emulator_scale: EmulatorScale = "small",
+    rate_limit: RateLimit = None,
+    api_key: ApiKey = None,
+    api_secret: ApiSecret = None,
+    base_url: BaseUrl = None,
 ) -> None:
     if format_ not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
+    if live or explain:
+        connection = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
+        run_live_command(sql, format_, explain=explain, max_calls=max_calls, connection=connection)
+        return
     try:
         result = run_query(sql, dataset_url, dataset_name)
     except QueryError as exc:
@@ -302,4 +323,4 @@ def query(
     render_query(Console(), result, format_)
 
 
-query.__doc__ = QUERY_HELP
+query.__doc__ = QUERY_HELP + QUERY_LIVE_HELP

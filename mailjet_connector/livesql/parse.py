@@ -181,7 +181,7 @@ def analyse(statement: exp.Expression) -> Analysis:
         LiveSqlError: a table that is not a live table, or a column that its table does not have.
     """
     names = referenced_tables(statement)
-    schema = {name: {c: SQL_TYPES[col.type] for c, col in live_table(name).columns.items()} for name in names}
+    schema = {name: _sql_schema(live_table(name)) for name in names}
     try:
         qualified = qualify(
             statement.copy(),
@@ -220,6 +220,12 @@ def referenced_tables(statement: exp.Expression) -> list[str]:
             raise LiveSqlError(str(exc)) from None
         found.setdefault(name, None)
     return list(found)
+
+
+def _sql_schema(table: LiveTable) -> dict[str, str]:
+    """Column -> SQL type, bookkeeping columns (`_mj_key` ...) included, for sqlglot's qualifier."""
+    types = {c: SQL_TYPES[col.type] for c, col in table.columns.items()}
+    return {f.name: types.get(f.name, "VARCHAR") for f in table.schema}
 
 
 def _first_line(exc: Exception) -> str:

@@ -16,16 +16,16 @@ OVERRIDES = {"message": 40, "openinformation": 30, "clickstatistics": 10, "bounc
 RATE = "5000/s"  # the emulator has no limit: keep the adaptive pacer from slowing tests down
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server() -> Iterator[Any]:
-    """A frozen emulator (the data cannot move between a sync and a live query)."""
+    """A frozen emulator (the data cannot move between a sync and a live query); read-only tests share it."""
     from mailjet_connector.emulator import start_emulator
 
     with start_emulator(scale="tiny", seed=1, overrides=OVERRIDES, frozen=True) as running:
         yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def client(server: Any) -> Iterator[Client]:
     with Client(server.api_key, server.api_secret, base_url=server.url, rate_limit=RATE) as mailjet:
         yield mailjet
@@ -46,7 +46,7 @@ def query_params(entry: dict[str, Any]) -> dict[str, str]:
     return dict(httpx.QueryParams(entry["query"]).multi_items())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def synced(server: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A fresh sync of every table of the emulator into a DuckDB file; its path."""
     from mailjet_connector.sync import SyncOptions, run_sync, table_names
