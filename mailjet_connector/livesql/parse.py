@@ -13,7 +13,6 @@ the read, it never replaces the SQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -22,47 +21,14 @@ from sqlglot.errors import OptimizeError, ParseError, SqlglotError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
+from mailjet_connector.livesql.conditions import DIALECT, Condition, condition, conjuncts, is_constant
 from mailjet_connector.livesql.tables import SQL_TYPES, LiveColumn, LiveTable, UnknownTableError, live_table
 
-__all__ = ["Analysis", "Condition", "Edge", "LiveSqlError", "Shape", "TableRef", "analyse", "parse_statement"]
-
-DIALECT = "duckdb"
-# Functions whose value changes between two evaluations: a predicate using them is never pushed.
-_VOLATILE = {"random", "uuid", "gen_random_uuid", "uuidv4", "uuidv7", "nextval", "currval", "setseed"}
-# Comparison node -> (operator, operator with the sides swapped).
-_COMPARISONS: dict[type[exp.Expression], tuple[str, str]] = {
-    exp.EQ: ("eq", "eq"),
-    exp.GT: ("gt", "lt"),
-    exp.GTE: ("ge", "le"),
-    exp.LT: ("lt", "gt"),
-    exp.LTE: ("le", "ge"),
-}
+__all__ = ["Analysis", "Edge", "LiveSqlError", "Shape", "TableRef", "analyse", "parse_statement", "referenced_tables"]
 
 
 class LiveSqlError(ValueError):
     """SQL the live engine cannot run: a parse error, an unknown table or column, a statement kind it refuses."""
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A test of one column against constants that the API may be able to apply.
-
-    Args:
-        column: the column tested.
-        op: eq, gt, ge, lt, le, in, like, ilike, ieq (`lower(col) = x`), null, notnull.
-        values: the constant expressions (one, or several for `in`).
-        node: the conjunct (DuckDB checks every value derived from it against it).
-    """
-
-    column: LiveColumn
-    op: str
-    values: tuple[exp.Expression, ...]
-    node: exp.Expression
-
-    @property
-    def text(self) -> str:
-        """The conjunct as SQL, for `--explain`."""
-        return self.node.sql(DIALECT)
 
 
 @dataclass(eq=False)
@@ -268,10 +234,10 @@ class _Walker:
         refs = self.by_scope[id(scope)]
         nullable, pushable_on, inner_on = _join_sides(select, refs)
         where = select.args.get("where")
-        conjuncts = [(c, None) for c in _conjuncts(where.this if where else None)]
-        conjuncts += [(c, None) for c in inner_on]
-        conjuncts += [(c, alias) for alias, cs in pushable_on for c in cs]
-        for conjunct, only in conjuncts:
+        found = [(c, None) for c in conjuncts(where.this if where else None)]
+        found += [(c, None) for c in inner_on]
+        found += [(c, alias) for alias, cs in pushable_on for c in cs]
+        for conjunct, only in found:
             own = {c.table for c in conjunct.find_all(exp.Column) if c.find_ancestor(exp.Select) is select}
             nested = conjunct.find(exp.Query, exp.Subquery) is not None
             if len(own) == 1 and own <= set(refs) and only in (None, *own) and not nested:
@@ -376,7 +342,7 @@ def _join_sides(
     for join in select.args.get("joins") or []:
         alias = join.this.alias_or_name
         side, kind, method = join.side.upper(), join.kind.upper(), (join.method or "").upper()
-        on = _conjuncts(join.args.get("on"))
+        on = conjuncts(join.args.get("on"))
         if method:
             nullable.update([*seen, alias])  # ASOF, POSITIONAL, NATURAL: leave them to DuckDB
         elif side == "LEFT":
@@ -390,113 +356,6 @@ def _join_sides(
             inner += on
         seen.append(alias)
     return nullable & set(refs), pushable, inner
-
-
-def _conjuncts(node: exp.Expression | None) -> Iterator[exp.Expression]:
-    if node is None:
-        return
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.And):
-        yield from _conjuncts(node.this)
-        yield from _conjuncts(node.expression)
-    else:
-        yield node
-
-
-def is_constant(node: exp.Expression) -> bool:
-    """Whether `node` has the same value wherever it is evaluated in one transaction (no columns, no
-    subqueries, no parameters, no aggregates or windows, no volatile functions)."""
-    if node.find(
-        exp.Column, exp.Query, exp.Subquery, exp.Placeholder, exp.Parameter, exp.AggFunc, exp.Window
-    ):
-        return False
-    if node.find(exp.Rand):
-        return False
-    return not any(
-        (f.name if isinstance(f, exp.Anonymous) else f.sql_name()).lower() in _VOLATILE
-        for f in node.find_all(exp.Func)
-    )
-
-
-def condition(node: exp.Expression, table: LiveTable) -> Condition | None:
-    """The condition a conjunct on one table expresses, or None when it is no column-vs-constant test."""
-    text = node
-    while isinstance(node, exp.Paren):
-        node = node.this
-    negated = isinstance(node, exp.Not)
-    inner = node.this if negated else node
-    while isinstance(inner, exp.Paren):
-        inner = inner.this
-    if isinstance(inner, exp.Column):  # a bare boolean column, or NOT column
-        col = table.column(inner.name)
-        return Condition(col, "eq", (exp.Boolean(this=not negated),), text) if col else None
-    if negated:
-        if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
-            return _on_column(table, inner.this, "notnull", (), text)
-        return None
-    if isinstance(node, exp.Is):
-        if isinstance(node.expression, exp.Null):
-            return _on_column(table, node.this, "null", (), text)
-        if isinstance(node.expression, exp.Boolean):
-            return _on_column(table, node.this, "eq", (node.expression,), text)
-        return None
-    for kind, (op, swapped) in _COMPARISONS.items():
-        if type(node) is kind:
-            left, right = node.this, node.expression
-            if isinstance(left, exp.Lower) and op == "eq" and is_constant(right):
-                return _on_column(table, left.this, "ieq", (right,), text)
-            if is_constant(right):
-                return _on_column(table, left, op, (right,), text)
-            if is_constant(left):
-                return _on_column(table, right, swapped, (left,), text)
-            return None
-    if isinstance(node, exp.Between) and is_constant(node.args["low"]) and is_constant(node.args["high"]):
-        return _on_column(table, node.this, "between", (node.args["low"], node.args["high"]), text)
-    if (
-        isinstance(node, exp.In)
-        and not node.args.get("query")
-        and all(is_constant(v) for v in node.expressions)
-    ):
-        return _on_column(table, node.this, "in", tuple(node.expressions), text)
-    if isinstance(node, exp.Like | exp.ILike) and is_constant(node.expression):
-        return _on_column(
-            table, node.this, "like" if isinstance(node, exp.Like) else "ilike", (node.expression,), text
-        )
-    if isinstance(node, exp.Or):
-        return _disjunction(node, table, text)
-    return None
-
-
-def _on_column(
-    table: LiveTable, node: exp.Expression, op: str, values: tuple[exp.Expression, ...], text: exp.Expression
-) -> Condition | None:
-    if not isinstance(node, exp.Column):
-        return None
-    col = table.column(node.name)
-    return Condition(col, op, values, text) if col is not None else None
-
-
-def _disjunction(node: exp.Or, table: LiveTable, text: exp.Expression) -> Condition | None:
-    """`a = 1 OR a = 2 OR a IN (3)` on one column: an `in`."""
-    parts = [condition(part, table) for part in _disjuncts(node)]
-    if not parts or any(p is None or p.op not in ("eq", "in") for p in parts):
-        return None
-    columns = {p.column.name for p in parts if p is not None}
-    if len(columns) != 1:
-        return None
-    values = tuple(v for p in parts if p is not None for v in p.values)
-    return Condition(parts[0].column, "in", values, text)  # type: ignore[union-attr]
-
-
-def _disjuncts(node: exp.Expression) -> Iterator[exp.Expression]:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.Or):
-        yield from _disjuncts(node.this)
-        yield from _disjuncts(node.expression)
-    else:
-        yield node
 
 
 def _order(select: exp.Select, ref: TableRef) -> list[tuple[LiveColumn, bool, bool]] | None:

@@ -23,8 +23,9 @@ from typing import Any
 from sqlglot import exp
 
 from mailjet_connector.catalog import FieldType, Filter, Op
+from mailjet_connector.livesql.conditions import Condition
 from mailjet_connector.livesql.constants import INTEGRAL, Evaluator
-from mailjet_connector.livesql.parse import Condition, TableRef
+from mailjet_connector.livesql.parse import TableRef
 from mailjet_connector.livesql.tables import LiveColumn
 
 __all__ = ["MAX_SPLIT", "Narrowing", "narrow", "render"]
