@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from mailjet_connector.wire.urls import mask_password
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -116,7 +117,7 @@ def _one_line(exc: Exception) -> str:
 
 def _redact_url(message: str, url: str) -> str:
     # A connection error may repeat the URL, password included.
-    return message.replace(url, re.sub(r"//[^@/]*@", "//***@", url))
+    return message.replace(url, mask_password(url))
 
 
 def _plain(value: Any) -> Any:

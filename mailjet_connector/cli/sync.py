@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,6 +41,7 @@ from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.errors import MailjetError
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
 from mailjet_connector.query import QueryError, run_query
+from mailjet_connector.wire.timestamps import parse_moment
 
 SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres or any dlt destination.
 
@@ -189,12 +190,11 @@ def parse_date(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.strip())
+        return parse_moment(value)
     except ValueError:
         raise ValueError(
             f"{option} expects a date like 2024-05-01 or 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @contextmanager
