@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailjet_connector.client import Client
-from mailjet_connector.errors import MailjetError, NotFoundError
+from mailjet_connector.errors import CampaignError, NotFoundError
 
 __all__ = [
     "Audience",
@@ -27,10 +27,6 @@ __all__ = [
 
 DRAFT = "campaigndraft"
 NOW = "NOW"
-
-
-class CampaignError(MailjetError):
-    """A campaign command cannot go on: unknown or ambiguous list, no content given, bad date."""
 
 
 @dataclass(frozen=True)

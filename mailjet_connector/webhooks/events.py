@@ -14,13 +14,10 @@ from typing import Any, Literal
 import orjson
 
 from mailjet_connector.catalog.enums import EVENT_TYPES
+from mailjet_connector.errors import PayloadError
 
 ColumnKind = Literal["int", "str", "bool", "num"]
 INT64_MAX = 2**63 - 1
-
-
-class PayloadError(ValueError):
-    """A body or an event that does not have the documented shape; `str()` is the one-line reason."""
 
 
 @dataclass(frozen=True, slots=True)
