@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from mailjet_connector.errors import QueryError
 from mailjet_connector.wire.urls import mask_password
 
 __all__ = [
@@ -28,10 +29,6 @@ __all__ = [
 
 DEFAULT_DATASET_URL = DEFAULT_DUCKDB_PATH
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class QueryError(Exception):
-    """The query could not run: no dataset there, bad SQL, unreachable database. One line, no secrets."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from mailjet_connector import catalog
 from mailjet_connector.agents import tokens
 from mailjet_connector.catalog import Area, Verb
-from mailjet_connector.errors import ConfigError
+from mailjet_connector.errors import PolicyError
 
 __all__ = [
     "Access",
@@ -33,10 +33,6 @@ __all__ = [
 ]
 
 hash_token = tokens.hash_token
-
-
-class PolicyError(ConfigError):
-    """The policy file is missing or invalid, or names no such agent; the message is one line."""
 
 
 class Access(StrEnum):

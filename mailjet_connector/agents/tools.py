@@ -19,21 +19,13 @@ from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.tools_confirm import ConfirmationError, Confirmations
 from mailjet_connector.client import Client
 from mailjet_connector.dataset import DEFAULT_DATASET
-from mailjet_connector.errors import APIError, MailjetError
+from mailjet_connector.errors import APIError, MailjetError, ToolDenied, ToolError
 
 __all__ = ["Result", "ToolContext", "ToolDenied", "ToolError"]
 
 Result = dict[str, Any]
 # Result keys copied into the audit record's counts: numbers only, never content.
 COUNT_KEYS = ("count", "total", "recipients", "messages", "ok", "failed")
-
-
-class ToolError(Exception):
-    """A tool call failed; the message is one line meant for the agent (never holds a secret)."""
-
-
-class ToolDenied(ToolError):
-    """The policy refused the call; nothing was sent to Mailjet."""
 
 
 @dataclass
