@@ -21,7 +21,7 @@ from mailjet_connector.cli.output import progress_enabled, verbosity
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
 from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
-from mailjet_connector.query import run_query
+from mailjet_connector.sqlsandbox import run_readonly
 from mailjet_connector.wire.timestamps import parse_moment
 
 SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres or any dlt destination.
@@ -49,7 +49,10 @@ Examples:
     mailjet-connector export message --format parquet -o messages.parquet --where CampaignID=42
 """
 
-QUERY_HELP = """Run SQL on the synced dataset; its tables need no schema prefix.
+QUERY_HELP = """Run one read-only SELECT on the synced dataset; its tables need no schema prefix.
+
+Nothing is written, one statement runs, and files are out of reach unless --allow-files is given
+(see docs/sql.md).
 
 Examples:
 
@@ -231,10 +234,13 @@ def query(
         str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
     ] = DEFAULT_DATASET,
     format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let the SELECT read files (read_csv, FROM 'x.parquet').")
+    ] = False,
 ) -> None:
     if format_ not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
-    result = run_query(sql, dataset_url, dataset_name)
+    result = run_readonly(sql, dataset_url, dataset_name, allow_files=allow_files)
     render_query(Console(), result, format_)
 
 
