@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailjet_connector.client import Client
-from mailjet_connector.errors import MailjetError, NotFoundError
+from mailjet_connector.errors import CampaignError, NotFoundError
 from mailjet_connector.wire import timestamps
 
 __all__ = [
@@ -28,10 +28,6 @@ __all__ = [
 
 DRAFT = "campaigndraft"
 NOW = "NOW"
-
-
-class CampaignError(MailjetError):
-    """A campaign command cannot go on: unknown or ambiguous list, no content given, bad date."""
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from mailjet_connector.cli.connect import connected_client, fail, user_errors
+from mailjet_connector.cli.options import ConnectionOptions
 from mailjet_connector.cli.sync_render import render_query
-from mailjet_connector.livesql import DEFAULT_MAX_CALLS, LiveSqlError, explain_live, run_live
+from mailjet_connector.livesql import DEFAULT_MAX_CALLS, explain_live, run_live
 
 Live = Annotated[bool, typer.Option("--live", help="Query Mailjet itself instead of the synced dataset.")]
 Explain = Annotated[bool, typer.Option("--explain", help="With --live: show the API calls, read no rows.")]
@@ -29,25 +29,13 @@ than --max-calls calls (default {DEFAULT_MAX_CALLS}) is refused with its estimat
 """
 
 
-def run_live_command(
-    sql: str,
-    fmt: str,
-    *,
-    explain: bool,
-    max_calls: int,
-    connection: tuple[bool, str, str | None, str | None, str | None, str | None],
-) -> None:
+def run_live_command(sql: str, fmt: str, conn: ConnectionOptions, *, explain: bool, max_calls: int) -> None:
     """Run or explain one live query and render it (rows on stdout, the call count on stderr)."""
-    err = Console(stderr=True)
-    with user_errors("query"), connected_client(*connection) as client:
-        try:
-            if explain:
-                plan = explain_live(client, sql)
-                typer.echo("\n".join(plan.lines))
-                return
-            result = run_live(client, sql, max_calls=max_calls)
-        except LiveSqlError as exc:
-            fail(str(exc))
+    with conn.client() as client:
+        if explain:
+            typer.echo("\n".join(explain_live(client, sql).lines))
+            return
+        result = run_live(client, sql, max_calls=max_calls)
     render_query(Console(), result, fmt)
     calls = len(result.calls)
-    err.print(f"{calls} API call{'s' * (calls != 1)}", style="dim", highlight=False)
+    Console(stderr=True).print(f"{calls} API call{'s' * (calls != 1)}", style="dim", highlight=False)

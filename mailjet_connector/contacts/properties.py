@@ -11,6 +11,7 @@ from typing import Any
 
 from mailjet_connector.catalog import get
 from mailjet_connector.client import Client
+from mailjet_connector.errors import PropertyValueError
 from mailjet_connector.wire import timestamps
 
 __all__ = [
@@ -31,10 +32,6 @@ _INT = re.compile(r"^[+-]?\d+$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 # Inference order: the narrowest type every value fits wins; "str" always fits.
 _ORDER = ("bool", "int", "float", "datetime")
-
-
-class PropertyValueError(ValueError):
-    """A value does not fit its property's Datatype (Mailjet: `Property type does not match definition`)."""
 
 
 @dataclass(frozen=True)

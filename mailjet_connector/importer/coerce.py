@@ -8,16 +8,13 @@ from typing import Any
 import orjson
 
 from mailjet_connector.catalog import Field, FieldType
+from mailjet_connector.errors import CoerceError
 from mailjet_connector.wire import timestamps
 
 __all__ = ["CoerceError", "coerce", "is_empty", "same"]
 
 _TRUE = ("true", "1", "yes", "y", "t")
 _FALSE = ("false", "0", "no", "n", "f")
-
-
-class CoerceError(ValueError):
-    """A cell does not fit its field's type; the message names the field and the value."""
 
 
 def is_empty(value: Any) -> bool:

@@ -21,13 +21,23 @@ from sqlglot.errors import OptimizeError, ParseError, SqlglotError
 from sqlglot.optimizer.qualify import qualify
 from sqlglot.optimizer.scope import Scope, traverse_scope
 
+from mailjet_connector.errors import QueryError
 from mailjet_connector.livesql.conditions import DIALECT, Condition, condition, conjuncts, is_constant
 from mailjet_connector.livesql.tables import SQL_TYPES, LiveColumn, LiveTable, UnknownTableError, live_table
 
-__all__ = ["Analysis", "Edge", "LiveSqlError", "Shape", "TableRef", "analyse", "parse_statement", "referenced_tables"]
+__all__ = [
+    "Analysis",
+    "Edge",
+    "LiveSqlError",
+    "Shape",
+    "TableRef",
+    "analyse",
+    "parse_statement",
+    "referenced_tables",
+]
 
 
-class LiveSqlError(ValueError):
+class LiveSqlError(QueryError):
     """SQL the live engine cannot run: a parse error, an unknown table or column, a statement kind it refuses."""
 
 
