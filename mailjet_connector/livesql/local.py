@@ -1,8 +1,9 @@
-"""Local evaluation: DuckDB over the rows read, with no access to files, extensions or other databases.
+"""Local evaluation: DuckDB over the rows read, locked down by the project's read-only SQL module.
 
-`open_sandbox` is the one place the connection is configured; it will give way to the project's shared
-read-only SQL sandbox module once that lands (the same settings: external access off, configuration locked,
-only the registered tables visible).
+The connection is an in-memory DuckDB database locked the way every place that runs typed SQL is
+(`sqlsandbox.lockdown.lock`: no files, network or extensions, no Python objects, settings frozen), and the
+user's statement runs through `sqlsandbox.lockdown.run_select` (DuckDB's own parser: one SELECT). It holds only
+the tables the query read, registered from Arrow.
 
 A live query runs in one DuckDB transaction, so that `now()` means one instant for the constants pushed to
 the API and for the final SQL. A failed statement aborts a DuckDB transaction, so every statement the engine
@@ -18,26 +19,21 @@ from typing import Any
 
 import pyarrow as pa
 
+from mailjet_connector.errors import QueryError
 from mailjet_connector.livesql.parse import LiveSqlError
 from mailjet_connector.query import QueryResult
+from mailjet_connector.sqlsandbox.lockdown import lock, run_select
+from mailjet_connector.sqlsandbox.statement import one_select
 
 __all__ = ["Sandbox", "open_sandbox", "sandbox"]
 
 
 def open_sandbox() -> Any:
-    """An in-memory DuckDB connection that cannot read or write files, load extensions or change that."""
+    """An in-memory DuckDB connection locked down (`sqlsandbox.lockdown.lock`)."""
     import duckdb
 
-    conn = duckdb.connect(
-        ":memory:",
-        config={
-            "enable_external_access": False,
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-            "python_enable_replacements": False,
-        },
-    )
-    conn.execute("SET lock_configuration = true")
+    conn = duckdb.connect(":memory:")
+    lock(conn)
     return conn
 
 
@@ -54,15 +50,18 @@ class Sandbox:
         self.conn.close()
 
     def bind(self, sql: str, schemas: Mapping[str, pa.Schema]) -> list[str]:
-        """Check `sql` with DuckDB's binder against empty tables of the given schemas; its output columns.
+        """Check `sql` with DuckDB's parser (one SELECT) and binder against empty tables of the given schemas;
+        its output columns.
 
         Raises:
-            LiveSqlError: DuckDB's one-line message (unknown column, type mismatch ...), before any API call.
+            QueryError: not one SELECT (SandboxError), or DuckDB's one-line message (unknown column, type
+                mismatch ...), before any API call.
         """
         empty = {name: schema.empty_table() for name, schema in schemas.items()}
         _register(self.probe, empty)
+        statement = one_select(self.probe, sql)
         try:
-            relation = self.probe.sql(sql)
+            relation = self.probe.sql(statement)
             columns = list(relation.columns) if relation is not None else []
         except Exception as exc:  # duckdb.Error and its subclasses
             raise LiveSqlError(_one_line(exc)) from None
@@ -87,15 +86,13 @@ class Sandbox:
         """Run the user's SQL over the tables read from the API.
 
         Raises:
-            LiveSqlError: DuckDB's one-line message.
+            LiveSqlError: DuckDB's one-line message (the sandbox's, for a file or setting it refuses).
         """
         _register(self.conn, tables)
         try:
-            cursor = self.conn.execute(sql)
-            columns = [d[0] for d in cursor.description or []]
-            return QueryResult(columns, cursor.fetchall() if columns else [])
-        except Exception as exc:  # duckdb.Error and its subclasses
-            raise LiveSqlError(_one_line(exc)) from None
+            return run_select(self.conn, sql)
+        except QueryError as exc:
+            raise LiveSqlError(str(exc)) from None
 
 
 @contextmanager
