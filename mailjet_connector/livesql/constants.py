@@ -61,14 +61,15 @@ class Evaluator:
                 else None
             )
         if ftype is FieldType.BOOL:
+            if not isinstance(value, bool):
+                _, value = self.scalar(node, "BOOLEAN")
             return value if isinstance(value, bool) else None
         return value if isinstance(value, str) and kind == "VARCHAR" else None
 
     def holds(self, predicate: exp.Expression, column: LiveColumn, value: Any) -> bool:
         """Whether `predicate` (a conjunct on `column`) is TRUE for a row whose column holds `value`."""
-        node = predicate.copy()
-        for col in list(node.find_all(exp.Column)):
-            col.replace(exp.cast(exp.Placeholder(this="1"), SQL_TYPES[column.type]))
+        placeholder = exp.cast(exp.Placeholder(this="1"), SQL_TYPES[column.type])
+        node = predicate.copy().transform(lambda n: placeholder.copy() if isinstance(n, exp.Column) else n)
         if column.type in (FieldType.TS, FieldType.UNIX):
             value = datetime.fromtimestamp(value, UTC)
         rows = self.box.try_query(f"SELECT ({node.sql(DIALECT)}) IS TRUE", [value])
