@@ -131,6 +131,7 @@ def run_sync_path(
     summary = {
         "tables": tables,
         "sync_calls": report.api_calls,
+        "sync_calls_per_table": {name: stats.api_calls for name, stats in sorted(report.resources.items())},
         "sync_seconds": round(sync_seconds, 2),
         "query_seconds": round(sum(p["seconds"] for p in per.values()), 3),
         "per_lookup": per,

@@ -93,7 +93,7 @@ class Explainer:
             name = dim.filter if dim is not None else feed_filter(edge.target_column)
             if name is not None:
                 params[name] = "{value}"
-            how.append(f"each distinct {edge.text} (as {edge.target_column.name})")
+            how.append(f"distinct {edge.text} (as {edge.target_column.name})")
         for dim in source.parent_dims:
             parent = table.parent_of(dim, read.params)
             if parent is None:
@@ -102,7 +102,7 @@ class Explainer:
             self.estimate += pages_for(ids)
             values *= max(1, ids)
             params[dim.filter] = "{" + parent + " ID}"
-            how.append(f"each {parent} ID ({ids}, listed first)")
+            how.append(f"{parent} ID ({ids}, listed first)")
         calls = values
         if source.feed is not None and not table.dimensions:
             plain = sum(pages_for(self._count(source, r)) for r in source.reads)
