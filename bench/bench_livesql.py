@@ -132,6 +132,7 @@ def run_sync_path(
         "tables": tables,
         "sync_calls": report.api_calls,
         "sync_calls_per_table": {name: stats.api_calls for name, stats in sorted(report.resources.items())},
+        "sync_seconds_per_table": {name: round(s.seconds, 2) for name, s in sorted(report.resources.items())},
         "sync_seconds": round(sync_seconds, 2),
         "query_seconds": round(sum(p["seconds"] for p in per.values()), 3),
         "per_lookup": per,
