@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mailjet_connector.client import Client
-from mailjet_connector.livesql.fetch import describe, is_walk, known_cost, pages_for
+from mailjet_connector.livesql.fetch import FEED_DIRECT, describe, is_walk, known_cost, pages_for
 from mailjet_connector.livesql.plan import Plan, Read, Source, export_params, feed_filter
 
 __all__ = ["Explainer", "LiveExplain"]
@@ -104,9 +104,15 @@ class Explainer:
             params[dim.filter] = "{" + parent + " ID}"
             how.append(f"{parent} ID ({ids}, listed first)")
         calls = values
-        if source.feed is not None and not table.dimensions:
+        if source.feed is not None and not table.dimensions and values > FEED_DIRECT:
             plain = sum(pages_for(self._count(source, r)) for r in source.reads)
-            calls = min(values, plain)
+            if plain < values:  # as the run decides: reading the table whole is cheaper
+                for read in source.reads:
+                    self.lines.append(f"{_name(source)}: {describe(table, read)}  (whole: fewer calls than "
+                                      f"one per distinct {source.feed.text}, ~{values})")  # fmt: skip
+                self.estimate += plain
+                self.rows[source.ref.id] = plain * 1000
+                return
         keyed = source.feed is not None and "{value}" not in params.values() and not table.dimensions
         call = describe(table, Read({}, keys=[]) if keyed else Read(params))
         self.lines.append(
