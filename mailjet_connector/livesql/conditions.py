@@ -52,13 +52,18 @@ class Condition:
 
 
 def conjuncts(node: exp.Expression | None) -> Iterator[exp.Expression]:
+    """The terms of `a AND (b AND c)`: a, b, c (parentheses seen through)."""
+    return _terms(node, exp.And)
+
+
+def _terms(node: exp.Expression | None, kind: type[exp.Connector]) -> Iterator[exp.Expression]:
     if node is None:
         return
     while isinstance(node, exp.Paren):
         node = node.this
-    if isinstance(node, exp.And):
-        yield from conjuncts(node.this)
-        yield from conjuncts(node.expression)
+    if isinstance(node, kind):
+        yield from _terms(node.this, kind)
+        yield from _terms(node.expression, kind)
     else:
         yield node
 
@@ -138,7 +143,7 @@ def _on_column(
 
 def _disjunction(node: exp.Or, table: LiveTable, text: exp.Expression) -> Condition | None:
     """`a = 1 OR a = 2 OR a IN (3)` on one column: an `in`."""
-    parts = [condition(part, table) for part in _disjuncts(node)]
+    parts = [condition(part, table) for part in _terms(node, exp.Or)]
     if not parts or any(p is None or p.op not in ("eq", "in") for p in parts):
         return None
     columns = {p.column.name for p in parts if p is not None}
@@ -146,13 +151,3 @@ def _disjunction(node: exp.Or, table: LiveTable, text: exp.Expression) -> Condit
         return None
     values = tuple(v for p in parts if p is not None for v in p.values)
     return Condition(parts[0].column, "in", values, text)  # type: ignore[union-attr]
-
-
-def _disjuncts(node: exp.Expression) -> Iterator[exp.Expression]:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.Or):
-        yield from _disjuncts(node.this)
-        yield from _disjuncts(node.expression)
-    else:
-        yield node
