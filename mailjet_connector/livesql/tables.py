@@ -20,6 +20,7 @@ import pyarrow as pa
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Filter, Op, Resource, Sort
 from mailjet_connector.catalog.enums import COUNTER_RESOLUTIONS, COUNTER_SOURCES, COUNTER_TIMINGS
+from mailjet_connector.errors import QueryError
 from mailjet_connector.sync.schema import (
     COUNTER_CONTEXT,
     TableLayout,
@@ -59,7 +60,7 @@ SQL_TYPES: dict[FieldType, str] = {
 }
 
 
-class UnknownTableError(ValueError):
+class UnknownTableError(QueryError):
     """A table name that is not a readable catalog resource."""
 
 
