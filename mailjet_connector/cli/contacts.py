@@ -27,23 +27,22 @@ from mailjet_connector.cli.connect import (
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
     DEFAULT_BATCH_SIZE,
-    Backoff,
     ImportPlan,
-    JobTimeoutError,
     Outcome,
     exclude,
     forget,
     import_contacts,
     include,
     read_emails,
-    resolve_list,
     subscribe,
     unsubscribe,
-    write_errors,
 )
 from mailjet_connector.health import EXIT_API, EXIT_USAGE
-from mailjet_connector.importer import Journal, SourceError, read_rows
-from mailjet_connector.importer.journal import DEFAULT_JOURNAL
+from mailjet_connector.importer.poll import Backoff, JobTimeoutError
+from mailjet_connector.importer.report import write_failures
+from mailjet_connector.importer.sources import SourceError, read_rows
+from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
+from mailjet_connector.lists import resolve_list
 
 EXIT_ROWS_FAILED = 1  # the run completed but some rows / emails failed (see the errors file or table)
 
@@ -152,7 +151,7 @@ def import_command(
                 on_plan=None if as_json else lambda plan: _render_plan(stderr, plan),
             )
     if errors is not None and report.errors:
-        write_errors(report.errors, errors)
+        write_failures(report.errors, errors)
     data = report.to_dict()
     if as_json:
         typer.echo(orjson.dumps(data).decode())

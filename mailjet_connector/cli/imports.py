@@ -83,8 +83,8 @@ def import_(
     base_url: BaseUrl = None,
 ) -> None:
     from mailjet_connector.client import Client
-    from mailjet_connector.importer import DEFAULT_JOURNAL, Journal, Mode, PlanError, SourceError, read_rows
-    from mailjet_connector.importer.apply import import_rows
+    from mailjet_connector.importer import Mode, PlanError, SourceError, import_rows, read_rows
+    from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
 
     with user_errors("import"):
         if mode not in set(Mode):
@@ -127,7 +127,7 @@ def import_(
             except PlanError as exc:
                 fail(str(exc))
     if errors is not None and result.failures:
-        from mailjet_connector.importer.report import write_failures
+        from mailjet_connector.importer import write_failures
 
         write_failures(result.failures, errors)
     _render(result, as_json, errors)

@@ -21,8 +21,8 @@ from mailjet_connector.cli.connect import (
     user_errors,
 )
 from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
-from mailjet_connector.importer.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.importer.sources import SourceError, read_rows
+from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.send import (
     Content,
     MergePlan,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailjet_connector.client import Client
-from mailjet_connector.contacts.plan import map_columns
+from mailjet_connector.contacts.plan import email_column
 from mailjet_connector.errors import InvalidRequestError, NotFoundError
 from mailjet_connector.importer.sources import SUFFIXES, SourceError, read_rows
 
@@ -36,7 +36,7 @@ def read_emails(path: str | Path) -> Iterator[str]:
     if path.suffix.lower() in SUFFIXES:
         rows = read_rows(path)
         first = next(rows, None)
-        column = map_columns(first or {}).email
+        column = email_column(first or {})
         if first is not None and column is None:
             raise SourceError(f"{path}: no Email column")
         for row in [first, *rows] if first is not None else []:

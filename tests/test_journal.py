@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailjet_connector.importer.journal import DONE, FAILED, PENDING, Journal, job_id
+from mailjet_connector.journal import DONE, FAILED, PENDING, Journal, job_id
 
 
 def test_statuses_survive_reopening(tmp_path: Path) -> None:
