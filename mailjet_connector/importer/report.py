@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mailjet_connector.spreadsheet import neutralise
+
 __all__ = ["ERROR_COLUMN", "RowFailure", "write_failures"]
 
 ERROR_COLUMN = "error"
@@ -33,6 +35,9 @@ class RowFailure:
 def write_failures(failures: Iterable[RowFailure], path: str | Path) -> int:
     """Write failed rows as CSV: the original columns plus `error`, in source order.
 
+    Every cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) is written as text
+    (`spreadsheet.neutralise`): the rows come from files and from Mailjet, which anyone may have filled.
+
     Args:
         failures: the failed rows (an `ImportResult`'s or an `ImportReport`'s).
         path: the CSV file (overwritten).
@@ -44,10 +49,10 @@ def write_failures(failures: Iterable[RowFailure], path: str | Path) -> int:
     columns = list(dict.fromkeys(c for f in ordered for c in f.row if c != ERROR_COLUMN))
     with Path(path).open("w", newline="", encoding="utf-8", errors="replace") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*columns, ERROR_COLUMN])
+        writer.writerow([neutralise(str(c)) for c in [*columns, ERROR_COLUMN]])
         for failure in ordered:
             cells = [_cell(failure.row.get(c)) for c in columns] + [failure.error]
-            writer.writerow(cells)
+            writer.writerow([neutralise(cell) for cell in cells])
     return len(ordered)
 
 
