@@ -37,7 +37,7 @@ import httpx
 import orjson
 
 from mailjet_connector import catalog
-from mailjet_connector.emulator.limits import parse_rate
+from mailjet_connector.emulator.middleware.limits import parse_rate
 from mailjet_connector.emulator.server import start_emulator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -130,8 +130,8 @@ def serve(
         import uvicorn
 
         from mailjet_connector.emulator.app import create_app
-        from mailjet_connector.emulator.faults import parse_faults
-        from mailjet_connector.emulator.limits import parse_rate
+        from mailjet_connector.emulator.middleware.faults import parse_faults
+        from mailjet_connector.emulator.middleware.limits import parse_rate
         from mailjet_connector.emulator.server import ServerStartError, bind_socket, server_config
     except ModuleNotFoundError as exc:
         if exc.name not in EMULATOR_EXTRA:

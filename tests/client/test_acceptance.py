@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.limits import RateSpec, TokenBucket
+from mailjet_connector.emulator.middleware.limits import RateSpec, TokenBucket
 from mailjet_connector.emulator.seed import DEFAULT_API_KEY, build_state
 from mailjet_connector.ratelimit import Pacer
 

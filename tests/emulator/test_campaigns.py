@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from mailjet_rest import Client
 
-from mailjet_connector.emulator.campaign_send import run_due
+from mailjet_connector.emulator.send.campaign import run_due
 from mailjet_connector.emulator.state import EmulatorState
-from mailjet_connector.emulator.stats_params import rfc3339
+from mailjet_connector.emulator.stats.params import rfc3339
 from tests.emulator.conftest import MAIN, NOW, build_state
 
 LIST_WITH_ALICE = 1  # alice active, bob unsubscribed

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailjet_connector.emulator import delivery
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.event_pump import DeliveryWorker
-from mailjet_connector.emulator.events import EXTRA_FIELDS, MessageRef, build_event, probe_event
+from mailjet_connector.emulator.lifecycle import delivery
+from mailjet_connector.emulator.lifecycle.events import EXTRA_FIELDS, MessageRef, build_event, probe_event
+from mailjet_connector.emulator.lifecycle.pump import DeliveryWorker
 from mailjet_connector.emulator.state import Account, Clock, EmulatorState
 from tests.emulator.conftest import TestClient
 from tests.emulator.send_fixtures import API_KEY, AUTH, make_state, message

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from mailjet_connector.emulator.limits import (
+from mailjet_connector.emulator.middleware.limits import (
     TOO_MANY_REQUESTS_BODY,
     RateLimitMiddleware,
     RateSpec,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.parse import SINGLE_HEADERS, inbound_payload
+from mailjet_connector.emulator.lifecycle.parse import SINGLE_HEADERS, inbound_payload
 from tests.emulator.conftest import MAIN, OTHER, TestClient, build_state
 from tests.emulator.webhook_receiver import Receiver
 
