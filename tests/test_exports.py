@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-LAZY = ["mailjet_connector", "mailjet_connector.importer"]
+LAZY = ["mailjet_connector", "mailjet_connector.importer", "mailjet_connector.webhooks"]
 
 
 @pytest.mark.parametrize("name", LAZY)
@@ -27,6 +27,7 @@ def test_all_is_sorted_and_every_name_resolves(name: str) -> None:
         ("import mailjet_connector.catalog", ("mailjet_connector.client", "httpx", "pydantic_settings")),
         ("import mailjet_connector.importer.sources", ("mailjet_connector.client", "httpx")),
         ("from mailjet_connector.importer import read_rows", ("mailjet_connector.client",)),
+        ("from mailjet_connector.webhooks.store import open_store", ("starlette", "uvicorn")),
     ],
 )
 def test_importing_a_part_does_not_load_the_client(statement: str, absent: tuple[str, ...]) -> None:

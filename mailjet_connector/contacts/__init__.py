@@ -7,6 +7,7 @@ Built on the importer: the one planner (`importer.plan_rows`, blind for bulk job
 from __future__ import annotations
 
 from mailjet_connector.contacts.bulk import import_contacts, prepare_import
+from mailjet_connector.contacts.forget import ForgetReport, forget_everywhere
 from mailjet_connector.contacts.plan import DEFAULT_BATCH_SIZE, ImportPlan, plan_import
 from mailjet_connector.contacts.provision import (
     Outcome,
@@ -21,11 +22,13 @@ from mailjet_connector.contacts.report import ImportReport
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "ForgetReport",
     "ImportPlan",
     "ImportReport",
     "Outcome",
     "exclude",
     "forget",
+    "forget_everywhere",
     "import_contacts",
     "include",
     "plan_import",

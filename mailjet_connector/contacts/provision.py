@@ -122,15 +122,23 @@ def include(client: Client, emails: Iterable[str]) -> list[Outcome]:
     return _set_excluded(client, emails, False)
 
 
-def forget(client: Client, emails: Iterable[str]) -> list[Outcome]:
+def forget(client: Client, emails: Iterable[str], *, ids: dict[str, int] | None = None) -> list[Outcome]:
     """GDPR-delete contacts (`DELETE /v4/contacts/{id}`): Mailjet anonymises them at once, purges in 30 days.
 
-    Irreversible: callers confirm first. The contact ID is looked up by email.
+    Irreversible: callers confirm first. The contact ID is looked up by email. Only Mailjet is touched:
+    `contacts.forget_everywhere` also cleans the local stores.
+
+    Args:
+        client: a connected client.
+        emails: the addresses.
+        ids: when given, receives email -> contact ID of each contact forgotten.
     """
 
     def verb(email: str) -> str:
         contact_id = int(client.get("contact", email)["ID"])
         client.request("DELETE", GDPR_DELETE.format(id=contact_id))
+        if ids is not None:
+            ids[email] = contact_id
         return f"forgotten (contact {contact_id} anonymised)"
 
     return _each(emails, verb)
