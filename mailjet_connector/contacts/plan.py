@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailjet_connector import catalog
-from mailjet_connector.importer.columns import PlanError, map_columns
+from mailjet_connector.errors import PlanError
+from mailjet_connector.importer.columns import map_columns
 from mailjet_connector.importer.jobs import DEFAULT_BATCH_SIZE, BulkContact, bulk_contact
 from mailjet_connector.importer.model import Existing, Kind, Mode, Plan
 from mailjet_connector.importer.plan import plan_rows

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import orjson
 
 from mailjet_connector.catalog import Field, FieldType
+from mailjet_connector.errors import CoerceError
+from mailjet_connector.wire import timestamps
 
 __all__ = ["INT_RANGE", "PROPERTY_TYPES", "CoerceError", "coerce", "coerce_property", "is_empty", "same"]
 
@@ -33,10 +35,6 @@ PROPERTY_TYPES: dict[str, FieldType] = {
     "datetime": FieldType.TS,
 }
 _SHOWN = 60  # characters of a bad value quoted in a message
-
-
-class CoerceError(ValueError):
-    """A cell does not fit its field's type; the message names the field, the value and why."""
 
 
 def is_empty(value: Any) -> bool:
@@ -60,9 +58,7 @@ def coerce(field: Field, value: Any) -> Any:
     try:
         result = _convert(field.type, value)
     except ValueError as exc:
-        raise CoerceError(
-            f'MJ08 Property "{field.name}": {_show(value)} is not a valid {field.type.value}{_why(exc)}'
-        ) from None
+        raise CoerceError(f'MJ08 Property "{field.name}": {_reason(value, field.type.value, exc)}') from None
     if field.choices and isinstance(result, str) and result not in field.choices:
         raise CoerceError(
             f'MJ08 Property "{field.name}": {_show(result)} is not one of {", ".join(field.choices)}'
@@ -85,8 +81,7 @@ def coerce_property(name: str, datatype: str, value: Any) -> Any:
         return _convert(PROPERTY_TYPES.get(datatype, FieldType.STR), value)
     except ValueError as exc:
         raise CoerceError(
-            f'Property "{name}": Property type does not match definition '
-            f"({_show(value)} is not a valid {datatype}{_why(exc)})"
+            f'Property "{name}": Property type does not match definition ({_reason(value, datatype, exc)})'
         ) from None
 
 
@@ -109,9 +104,12 @@ def _convert(ftype: FieldType, value: Any) -> Any:
     return result
 
 
-def _why(exc: ValueError) -> str:
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f": {reason}" if reason else ""
+def _reason(value: Any, kind: str, exc: ValueError) -> str:
+    """`'x' is not a valid int: why`, or the parser's own sentence when it already names the value."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if text.startswith(repr(value)):
+        return _show(value) + text[len(repr(value)) :]
+    return f"{_show(value)} is not a valid {kind}" + (f": {text}" if text else "")
 
 
 def _show(value: Any) -> str:
@@ -167,19 +165,16 @@ def _bool(value: Any) -> bool:
 
 
 def _timestamp(value: Any) -> str:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    if not isinstance(value, date):
+    if not isinstance(value, str | date):
         raise ValueError(f"a {type(value).__name__} is not a date")
-    if not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}Z"
+    return timestamps.normalise(value)
 
 
 def _unix(value: Any) -> int:
-    if isinstance(value, datetime | date) or (isinstance(value, str) and not value.strip().isdigit()):
-        return int(datetime.fromisoformat(_timestamp(value).replace("Z", "+00:00")).timestamp())
+    if isinstance(value, datetime | date):
+        return int(timestamps.to_utc(value).timestamp())
+    if isinstance(value, str) and not value.strip().isdigit():
+        return timestamps.parse_seconds(value, unix=False)
     return _int(value)
 
 

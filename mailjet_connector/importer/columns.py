@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mailjet_connector.catalog import Field, Resource
+from mailjet_connector.errors import PlanError
 
 if TYPE_CHECKING:
     from mailjet_connector.importer.properties import Definition
@@ -16,10 +17,6 @@ __all__ = ["ColumnMap", "PlanError", "choose_key", "contact_id_column", "map_col
 
 # A contact row may carry the contact's ID under either name (`contact` export, synced `contact_id`).
 _CONTACT_ID = ("id", "contactid")
-
-
-class PlanError(ValueError):
-    """The rows cannot be planned at all (unknown columns, no key, a verb the resource lacks). Exit 2."""
 
 
 def normal(name: str) -> str:

@@ -9,17 +9,19 @@ from typing import Any
 
 import orjson
 
+from mailjet_connector.errors import SourceError
+
 __all__ = ["SUFFIXES", "SourceError", "read_rows"]
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 
 
-class SourceError(Exception):
-    """The rows could not be read: missing file, unknown format, malformed line. One line of text."""
-
-
 def read_rows(
-    source: str | Path | None = None, *, sql: str | None = None, dataset_url: str | None = None
+    source: str | Path | None = None,
+    *,
+    sql: str | None = None,
+    dataset_url: str | None = None,
+    allow_files: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Stream the rows of a file, or of a SQL query over the synced dataset, as dicts.
 
@@ -28,7 +30,8 @@ def read_rows(
 
     Args:
         source: the file to read; ignored when `sql` is given.
-        sql: a query to run on the synced dataset instead of reading a file.
+        sql: one read-only SELECT to run on the synced dataset instead of reading a file (`sqlsandbox`).
+        allow_files: let the SELECT read files (`read_csv(...)`); never writes.
         dataset_url: the DuckDB file or `postgresql://` URL the query runs on (default `./mailjet.duckdb`).
 
     Returns:
@@ -38,7 +41,7 @@ def read_rows(
         SourceError: the file is missing, its extension unknown, a JSON line malformed, or the query failed.
     """
     if sql is not None:
-        return _sql_rows(sql, dataset_url)
+        return _sql_rows(sql, dataset_url, allow_files)
     if source is None:
         raise SourceError("give a file (CSV, JSONL or Parquet) or --sql")
     path = Path(source)
@@ -108,12 +111,13 @@ def _parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
         yield from batch.to_pylist()
 
 
-def _sql_rows(sql: str, dataset_url: str | None) -> Iterator[dict[str, Any]]:
-    from mailjet_connector.query import QueryError, run_query
+def _sql_rows(sql: str, dataset_url: str | None, allow_files: bool) -> Iterator[dict[str, Any]]:
+    from mailjet_connector.query import QueryError
+    from mailjet_connector.sqlsandbox import run_readonly
 
     # Run now, not on first next(): a bad query should fail before any write is planned.
     try:
-        result = run_query(sql, dataset_url)
+        result = run_readonly(sql, dataset_url, allow_files=allow_files)
     except QueryError as exc:
         raise SourceError(f"query failed: {exc}") from None
     columns = result.columns
