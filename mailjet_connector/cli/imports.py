@@ -106,14 +106,15 @@ def import_(
         from mailjet_connector.importer import write_failures
 
         write_failures(result.failures, errors)
-    _render(result, as_json, errors)
+    render_import(result, as_json, errors)
     raise typer.Exit(EXIT_ROWS_FAILED if result.failures else 0)
 
 
 import_.__doc__ = IMPORT_HELP
 
 
-def _render(result: Any, as_json: bool, errors: Path | None) -> None:
+def render_import(result: Any, as_json: bool, errors: Path | None) -> None:
+    """An import's result (or a dry run's plan): counts per action, then the first writes or the failures."""
     if as_json:
         typer.echo(orjson.dumps(result.to_dict()).decode())
         return

@@ -22,6 +22,7 @@ from mailjet_connector.cli.livesql import (
     Explain,
     Live,
     MaxCalls,
+    Yes,
     run_live_command,
 )
 from mailjet_connector.cli.options import CONNECTION, SMALL_EMULATOR, ConnectionOptions
@@ -265,12 +266,13 @@ def query(
     live: Live = False,
     explain: Explain = False,
     max_calls: MaxCalls = DEFAULT_MAX_CALLS,
+    yes: Yes = False,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
     if format_ not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
     if live or explain:
-        run_live_command(sql, format_, conn, explain=explain, max_calls=max_calls)
+        run_live_command(sql, format_, conn, explain=explain, max_calls=max_calls, yes=yes)
         return
     result = run_readonly(sql, dataset_url, dataset_name, allow_files=allow_files)
     render_query(Console(), result, format_)
