@@ -33,7 +33,7 @@ after a prompt (or with --yes); exit 1 when some rows failed or the prompt was d
 
     mailjet-connector query --live "select * from contact where email = 'ada@example.org'" --emulator
 
-    mailjet-connector query --live --explain "select count(*) from message where campaign_id = 7"
+    mailjet-connector query --live --explain "select count(*) from message where campaign_id = 7" --emulator
 
     mailjet-connector query --live "update contactslist set name = 'VIP' where id = 2" --yes --emulator
 """
