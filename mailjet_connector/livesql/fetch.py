@@ -320,7 +320,8 @@ class Fetcher:
         ids: list[int] = []
         while (rows := walk.batch(self.budget)) is not None:
             ids += [row["ID"] for row in rows if isinstance(row.get("ID"), int)]
-            self.budget.allow(walk.remaining() + len(ids) if not walk.walker.done else len(ids))
+            # The parent's listing still to read, then one call per parent (its total, once known).
+            self.budget.allow(walk.remaining() + max(len(ids), walk.walker.total or 0))
         return ids
 
 

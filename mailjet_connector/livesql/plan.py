@@ -15,7 +15,7 @@ from typing import Any
 from sqlglot import exp
 
 from mailjet_connector.catalog import FieldType, Op
-from mailjet_connector.exporting import export_filters
+from mailjet_connector.exporting import ALL_TIME
 from mailjet_connector.livesql.constants import Evaluator
 from mailjet_connector.livesql.parse import DIALECT, Analysis, Edge, LiveSqlError, Shape, TableRef
 from mailjet_connector.livesql.pushdown import Narrowing, narrow, render
@@ -339,5 +339,14 @@ def _sort(shape: Shape, source: Source) -> str | bool | None:
 
 
 def export_params(table: LiveTable, params: dict[str, str]) -> dict[str, Any]:
-    """The params of a listing call: the all-time window added where the API defaults to today."""
-    return export_filters(table.res, params)
+    """The params of a listing call: where the API defaults to today (openinformation ...), its lower time
+    bound at the start of time unless the query gives one, as the sync's first window and `export` do."""
+    cursor = table.res.cursor
+    if (
+        table.res.today_default
+        and cursor is not None
+        and cursor.from_filter
+        and cursor.from_filter not in params
+    ):
+        return {**params, cursor.from_filter: ALL_TIME}
+    return dict(params)

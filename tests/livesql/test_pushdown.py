@@ -109,6 +109,14 @@ def test_event_tables_are_read_for_all_time(server: Any, client: Client) -> None
     assert result.rows == [(client.count("openinformation", {"EventFromTs": 0}),)]
 
 
+def test_an_upper_time_bound_alone_still_reads_from_the_start(server: Any, client: Client) -> None:
+    # Without a lower bound the API would answer today only: EventFromTs=0 goes with the user's EventToTs.
+    _, calls = _run(server, client, "select id from openinformation where opened_at <= '2100-01-01'")
+    assert [(query_params(c)["EventFromTs"], query_params(c)["EventToTs"]) for c in calls] == [
+        ("0", "2100-01-01T00:00:00Z")
+    ]
+
+
 def test_a_query_over_the_call_limit_is_refused_with_its_estimate(server: Any, client: Client) -> None:
     messages = client.count("message")
     forget_requests(server)
