@@ -93,6 +93,24 @@ def test_opens_and_clicks_wait_for_the_clock(client, state):
     assert contact["LastActivityAt"] == "2023-11-14T22:15:50Z"  # NOW + 150
 
 
+@pytest.mark.parametrize(
+    "parts",
+    [{"HTMLPart": None, "TextPart": "Visit https://shop.example.org/a"},
+     {"HTMLPart": '<p><img src="https://cdn.example.org/banner.png"></p>'}],
+    ids=["text-only", "image-only"],
+)  # fmt: skip
+def test_no_link_no_click(client, state, parts):
+    # #18 item 4: clicks used to land on the seeded site's pages for messages without links.
+    configure(client, open_rate=1.0, click_rate=1.0, open_delay=[10, 10], click_delay=[10, 10])
+    batch = [message(To=[{"Email": "nolink@example.org"}], **parts)]
+    response = client.post("/v3.1/send", json={"Messages": batch})
+    mid = response.json()["Messages"][0]["To"][0]["MessageID"]
+    advance(client, DAY)
+    assert by_id(state, "message", [mid])[mid]["Status"] == "opened"
+    assert not by_id(state, "clickstatistics", [mid], key="MessageID")
+    assert [kind for kind, _ in history(client, mid)] == ["sent", "opened"]
+
+
 def test_hard_bounce_updates_message_bounce_row_contact_and_statistics(client, state):
     configure(client, bounce_rate=1.0, hard_bounce_share=1.0, bounce_delay=[30, 30])
     (mid,) = send(client, 1)
