@@ -17,7 +17,7 @@ from starlette.responses import Response
 from mailjet_connector.catalog.send import MAX_MESSAGES_V3, MAX_RECIPIENTS_V3
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.rest import responses
-from mailjet_connector.emulator.send import http, lookup
+from mailjet_connector.emulator.send import http, lookup, plan
 from mailjet_connector.emulator.send.effects import Outgoing, Recipient, deliver
 from mailjet_connector.emulator.send.validation import null_paths
 from mailjet_connector.emulator.state import Account, EmulatorState
@@ -206,7 +206,12 @@ async def send_v3(state: EmulatorState, request: Request, max_payload_bytes: int
     try:
         with account.lock:
             outs = parse_payload(account, payload)
+            now = state.clock.now()
+            refused = plan.refusal(account, now, sum(len(out.recipients) for out in outs))
+            if refused is not None:  # an account plan's cap (send/plan.py): the call is refused whole
+                raise _fail(refused, 429)
             sent = [d for out in outs for d in deliver(state, account, out)]
+            plan.record(account, now, len(sent))
     except EmulatorError as exc:
         return responses.error_response(exc)
     body = {"Sent": [{"Email": d.email, "MessageID": d.message_id, "MessageUUID": d.uuid} for d in sent]}
