@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from mailjet_connector.errors import QueryError
 from mailjet_connector.wire.urls import mask_password
 
 __all__ = [
@@ -20,18 +21,18 @@ __all__ = [
     "DEFAULT_DATASET_URL",
     "QueryError",
     "QueryResult",
+    "first_line",
     "is_postgres_url",
+    "open_duckdb",
+    "redact_url",
     "run_query",
     "to_csv",
     "to_json",
+    "use_dataset",
 ]
 
 DEFAULT_DATASET_URL = DEFAULT_DUCKDB_PATH
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class QueryError(Exception):
-    """The query could not run: no dataset there, bad SQL, unreachable database. One line, no secrets."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,13 @@ def run_query(sql: str, dataset_url: str | None = None, dataset: str = DEFAULT_D
     return _run_duckdb(sql, duckdb_path(url), dataset)
 
 
-def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
+def open_duckdb(path: Path) -> Any:
+    """A read-only DuckDB connection to the dataset file (queries never change the synced data, and a
+    running sync keeps its write lock).
+
+    Raises:
+        QueryError: DuckDB missing, no file there, or the file cannot be opened.
+    """
     try:
         import duckdb
     except ImportError:
@@ -81,16 +88,29 @@ def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
     if not path.is_file():
         raise QueryError(f"no dataset at {path}: run `mailjet-connector sync` first, or pass --dataset-url")
     try:
-        # Read-only: queries never change the synced data, and a running sync keeps its write lock.
-        with duckdb.connect(str(path), read_only=True) as conn:
-            database = conn.execute("select current_database()").fetchone()[0]  # type: ignore[index]
-            # Qualify with the database so a schema named like the file stays unambiguous.
-            conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise QueryError(first_line(exc)) from None
+
+
+def use_dataset(conn: Any, dataset: str) -> None:
+    """Put the dataset's schema first on the search path of a connection from `open_duckdb`."""
+    database = conn.execute("select current_database()").fetchone()[0]
+    # Qualify with the database so a schema named like the file stays unambiguous.
+    conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
+
+
+def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
+    import duckdb
+
+    with open_duckdb(path) as conn:
+        try:
+            use_dataset(conn, dataset)
             cursor = conn.execute(sql)
             columns = [d[0] for d in cursor.description or []]
             return QueryResult(columns, cursor.fetchall() if columns else [])
-    except duckdb.Error as exc:
-        raise QueryError(_one_line(exc)) from None
+        except duckdb.Error as exc:
+            raise QueryError(first_line(exc)) from None
 
 
 def _run_postgres(sql: str, url: str, dataset: str) -> QueryResult:
@@ -107,16 +127,17 @@ def _run_postgres(sql: str, url: str, dataset: str) -> QueryResult:
             conn.rollback()  # a query never writes
             return QueryResult(columns, rows)
     except psycopg.Error as exc:
-        raise QueryError(_redact_url(_one_line(exc), url)) from None
+        raise QueryError(redact_url(first_line(exc), url)) from None
 
 
-def _one_line(exc: Exception) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of an error message (database errors run over several lines)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
 
 
-def _redact_url(message: str, url: str) -> str:
-    # A connection error may repeat the URL, password included.
+def redact_url(message: str, url: str) -> str:
+    """`message` with `url` in it shown without its password (a connection error may repeat the URL)."""
     return message.replace(url, mask_password(url))
 
 

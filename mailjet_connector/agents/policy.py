@@ -16,7 +16,7 @@ from pathlib import Path
 from mailjet_connector import catalog
 from mailjet_connector.agents import tokens
 from mailjet_connector.catalog import Area, Verb
-from mailjet_connector.errors import ConfigError
+from mailjet_connector.errors import PolicyError
 
 __all__ = [
     "Access",
@@ -33,10 +33,6 @@ __all__ = [
 ]
 
 hash_token = tokens.hash_token
-
-
-class PolicyError(ConfigError):
-    """The policy file is missing or invalid, or names no such agent; the message is one line."""
 
 
 class Access(StrEnum):
@@ -77,6 +73,16 @@ class AgentPolicy:
     def access(self, area: Area) -> Access:
         """The agent's access to `area`; OFF when the policy does not list it (deny by default)."""
         return self.areas.get(area, Access.OFF)
+
+    def can_read_table(self, table: str) -> bool:
+        """Whether a dataset table may be read (the SQL sandbox's rule): a catalog table, or its dlt child
+        table `name__...`, in an area the agent may read. dlt's own tables and unknown tables never are."""
+        name = table.split("__", 1)[0]
+        try:
+            resource = catalog.get(name)
+        except catalog.UnknownResourceError:
+            return False
+        return resource.name == name and self.access(resource.area) is not Access.OFF
 
     def check_token(self, token: str) -> bool:
         """Whether `token` is this agent's token (constant-time comparison against the stored hash)."""

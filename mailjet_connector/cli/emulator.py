@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from mailjet_connector import catalog
+from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.exits import fail
 from mailjet_connector.wire.timestamps import parse_moment
 
-emulator_app = typer.Typer(
+emulator_app = Typer(
     name="emulator",
     help="Run a faithful local emulator of the Mailjet API (no account needed).\n\n"
     "Example:  mailjet-connector emulator serve --port 8025",
@@ -33,12 +35,6 @@ Examples:
 
 Then point any Mailjet client at the printed URL with the printed key and secret.
 """
-
-
-def fail(message: str) -> NoReturn:
-    """Report a user error on one line and exit with status 2 (the usage-error status)."""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def parse_overrides(pairs: list[str], contacts: int | None, messages: int | None) -> dict[str, int]:
@@ -112,7 +108,7 @@ def credentials_banner(url: str, accounts: list[tuple[str, str, str]], ca: str |
 @emulator_app.command("serve", help=SERVE_EXAMPLE)
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port (0 = any free port).")] = 8025,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port).")] = 8025,
     seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 0,
     scale: Annotated[str, typer.Option(help="Data preset: tiny, small or large.")] = "tiny",
     set_: Annotated[

@@ -14,15 +14,12 @@ from typing import Any, Literal
 
 import orjson
 
+from mailjet_connector.errors import PayloadError
 from mailjet_connector.wire import events as wire_events
 from mailjet_connector.wire.events import EVENT_TYPES
 
 ColumnKind = Literal["int", "str", "bool", "num"]
 INT64_MAX = 2**63 - 1
-
-
-class PayloadError(ValueError):
-    """A body or an event that does not have the documented shape; `str()` is the one-line reason."""
 
 
 @dataclass(frozen=True, slots=True)
