@@ -130,3 +130,11 @@ def test_request_log_is_bounded(state: EmulatorState) -> None:
 
     asyncio.run(many())
     assert 10 <= len(state.request_log) <= 11
+
+
+def test_other_v4_services_check_credentials_first(client: TestClient) -> None:
+    # node-mailjet's own error-handling tests: a bad token on /v4/sms answers the newer services' 401 JSON.
+    refused = client.get("/v4/sms", headers={"Authorization": "Bearer not-a-token"}, auth=None)
+    assert refused.status_code == 401
+    assert refused.json()["ErrorMessage"].startswith("API key authentication/authorization failure")
+    assert client.get("/v4/sms").status_code == 404  # good credentials: the service is not emulated
