@@ -44,10 +44,10 @@ def _nginx_404(request: Request, exc: Exception | None = None) -> Response:
     return responses.nginx_not_found()
 
 
-def v4_fallback(state: EmulatorState) -> Any:
-    """Other `/v4` services (SMS, ...) are not emulated, but their gateway checks credentials first: bad
-    or Bearer-only credentials get the newer services' 401 body (node-mailjet's error-handling tests
-    expect it), good ones the front proxy's 404."""
+def unemulated_service(state: EmulatorState) -> Any:
+    """The `/v1` Content API and the other `/v4` services (SMS, ...) are not emulated, but their gateway
+    checks credentials first: bad or Bearer-only credentials get the newer services' 401 body (the official
+    clients' own tests expect a 401 there), good ones the front proxy's 404."""
 
     async def endpoint(request: Request) -> Response:
         if http.authenticate(state, request) is None:
@@ -103,7 +103,8 @@ def create_app(
         Mount("/v3/REST", app=RestEndpoint(state, hooks.RULES, hooks.ACTIONS)),
         Route("/v3/{path:path}", _efp_error, methods=ALL_METHODS),
         Route("/v3.1/{path:path}", _nginx_404, methods=ALL_METHODS),
-        Route("/v4/{path:path}", v4_fallback(state), methods=ALL_METHODS),
+        Route("/v1/{path:path}", unemulated_service(state), methods=ALL_METHODS),
+        Route("/v4/{path:path}", unemulated_service(state), methods=ALL_METHODS),
     ]
     middleware: list[Middleware] = []
     if faults:

@@ -138,3 +138,5 @@ def test_other_v4_services_check_credentials_first(client: TestClient) -> None:
     assert refused.status_code == 401
     assert refused.json()["ErrorMessage"].startswith("API key authentication/authorization failure")
     assert client.get("/v4/sms").status_code == 404  # good credentials: the service is not emulated
+    bearer = client.get("/v1/REST/templates", headers={"Authorization": "Bearer fake"}, auth=None)
+    assert bearer.status_code == 401  # the v1 Content API, as mailjet-apiv3-python's tests expect
