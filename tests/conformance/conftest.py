@@ -51,11 +51,21 @@ def node_mailjet() -> Path:
     return modules
 
 
+def _frozen_emulator(tls: bool) -> Iterator[EmulatorServer]:
+    with start_emulator(scale="tiny", now=NOW, frozen=True, tls=tls) as server:
+        yield server
+
+
 @pytest.fixture
 def https_emulator() -> Iterator[EmulatorServer]:
     """A tiny seeded emulator served over HTTPS with a throwaway CA, frozen at NOW."""
-    with start_emulator(scale="tiny", now=NOW, frozen=True, tls=True) as server:
-        yield server
+    yield from _frozen_emulator(tls=True)
+
+
+@pytest.fixture
+def http_emulator() -> Iterator[EmulatorServer]:
+    """The same over plain HTTP."""
+    yield from _frozen_emulator(tls=False)
 
 
 def run_node(modules: Path, server: EmulatorServer, calls: list[dict[str, Any]], **auth: str) -> list[dict]:

@@ -27,7 +27,7 @@ from anymail.signals import EventType  # noqa: E402
 from anymail.webhooks.mailjet import MailjetInboundWebhookView, MailjetTrackingWebhookView  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from mailjet_connector.emulator.server import EmulatorServer, start_emulator  # noqa: E402
+from mailjet_connector.emulator.server import EmulatorServer  # noqa: E402
 from tests.conformance.conftest import NOW  # noqa: E402
 from tests.emulator.webhook_receiver import Received, Receiver  # noqa: E402
 
@@ -41,14 +41,9 @@ ANYMAIL_TYPES = {"sent": EventType.DELIVERED, "open": EventType.OPENED, "click":
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
+    """A receiver with Basic credentials on every callback URL the tests register."""
     with Receiver() as running:
         yield running
-
-
-@pytest.fixture
-def emulator() -> Iterator[EmulatorServer]:
-    with start_emulator(scale="tiny", now=NOW, frozen=True) as server:
-        yield server
 
 
 def call(server: EmulatorServer, method: str, path: str, body: Any = None) -> Any:
@@ -70,7 +65,8 @@ def django_request(received: Received, path: str) -> Any:
     )
 
 
-def test_tracking_events_parse_as_anymail_expects(emulator: EmulatorServer, receiver: Receiver) -> None:
+def test_tracking_events_parse_as_anymail_expects(http_emulator: EmulatorServer, receiver: Receiver) -> None:
+    emulator = http_emulator
     for row in call(emulator, "GET", "/v3/REST/eventcallbackurl?Limit=100")["Data"]:
         call(emulator, "DELETE", f"/v3/REST/eventcallbackurl/{row['ID']}")
     for version, kinds in ((1, ("open", "click", "bounce")), (2, ("sent", "blocked", "spam", "unsub"))):
@@ -120,7 +116,8 @@ def test_tracking_events_parse_as_anymail_expects(emulator: EmulatorServer, rece
     assert seen == set(ANYMAIL_TYPES)
 
 
-def test_inbound_mail_parses_as_anymail_expects(emulator: EmulatorServer, receiver: Receiver) -> None:
+def test_inbound_mail_parses_as_anymail_expects(http_emulator: EmulatorServer, receiver: Receiver) -> None:
+    emulator = http_emulator
     for row in call(emulator, "GET", "/v3/REST/parseroute?Limit=100")["Data"]:
         call(emulator, "DELETE", f"/v3/REST/parseroute/{row['ID']}")
     route = call(emulator, "POST", "/v3/REST/parseroute", {"Url": receiver.url("/inbound", "hook", "s3cret")})

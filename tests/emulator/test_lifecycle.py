@@ -20,7 +20,16 @@ from mailjet_connector.emulator.lifecycle.messages import (
 )
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import TestClient
-from tests.emulator.send_fixtures import API_KEY, AUTH, NOW, account_of, make_state, message, rows
+from tests.emulator.send_fixtures import (
+    API_KEY,
+    AUTH,
+    NOW,
+    account_of,
+    control_client,
+    make_state,
+    message,
+    rows,
+)
 
 DAY = 86_400
 ALL_ZERO = {name: 0.0 for name in ("open_rate", "click_rate", "reopen_rate", "bounce_rate", "blocked_rate",
@@ -34,9 +43,7 @@ def state() -> EmulatorState:
 
 @pytest.fixture
 def client(state: EmulatorState) -> Iterator[TestClient]:
-    with TestClient(create_app(state, control=True)) as test_client:
-        test_client.auth = AUTH
-        yield test_client
+    yield from control_client(state)
 
 
 def configure(client: TestClient, **changes: Any) -> None:

@@ -6,23 +6,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import TestClient
-from tests.emulator.send_fixtures import API_KEY, AUTH, NOW, make_state, message
+from tests.emulator.send_fixtures import API_KEY, NOW, control_client, make_state, message
 
 V3 = {"FromEmail": "shop@example.com", "Subject": "s", "Text-part": "t"}
 
 
 @pytest.fixture
-def state() -> EmulatorState:
-    return make_state()
-
-
-@pytest.fixture
-def client(state: EmulatorState) -> Iterator[TestClient]:
-    with TestClient(create_app(state, control=True)) as test_client:
-        test_client.auth = AUTH
+def client() -> Iterator[TestClient]:
+    """The whole app over the Send API tests' state (`client.state`), control routes included."""
+    state = make_state()
+    for test_client in control_client(state):
+        test_client.state = state  # type: ignore[attr-defined]
         yield test_client
 
 
@@ -37,7 +32,8 @@ def test_no_cap_by_default(client: TestClient) -> None:
     assert client.get("/_emulator/plan").json()[API_KEY]["plan"] == "unlimited"
 
 
-def test_free_plan_refuses_past_200_a_day_and_resumes_the_next_day(client: TestClient, state) -> None:
+def test_free_plan_refuses_past_200_a_day_and_resumes_the_next_day(client: TestClient) -> None:
+    state = client.state
     assert client.post("/_emulator/plan", json={"plan": "free"}).status_code == 200
     for _ in range(4):
         assert client.post("/v3.1/send", json=batch(50)).status_code == 200
@@ -54,7 +50,8 @@ def test_free_plan_refuses_past_200_a_day_and_resumes_the_next_day(client: TestC
     assert client.post("/v3.1/send", json=batch(1)).status_code == 200
 
 
-def test_test_mode_allows_10_an_hour(client: TestClient, state) -> None:
+def test_test_mode_allows_10_an_hour(client: TestClient) -> None:
+    state = client.state
     client.post("/_emulator/plan", json={"plan": "test"}).raise_for_status()
     assert client.post("/v3.1/send", json=batch(8)).status_code == 200
     assert client.post("/v3.1/send", json=batch(3)).status_code == 429  # refused whole: nothing sent
