@@ -122,6 +122,7 @@ def queries(draw: Any, samples: dict[tuple[str, str], list[Any]]) -> str:
     return shape.format(t=table, w=where)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_where_clauses(client: Client, synced: str, samples: Any, data: st.DataObject) -> None:
