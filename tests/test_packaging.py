@@ -7,6 +7,7 @@ when one does not: an import no extra declares, or one declared by another extra
 from __future__ import annotations
 
 import ast
+import asyncio
 import importlib.metadata as metadata
 import re
 import sys
@@ -121,7 +122,11 @@ def test_uvicorns_private_h11_protocol_still_fits_reason_phrases() -> None:
 
     config = uvicorn.Config(app=lambda *a: None, http=ReasonH11Protocol, lifespan="off")
     config.load()
-    protocol = ReasonH11Protocol(config=config, server_state=ServerState(), app_state={})
+    loop = asyncio.new_event_loop()  # uvicorn asks for one; other tests may have left none current
+    try:
+        protocol = ReasonH11Protocol(config=config, server_state=ServerState(), app_state={}, _loop=loop)
+    finally:
+        loop.close()
     assert isinstance(protocol.conn, _ReasonConnection) and isinstance(protocol.conn._conn, h11.Connection)
     head = protocol.conn.send(
         h11.Response(status_code=404, headers=[(b"x-emulator-reason", b"Object not found")])

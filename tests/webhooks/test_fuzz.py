@@ -89,6 +89,7 @@ def client() -> Iterator[Poster]:
         poster.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=event_bodies)
 def test_event_endpoint_never_answers_5xx(client, body):
@@ -98,6 +99,7 @@ def test_event_endpoint_never_answers_5xx(client, body):
         assert "\n" not in response.json()["error"]
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.one_of(st.binary(max_size=200), json_values.map(dumps), mutated(INBOUND).map(dumps)))
 def test_inbound_endpoint_never_answers_5xx(client, body):
