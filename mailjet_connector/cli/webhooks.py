@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.config import load_settings
 from mailjet_connector.errors import ConfigError
@@ -142,26 +143,58 @@ def list_command(
     _render(changes, as_json)
 
 
-@webhooks_app.command("remove")
+REMOVE_HELP = """Remove exactly what is named: callbacks by --events and/or --url, parse routes by --inbound
+(all of them) or --inbound-url. Naming nothing is an error; removing more than one row asks first
+(--yes to skip); finding nothing to remove is not an error.
+
+Examples:
+
+    mailjet-connector webhooks remove --url https://h.example.org/events/TOKEN --yes
+
+    mailjet-connector webhooks remove --events open,click --emulator --yes
+
+    mailjet-connector webhooks remove --inbound-url https://h.example.org/inbound/TOKEN
+"""
+
+
+@webhooks_app.command("remove", help=REMOVE_HELP)
 def remove(
-    events: EventsOption = "all",
-    url: Annotated[str | None, typer.Option("--url", help="Only callbacks pointing at this URL.")] = None,
-    inbound: Annotated[bool, typer.Option("--inbound", help="Also remove parse routes.")] = False,
-    inbound_url: Annotated[
-        str | None, typer.Option("--inbound-url", help="Only the parse route pointing at this URL.")
+    events: Annotated[
+        str | None, typer.Option("--events", help="Callbacks of these types: all, or a comma list.")
     ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Callbacks pointing at this URL.")] = None,
+    inbound: Annotated[bool, typer.Option("--inbound", help="Every parse route.")] = False,
+    inbound_url: Annotated[
+        str | None, typer.Option("--inbound-url", help="The parse route pointing at this URL.")
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before removing several rows.")
+    ] = False,
     conn: ConnectionOptions = CONNECTION,
     as_json: AsJson = False,
 ) -> None:
-    """Remove event callbacks (and parse routes with --inbound); removing nothing is not an error.
-
-    Example:  mailjet-connector webhooks remove --url https://h.example.org/events/TOKEN --inbound
-    """
-    types = hooks.parse_event_types(events)
+    types = hooks.parse_event_types(events) if events else ()
+    removal = hooks.Removal(types, url, parse_routes=inbound, inbound_url=inbound_url)
+    if not removal.names_callbacks and not removal.names_routes:
+        fail("name what to remove: --events, --url, --inbound or --inbound-url")
     with conn.client() as client:
-        changes = hooks.remove(client, types, url=url, inbound=inbound or bool(inbound_url),
-                               inbound_url=inbound_url)  # fmt: skip
+        found = hooks.find_removals(client, removal)
+        if len(found) > 1 and not yes:
+            _confirm_removal(found)
+        changes = hooks.delete(client, found)
     _render(changes, as_json)
+
+
+def _confirm_removal(found: list[hooks.Change]) -> None:
+    for change in found:
+        typer.echo(f"  {change.kind} {change.event_type} {change.url}", err=True)
+    try:
+        confirmed = typer.confirm(f"Remove these {len(found)} rows?", default=False, err=True)
+    except typer.Abort:  # no terminal to answer on: not a yes
+        confirmed = False
+    if not confirmed:
+        typer.echo("Nothing was removed.", err=True)
+        raise typer.Exit(EXIT_ROWS_FAILED)
 
 
 def _line(kind: Kind, row: dict[str, Any]) -> str:
