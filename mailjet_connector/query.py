@@ -63,6 +63,8 @@ def run_query(sql: str, dataset_url: str | None = None, dataset: str = DEFAULT_D
     """
     if not _IDENTIFIER.match(dataset):
         raise QueryError(f"dataset name {dataset!r} must be a plain SQL identifier")
+    if not sql.strip():
+        raise QueryError('no SQL given: write one statement, e.g. "select count(*) from contact"')
     url = dataset_url or DEFAULT_DATASET_URL
     if is_postgres_url(url):
         return _run_postgres(sql, url, dataset)
@@ -80,6 +82,7 @@ def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
         # Read-only: queries never change the synced data, and a running sync keeps its write lock.
         with duckdb.connect(str(path), read_only=True) as conn:
             database = conn.execute("select current_database()").fetchone()[0]  # type: ignore[index]
+            _check_dataset(conn, database, dataset, path)
             # Qualify with the database so a schema named like the file stays unambiguous.
             conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
             cursor = conn.execute(sql)
@@ -87,6 +90,19 @@ def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
             return QueryResult(columns, cursor.fetchall() if columns else [])
     except duckdb.Error as exc:
         raise QueryError(_one_line(exc)) from None
+
+
+def _check_dataset(conn: Any, database: str, dataset: str, path: Path) -> None:
+    """A file with no synced schema (a first sync that failed leaves one) says what to do."""
+    found = conn.execute(
+        "select count(*) from information_schema.schemata where catalog_name = ? and schema_name = ?",
+        [database, dataset],
+    ).fetchone()[0]
+    if not found:
+        raise QueryError(
+            f"{path} holds no synced dataset {dataset!r}: run `mailjet-connector sync` first "
+            "(or pass the --dataset-name the sync used)"
+        )
 
 
 def _run_postgres(sql: str, url: str, dataset: str) -> QueryResult:

@@ -81,28 +81,23 @@ def gateway(
     ] = 8030,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    import uvicorn
-
     from mailjet_connector.agents.gateway import create_gateway_app
-    from mailjet_connector.agents.gateway_server import server_config
+    from mailjet_connector.agents.gateway_server import serve_gateway
     from mailjet_connector.agents.policy import load_policy
-    from mailjet_connector.emulator.server import ServerStartError, bind_socket
 
     loaded = load_policy(policy)
     with conn.open() as connection:
         upstream = connection.base_url
         app = create_gateway_app(loaded, upstream, connection.api_key, connection.api_secret)
-        try:
-            sock = bind_socket(host, port)
-        except ServerStartError as exc:
-            fail(str(exc))
-        url = f"http://{host}:{sock.getsockname()[1]}"
-        typer.echo(f"Mailjet agent gateway listening on {url}")
-        typer.echo(f"  upstream: {upstream}")
-        typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
-        typer.echo("Press Ctrl-C to stop.")
-        sys.stdout.flush()
-        uvicorn.Server(server_config(app)).run(sockets=[sock])
+
+        def ready(url: str) -> None:
+            typer.echo(f"Mailjet agent gateway listening on {url}")
+            typer.echo(f"  upstream: {upstream}")
+            typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
+            typer.echo("Press Ctrl-C to stop.")
+            sys.stdout.flush()
+
+        serve_gateway(app, host, port, ready)
 
 
 MCP_HELP = """Serve the agent tools over MCP (stdio by default, or streamable HTTP at /mcp) for one agent.

@@ -15,7 +15,6 @@ from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.config import load_settings
-from mailjet_connector.errors import ConfigError
 from mailjet_connector.webhooks import register as hooks
 from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
 from mailjet_connector.webhooks.store import Kind, Store, open_store
@@ -76,25 +75,15 @@ def serve(
     ] = False,
 ) -> None:
     """Run the webhook receiver until Ctrl-C."""
-    import uvicorn
-
-    from mailjet_connector.webhooks.app import create_app
+    from mailjet_connector.webhooks.server import serve_receiver
 
     given = {"host": host, "port": port, "store": store, "username": username, "password": password,
              "token": token, "allow_anonymous": allow_anonymous or None}  # fmt: skip
-    settings = load_settings(ReceiverSettings, **given)
-    opened = open_store(settings.store)
-    try:
-        app = create_app(settings, opened)
-    except ConfigError:
-        opened.close()
-        raise
-    typer.echo(f"Receiving on http://{settings.host}:{settings.port}/events and /inbound, "
-               f"storing to {opened.location}", err=True)  # fmt: skip
-    try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
-    finally:
-        opened.close()
+
+    def ready(url: str, location: str) -> None:
+        typer.echo(f"Receiving on {url}/events and /inbound, storing to {location}", err=True)
+
+    serve_receiver(load_settings(ReceiverSettings, **given), ready)
 
 
 def _render(changes: list[hooks.Change], as_json: bool) -> None:

@@ -128,3 +128,21 @@ def test_every_webhooks_command_has_help_with_an_example():
     for command in ("serve", "register", "list", "remove", "tail"):
         result = invoke("webhooks", command, "--help")
         assert result.exit_code == 0 and "mailjet-connector webhooks" in result.stdout
+
+
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path):
+    # Regression (#22 item 8): "Receiving on ..." was printed, then uvicorn's raw error, with exit 3.
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = invoke(
+            "webhooks", "serve", "--token", "t", "--port", port, "--store", f"sqlite:///{tmp_path / 'e.db'}"
+        )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another --port or --host); "
+        "see `mailjet-connector webhooks serve --help`"
+    ]
