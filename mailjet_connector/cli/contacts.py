@@ -26,6 +26,7 @@ from mailjet_connector.contacts import (
     forget,
     import_contacts,
     include,
+    journal_path,
     read_emails,
     resolve_list,
     subscribe,
@@ -110,11 +111,7 @@ def import_command(
 ) -> None:
     if file is None and sql is None:
         fail("give a FILE or --sql")
-    # A fresh embedded emulator shares nothing with earlier runs: a default journal would only mislead.
-    # A dry run writes nothing, not even a journal.
-    path = (
-        None if no_journal or dry_run or (conn.emulator and journal is None) else journal or DEFAULT_JOURNAL
-    )
+    path = journal_path(journal, dry_run=dry_run, disabled=no_journal, fresh_account=conn.emulator)
     stderr = Console(stderr=True, highlight=False)
     rows = read_rows(file, sql=sql, dataset_url=dataset_url)
     with conn.client() as client, Journal(path) if path else nullcontext() as journal:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -122,7 +119,7 @@ def sync(
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
     with conn.open() as connection:
         bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
-        with bars, quiet_dlt():
+        with bars:
             report = run_sync(
                 SyncOptions(
                     api_key=connection.api_key,
@@ -147,6 +144,7 @@ def sync(
                     progress=bars.update,
                     clock=connection.clock,
                     webhook_store=webhook_store,
+                    dlt_logs=verbosity().verbose,
                 )
             )
     data = report.to_dict()
@@ -174,23 +172,6 @@ def parse_date(value: str | None, option: str) -> datetime | None:
             f"{option} expects a date like 2024-05-01 or 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@contextmanager
-def quiet_dlt() -> Iterator[None]:
-    """Keep dlt's own log lines (schema-hint warnings...) off the terminal unless -v or RUNTIME__LOG_LEVEL.
-
-    dlt re-creates its logger from its runtime configuration on every pipeline, hence the variable; it is
-    restored afterwards so the process environment is left as it was found.
-    """
-    if "RUNTIME__LOG_LEVEL" in os.environ or verbosity().verbose:
-        yield
-        return
-    os.environ["RUNTIME__LOG_LEVEL"] = "ERROR"
-    try:
-        yield
-    finally:
-        os.environ.pop("RUNTIME__LOG_LEVEL", None)
 
 
 def export(

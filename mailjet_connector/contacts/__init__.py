@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailjet_connector.contacts.bulk import import_contacts, prepare_import
+from mailjet_connector.contacts.bulk import import_contacts, journal_path, prepare_import
 from mailjet_connector.contacts.lists import ListNotFoundError, resolve_list
 from mailjet_connector.contacts.plan import DEFAULT_BATCH_SIZE, ImportPlan, PlanError, RowError, plan_import
 from mailjet_connector.contacts.poll import Backoff, JobTimeoutError
@@ -33,6 +33,7 @@ __all__ = [
     "import_contacts",
     "include",
     "infer_type",
+    "journal_path",
     "plan_import",
     "prepare_import",
     "read_emails",

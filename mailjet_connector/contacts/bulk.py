@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mailjet_connector.client import Client
@@ -29,7 +30,7 @@ from mailjet_connector.contacts.poll import DEFAULT_BACKOFF, Backoff, wait_for_j
 from mailjet_connector.contacts.properties import define_properties, fetch_definitions
 from mailjet_connector.contacts.report import ImportReport
 from mailjet_connector.errors import NotFoundError
-from mailjet_connector.importer.journal import DONE, FAILED, PENDING, Journal, job_id
+from mailjet_connector.importer.journal import DEFAULT_JOURNAL, DONE, FAILED, PENDING, Journal, job_id
 
 __all__ = ["import_contacts", "prepare_import"]
 
@@ -103,6 +104,26 @@ def prepare_import(
         batch_size=batch_size,
         existing_emails=existing,
     )
+
+
+def journal_path(
+    requested: Path | None, *, dry_run: bool = False, disabled: bool = False, fresh_account: bool = False
+) -> Path | None:
+    """Where an import keeps its journal, or None for no journal.
+
+    A dry run writes nothing, not even a journal; an account that starts empty on every run (the embedded
+    emulator) shares nothing with earlier runs, so the default journal would only mislead (a journal asked
+    for by path is still used).
+
+    Args:
+        requested: the journal file asked for (None: the default one).
+        dry_run: nothing will be written.
+        disabled: the user asked for no journal.
+        fresh_account: the account is new on every run.
+    """
+    if disabled or dry_run or (fresh_account and requested is None):
+        return None
+    return requested or DEFAULT_JOURNAL
 
 
 def import_contacts(
