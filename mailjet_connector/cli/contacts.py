@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +21,7 @@ from mailjet_connector.contacts import (
     DEFAULT_BATCH_SIZE,
     Backoff,
     ImportPlan,
+    ListNotFoundError,
     Outcome,
     exclude,
     forget,
@@ -114,7 +115,11 @@ def import_command(
     path = journal_path(journal, dry_run=dry_run, disabled=no_journal, fresh_account=conn.emulator)
     stderr = Console(stderr=True, highlight=False)
     rows = read_rows(file, sql=sql, dataset_url=dataset_url)
-    with conn.client() as client, Journal(path) if path else nullcontext() as journal:
+    with (
+        conn.client() as client,
+        Journal(path) if path else nullcontext() as journal,
+        _list_hint(CREATE_HINT),
+    ):
         report = import_contacts(
             client,
             rows,
@@ -206,17 +211,22 @@ def subscribe_command(
     no_force: Annotated[
         bool, typer.Option("--no-force", help="addnoforce: keep an unsubscription (default: addforce).")
     ] = False,
+    create_list: Annotated[
+        bool, typer.Option("--create-list", help="Create the list given by name if it does not exist.")
+    ] = False,
     as_json: AsJson = False,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    """Subscribe contacts to a list (created first when unknown).
+    """Subscribe contacts to a list (--create-list creates a list given by name when it does not exist).
 
-    Example:  mailjet-connector contacts subscribe a@example.com b@example.com --list Newsletter
+    Example:  mailjet-connector contacts subscribe a@example.com b@example.com --list Newsletter --create-list
     """
     _need_list(list_)
 
     def run(client: Client, addresses: list[str]) -> list[Outcome]:
-        return subscribe(client, addresses, resolve_list(client, list_), force=not no_force)
+        with _list_hint(CREATE_HINT):
+            list_id = resolve_list(client, list_, create=create_list)
+        return subscribe(client, addresses, list_id, force=not no_force)
 
     _provision(emails, file, run, as_json, conn)
 
@@ -236,7 +246,9 @@ def unsubscribe_command(
     _need_list(list_)
 
     def run(client: Client, addresses: list[str]) -> list[Outcome]:
-        return unsubscribe(client, addresses, resolve_list(client, list_))
+        with _list_hint(LISTS_HINT):
+            list_id = resolve_list(client, list_)
+        return unsubscribe(client, addresses, list_id)
 
     _provision(emails, file, run, as_json, conn)
 
@@ -295,6 +307,19 @@ def forget_command(
         if not confirmed:
             fail("nothing forgotten: confirm, or pass --yes in scripts")
     _provision(addresses, None, forget, as_json, conn)
+
+
+CREATE_HINT = "add --create-list to create it"
+LISTS_HINT = "`mailjet-connector export contactslist` lists the lists"
+
+
+@contextmanager
+def _list_hint(hint: str) -> Iterator[None]:
+    """An unknown list says what this command can do about it."""
+    try:
+        yield
+    except ListNotFoundError as exc:
+        fail(str(exc), hint=hint)
 
 
 def _need_list(ref: str) -> None:

@@ -140,7 +140,7 @@ def send(
         if results is not None:
             write_results(results, plan, journal)
         counts = journal.counts(plan.job)
-    render_report(report, counts, results, as_json)
+    render_report(report, plan, counts, results, as_json)
     if counts.get("failed") or counts.get("pending") or report.skipped:
         raise typer.Exit(EXIT_ROWS_FAILED)
 

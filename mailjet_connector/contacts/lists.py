@@ -35,6 +35,6 @@ def resolve_list(client: Client, ref: int | str, *, create: bool = False) -> int
         if str(row.get("Name")) == text:
             return int(row["ID"])
     if not create:
-        raise ListNotFoundError(f"no contacts list named {text!r} (add --create-list to create it)")
+        raise ListNotFoundError(f"no contacts list named {text!r}")
     created = client.create("contactslist", {"Name": text})
     return int((created or {})["ID"])

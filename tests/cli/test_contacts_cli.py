@@ -126,3 +126,14 @@ def test_forget_needs_a_confirmation(server: EmulatorServer, account: Account) -
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, ["contacts", command, "--help"])
     assert result.exit_code == 0 and "mailjet-connector contacts" in result.output
+
+
+def test_an_unknown_list_suggests_only_what_the_command_has(server: EmulatorServer) -> None:
+    # Regression (#22 item 9): `contacts subscribe ... --list NoSuchList` suggested --create-list, which it
+    # did not have; `unsubscribe` has no such option either.
+    subscribe = contacts(server, "subscribe", "a@x.com", "--list", "NoSuchList")
+    assert subscribe.exit_code == 2 and "add --create-list to create it" in subscribe.stderr
+    created = contacts(server, "subscribe", "a@x.com", "--list", "NoSuchList", "--create-list")
+    assert created.exit_code == 0, created.output
+    unsubscribe = contacts(server, "unsubscribe", "a@x.com", "--list", "Elsewhere")
+    assert unsubscribe.exit_code == 2 and "--create-list" not in unsubscribe.stderr

@@ -70,7 +70,7 @@ def test_forget_anonymises_the_contact(client: Client, account: Account) -> None
 
 def test_lists_resolve_by_id_or_name(client: Client, account: Account) -> None:
     assert resolve_list(client, "2") == 2 and resolve_list(client, "News") == 1
-    with pytest.raises(ListNotFoundError, match="--create-list"):
+    with pytest.raises(ListNotFoundError, match="no contacts list named 'Fresh'"):
         resolve_list(client, "Fresh")
     with pytest.raises(ListNotFoundError, match="ID 99"):
         resolve_list(client, 99)
