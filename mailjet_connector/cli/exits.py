@@ -70,7 +70,12 @@ class Failure:
     def line(self) -> str:
         if not self.hint:
             return f"Error: {self.message}"
-        return f"Error: {self.message.rstrip('.')}; {self.hint}"
+        message = (
+            self.message[:-1]
+            if self.message.endswith(".") and not self.message.endswith("..")
+            else self.message
+        )
+        return f"Error: {message}; {self.hint}"
 
     def to_dict(self) -> dict[str, object]:
         return {
