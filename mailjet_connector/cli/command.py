@@ -165,8 +165,7 @@ def shared(func: Callable[..., Any], *, resumable: bool = False) -> Callable[...
             kwargs[conn_name] = options.collect(kwargs, conn_default)
         as_json = bool(kwargs.get("as_json") or kwargs.get("json_output"))
         words = context.command_path.split()[1:]
-        with output.session(level):
-            return _run(func, kwargs, as_json=as_json, resumable=resumable, command=" ".join(words))
+        return _run(func, kwargs, level, as_json=as_json, resumable=resumable, command=" ".join(words))
 
     del command.__wrapped__  # typer must see the new signature, not the function's own
     command.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
@@ -175,10 +174,17 @@ def shared(func: Callable[..., Any], *, resumable: bool = False) -> Callable[...
 
 
 def _run(
-    func: Callable[..., Any], kwargs: dict[str, Any], *, as_json: bool, resumable: bool, command: str
+    func: Callable[..., Any],
+    kwargs: dict[str, Any],
+    level: output.Verbosity,
+    *,
+    as_json: bool,
+    resumable: bool,
+    command: str,
 ) -> Any:
     try:
-        return func(**kwargs)
+        with output.session(level):  # ends (the retry line closed) before an error is printed
+            return func(**kwargs)
     except (typer.Exit, typer.Abort, ClickException):
         raise
     except exits.CommandFailure as exc:
