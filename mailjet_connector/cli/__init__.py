@@ -62,7 +62,7 @@ app.add_typer(agents_app)
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="mailjet-connector")  # also under `python -m mailjet_connector`
     except SystemExit as done:
         # Output still buffered when the reader has gone (`... | head`): leave quietly, as GNU tools do.
         try:

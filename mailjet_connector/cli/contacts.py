@@ -16,6 +16,8 @@ from rich.table import Table
 from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import progress_enabled
+from mailjet_connector.cli.sync_render import ProgressBars
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
     DEFAULT_BATCH_SIZE,
@@ -115,10 +117,12 @@ def import_command(
     path = journal_path(journal, dry_run=dry_run, disabled=no_journal, fresh_account=conn.emulator)
     stderr = Console(stderr=True, highlight=False)
     rows = read_rows(file, sql=sql, dataset_url=dataset_url)
+    bars = ProgressBars(stderr, enabled=progress_enabled(as_json) and not dry_run)
     with (
         conn.client() as client,
         Journal(path) if path else nullcontext() as journal,
         _list_hint(CREATE_HINT),
+        bars,
     ):
         report = import_contacts(
             client,
@@ -133,6 +137,7 @@ def import_command(
             parallel_jobs=parallel_jobs,
             backoff=Backoff(first=poll_interval),
             on_plan=None if as_json else lambda plan: _render_plan(stderr, plan),
+            on_progress=lambda settled, total: bars.update("contacts", settled, total),
         )
     if errors is not None and report.errors:
         write_errors(report.errors, errors)

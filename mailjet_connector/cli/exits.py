@@ -68,6 +68,8 @@ class Failure:
     kind: str = ""
 
     def line(self) -> str:
+        if self.code == EXIT_INTERRUPTED:  # not an error: the user stopped it
+            return self.message
         if not self.hint:
             return f"Error: {self.message}"
         message = (
@@ -130,10 +132,13 @@ def one_line(exc: BaseException) -> str:
 
 
 def report(failure: Failure, as_json: bool = False) -> NoReturn:
-    """Print a failure (one line on stderr, or a JSON object on stdout with --json) and exit with its code."""
+    """Print a failure (one line on stderr, or a JSON object on stdout with --json) and exit with its code.
+
+    An interruption is told on stderr in any case: whoever pressed Ctrl-C is looking at the terminal.
+    """
     if as_json:
         typer.echo(orjson.dumps(failure.to_dict()).decode())
-    else:
+    if not as_json or failure.code == EXIT_INTERRUPTED:
         typer.echo(failure.line(), err=True)
     raise typer.Exit(failure.code)
 

@@ -66,6 +66,7 @@ def render_report(
             "failed": report.failed,
             "skipped": report.skipped,
             "skipped_rows": skipped_rows(plan),
+            "resumed": bool(report.already_done or report.reconciled),  # went on from an earlier run
             "already_done": report.already_done,
             "reconciled": report.reconciled,
             "calls": report.calls,

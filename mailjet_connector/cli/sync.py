@@ -194,8 +194,16 @@ def export(
         fail(f"no such directory: {output.parent}")
     res = catalog.get(resource)
     filters = parse_where(res, where or [])
-    with conn.client() as client:
-        report = export_resource(client, res.name, fmt, output or sys.stdout.buffer, filters=filters)
+    bars = ProgressBars(Console(stderr=True), enabled=progress_enabled())
+    with conn.client() as client, bars:
+        report = export_resource(
+            client,
+            res.name,
+            fmt,
+            output or sys.stdout.buffer,
+            filters=filters,
+            progress=lambda rows: bars.update(res.name, rows),
+        )
     render_export(Console(stderr=True), report, output)
 
 

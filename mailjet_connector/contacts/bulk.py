@@ -146,6 +146,7 @@ def import_contacts(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     on_plan: Callable[[ImportPlan], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import contacts (with properties and a list action) through managemanycontacts jobs.
 
@@ -165,6 +166,7 @@ def import_contacts(
         job_retries: how many times the contacts of a job that ended in Error/Abort are sent again.
         backoff / sleep / clock: polling pace and injectable time.
         on_plan: called with the plan before anything is written (the CLI shows it).
+        on_progress: called with (contacts settled, contacts planned) each time a job's contacts settle.
 
     Returns:
         The report; rows refused before or by Mailjet are in `errors` with the reason.
@@ -191,6 +193,9 @@ def import_contacts(
     runner = _Runner(client, JobTarget(action, list_ids), journal, report, job_retries, backoff, sleep, clock)
     run_id = job_id("contacts-import", client.base_url, client.api_key, action, *list_ids)
     batches = plan.batches()
+    if on_progress is not None:
+        total = sum(len(batch) for batch in batches)
+        runner.progress = lambda settled: on_progress(settled, total)
     for start in range(0, len(batches), max(1, parallel_jobs)):
         runner.run_wave(run_id, batches[start : start + max(1, parallel_jobs)])
     report.errors.sort(key=lambda e: e.row_number)
@@ -223,6 +228,8 @@ class _Runner:
     backoff: Backoff
     sleep: Callable[[float], None]
     clock: Callable[[], float]
+    progress: Callable[[int], None] | None = None  # contacts settled so far
+    settled: int = 0
 
     def run_wave(self, run_id: str, batches: list[list[PlannedContact]]) -> None:
         """Start (or resume) each batch's job, wait for all, retry failed jobs, record the outcomes."""
@@ -319,6 +326,9 @@ class _Runner:
 
     def _finish(self, batch: _Batch, errors: Mapping[int, str]) -> None:
         self.report.imported += len(batch.contacts) - len(errors)
+        self.settled += len(batch.contacts)
+        if self.progress is not None:
+            self.progress(self.settled)
         for position, reason in sorted(errors.items()):
             planned = batch.contacts[position]
             self.report.errors.append(
