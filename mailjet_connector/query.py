@@ -14,16 +14,21 @@ import orjson
 
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
 from mailjet_connector.errors import QueryError
+from mailjet_connector.wire.urls import mask_password
 
 __all__ = [
     "DEFAULT_DATASET",
     "DEFAULT_DATASET_URL",
     "QueryError",
     "QueryResult",
+    "first_line",
     "is_postgres_url",
+    "open_duckdb",
+    "redact_url",
     "run_query",
     "to_csv",
     "to_json",
+    "use_dataset",
 ]
 
 DEFAULT_DATASET_URL = DEFAULT_DUCKDB_PATH
@@ -63,15 +68,19 @@ def run_query(sql: str, dataset_url: str | None = None, dataset: str = DEFAULT_D
     """
     if not _IDENTIFIER.match(dataset):
         raise QueryError(f"dataset name {dataset!r} must be a plain SQL identifier")
-    if not sql.strip():
-        raise QueryError('no SQL given: write one statement, e.g. "select count(*) from contact"')
     url = dataset_url or DEFAULT_DATASET_URL
     if is_postgres_url(url):
         return _run_postgres(sql, url, dataset)
     return _run_duckdb(sql, duckdb_path(url), dataset)
 
 
-def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
+def open_duckdb(path: Path) -> Any:
+    """A read-only DuckDB connection to the dataset file (queries never change the synced data, and a
+    running sync keeps its write lock).
+
+    Raises:
+        QueryError: DuckDB missing, no file there, or the file cannot be opened.
+    """
     try:
         import duckdb
     except ImportError:
@@ -79,30 +88,42 @@ def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
     if not path.is_file():
         raise QueryError(f"no dataset at {path}: run `mailjet-connector sync` first, or pass --dataset-url")
     try:
-        # Read-only: queries never change the synced data, and a running sync keeps its write lock.
-        with duckdb.connect(str(path), read_only=True) as conn:
-            database = conn.execute("select current_database()").fetchone()[0]  # type: ignore[index]
-            _check_dataset(conn, database, dataset, path)
-            # Qualify with the database so a schema named like the file stays unambiguous.
-            conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
-            cursor = conn.execute(sql)
-            columns = [d[0] for d in cursor.description or []]
-            return QueryResult(columns, cursor.fetchall() if columns else [])
+        return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise QueryError(_one_line(exc)) from None
+        raise QueryError(first_line(exc)) from None
 
 
-def _check_dataset(conn: Any, database: str, dataset: str, path: Path) -> None:
-    """A file with no synced schema (a first sync that failed leaves one) says what to do."""
+def use_dataset(conn: Any, dataset: str) -> None:
+    """Put the dataset's schema first on the search path of a connection from `open_duckdb`.
+
+    Raises:
+        QueryError: the file holds no such schema (a first sync that failed leaves such a file).
+    """
+    database = conn.execute("select current_database()").fetchone()[0]
     found = conn.execute(
         "select count(*) from information_schema.schemata where catalog_name = ? and schema_name = ?",
         [database, dataset],
     ).fetchone()[0]
     if not found:
         raise QueryError(
-            f"{path} holds no synced dataset {dataset!r}: run `mailjet-connector sync` first "
+            f"{database}.duckdb holds no synced dataset {dataset!r}: run `mailjet-connector sync` first "
             "(or pass the --dataset-name the sync used)"
         )
+    # Qualify with the database so a schema named like the file stays unambiguous.
+    conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
+
+
+def _run_duckdb(sql: str, path: Path, dataset: str) -> QueryResult:
+    import duckdb
+
+    with open_duckdb(path) as conn:
+        try:
+            use_dataset(conn, dataset)
+            cursor = conn.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            return QueryResult(columns, cursor.fetchall() if columns else [])
+        except duckdb.Error as exc:
+            raise QueryError(first_line(exc)) from None
 
 
 def _run_postgres(sql: str, url: str, dataset: str) -> QueryResult:
@@ -119,17 +140,18 @@ def _run_postgres(sql: str, url: str, dataset: str) -> QueryResult:
             conn.rollback()  # a query never writes
             return QueryResult(columns, rows)
     except psycopg.Error as exc:
-        raise QueryError(_redact_url(_one_line(exc), url)) from None
+        raise QueryError(redact_url(first_line(exc), url)) from None
 
 
-def _one_line(exc: Exception) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of an error message (database errors run over several lines)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
 
 
-def _redact_url(message: str, url: str) -> str:
-    # A connection error may repeat the URL, password included.
-    return message.replace(url, re.sub(r"//[^@/]*@", "//***@", url))
+def redact_url(message: str, url: str) -> str:
+    """`message` with `url` in it shown without its password (a connection error may repeat the URL)."""
+    return message.replace(url, mask_password(url))
 
 
 def _plain(value: Any) -> Any:

@@ -74,6 +74,16 @@ class AgentPolicy:
         """The agent's access to `area`; OFF when the policy does not list it (deny by default)."""
         return self.areas.get(area, Access.OFF)
 
+    def can_read_table(self, table: str) -> bool:
+        """Whether a dataset table may be read (the SQL sandbox's rule): a catalog table, or its dlt child
+        table `name__...`, in an area the agent may read. dlt's own tables and unknown tables never are."""
+        name = table.split("__", 1)[0]
+        try:
+            resource = catalog.get(name)
+        except catalog.UnknownResourceError:
+            return False
+        return resource.name == name and self.access(resource.area) is not Access.OFF
+
     def check_token(self, token: str) -> bool:
         """Whether `token` is this agent's token (constant-time comparison against the stored hash)."""
         return tokens.check_token(self.token_hash, token)

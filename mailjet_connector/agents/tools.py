@@ -20,6 +20,7 @@ from mailjet_connector.agents.tools_confirm import ConfirmationError, Confirmati
 from mailjet_connector.client import Client
 from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.errors import APIError, MailjetError, ToolDenied, ToolError
+from mailjet_connector.sqlsandbox import QueryRunner, open_sandbox
 
 __all__ = ["Result", "ToolContext", "ToolDenied", "ToolError"]
 
@@ -51,6 +52,13 @@ class ToolContext:
     confirmations: Confirmations = field(default_factory=Confirmations)
     budget: CallBudget = field(default_factory=CallBudget)
     clock: Callable[[], float] = time.monotonic
+    _sql: QueryRunner | None = field(default=None, init=False, repr=False)
+
+    def sql(self) -> QueryRunner:
+        """The agent's SQL sandbox over the dataset (built on first use): only tables of areas it may read."""
+        if self._sql is None:
+            self._sql = open_sandbox(self.dataset_url, self.dataset, self.agent.can_read_table)
+        return self._sql
 
     def decide(self, requests: Sequence[Request]) -> Decision:
         """The policy's verdict on a tool call made of `requests`: allowed only if each one is."""

@@ -3,80 +3,37 @@ the synced dataset)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
 import orjson
 
-from mailjet_connector import catalog
-from mailjet_connector.agents.policy import Request
+from mailjet_connector.agents.policy import Access, Request
 from mailjet_connector.agents.tools import Result, ToolContext, ToolError
 from mailjet_connector.catalog import Area, Verb
-from mailjet_connector.query import QueryError, run_query, to_json
+from mailjet_connector.query import QueryError, to_json
 
-__all__ = ["TOOLS", "check_select", "query", "stats_summary", "tables_named"]
+__all__ = ["TOOLS", "query", "stats_summary"]
 
 MAX_SLICES = 100
 MAX_ROWS = 500
-# Words that make a statement more than a read, and DuckDB / PostgreSQL functions that read files, the
-# network or the environment. Defence in depth: DuckDB is opened read-only and PostgreSQL rolls back.
-FORBIDDEN = re.compile(
-    r"\b(insert|update|delete|merge|upsert|create|drop|alter|truncate|attach|detach|copy|export|import|"
-    r"install|load|pragma|set|reset|call|checkpoint|vacuum|grant|revoke|execute|prepare|"
-    r"read_\w+|\w+_scan|glob|sniff_csv|getenv|pg_read\w*|pg_ls_dir|lo_\w+|dblink\w*)\b",
-    re.IGNORECASE,
-)
-FILE_TABLE = re.compile(r"\b(from|join)\s*\(?\s*'", re.IGNORECASE)  # DuckDB reads `FROM 'file.csv'`
-COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
-
-
-def check_select(sql: str) -> str:
-    """The statement without comments and trailing `;`, if it is one read-only SELECT (or WITH ... SELECT).
-
-    Raises:
-        ToolError: anything else (several statements, writes, file or network access).
-    """
-    text = COMMENTS.sub(" ", sql).strip().rstrip(";").strip()
-    if not re.match(r"(select|with)\b", text, re.IGNORECASE):
-        raise ToolError("query runs one SELECT (or WITH ... SELECT) statement only")
-    if ";" in text:
-        raise ToolError("query runs a single statement: remove the ';'")
-    found = FORBIDDEN.search(text) or FILE_TABLE.search(text)
-    if found:
-        raise ToolError(f"query is read-only over the synced tables: {found.group(0).strip()!r} is refused")
-    return text
-
-
-def tables_named(sql: str) -> list[str]:
-    """Catalog tables the SQL mentions (with their dlt child tables `name__...`), in catalog order."""
-    return [
-        r.name
-        for r in catalog.all_resources()
-        if re.search(rf"\b{re.escape(r.name)}(__\w+)?\b", sql, re.IGNORECASE)
-    ]
 
 
 def query(ctx: ToolContext, sql: str, max_rows: int = 100) -> Result:
     """Read-only SQL (one SELECT) over the synced dataset: one table per resource, named after it, columns
-    in snake_case (`select status, count(*) from message group by 1`). Needs read access to statistics
-    and to the area of every table named.
+    in snake_case (`select status, count(*) from message group by 1`). Only the tables of the areas you may
+    read exist for this tool; files and settings are out of reach.
 
     Args:
         sql: one SELECT statement.
         max_rows: most rows returned (1-500, default 100); `truncated` says when there were more.
     """
-    requests = [Request(None, Verb.GET, area=Area.STATISTICS)]
-    requests += [Request(name, Verb.GET) for name in tables_named(sql)]
 
     def body() -> Result:
         if not 1 <= max_rows <= MAX_ROWS:
             raise ToolError(f"max_rows must be 1-{MAX_ROWS}")
-        statement = check_select(sql)
         try:
             # Bounded in the database, not after fetching everything.
-            result = run_query(
-                f"select * from ({statement}) as q limit {max_rows + 1}", ctx.dataset_url, ctx.dataset
-            )
+            result = ctx.sql().run(sql, max_rows=max_rows + 1)
         except QueryError as exc:
             raise ToolError(str(exc)) from None
         rows = orjson.loads(to_json(result))
@@ -87,6 +44,10 @@ def query(ctx: ToolContext, sql: str, max_rows: int = 100) -> Result:
             "rows": rows[:max_rows],
         }
 
+    if not any(ctx.agent.access(area) is not Access.OFF for area in Area):
+        requests = [Request(None, Verb.GET, area=Area.STATISTICS)]  # denied: no area, so no table at all
+    else:
+        requests = []
     return ctx.run("query", requests, body)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ import typer
 from mailjet_connector import catalog
 from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import fail
+from mailjet_connector.wire.timestamps import parse_moment
 
 emulator_app = Typer(
     name="emulator",
@@ -69,16 +69,11 @@ def parse_now(value: str | None) -> float | None:
     if value is None:
         return None
     try:
-        when = datetime.fromisoformat(value)
+        return parse_moment(value).timestamp()
     except ValueError:
         raise ValueError(
             f"--now expects an RFC 3339 timestamp like 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
-    if when.tzinfo is None:
-        from datetime import UTC
-
-        when = when.replace(tzinfo=UTC)
-    return when.timestamp()
 
 
 def credentials_banner(url: str, accounts: list[tuple[str, str, str]]) -> str:
@@ -127,8 +122,8 @@ def serve(
 
         from mailjet_connector.emulator.app import create_app
         from mailjet_connector.emulator.middleware.faults import parse_faults
-        from mailjet_connector.emulator.middleware.limits import parse_rate
         from mailjet_connector.emulator.server import ServerStartError, bind_socket, server_config
+        from mailjet_connector.wire.rates import parse_rate
     except ModuleNotFoundError as exc:
         if exc.name not in EMULATOR_EXTRA:
             raise

@@ -16,7 +16,8 @@ from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 
 IMPORT_HELP = """Import rows into a writable resource: insert, update, upsert (match on the key) or delete.
 
-The source is a CSV (header row), JSONL or Parquet file, or --sql over the synced dataset. Columns are the
+The source is a CSV (header row), JSONL or Parquet file, or --sql over the synced dataset (one read-only
+SELECT; files only with --allow-files). Columns are the
 resource's fields (any case, snake_case works); read-only fields are ignored with a warning. For `contact`,
 other columns must be defined contact properties, and --list subscribes every contact (bulk jobs).
 --part content takes ID + Html-part, Text-part, MJMLContent, Headers (JSON); --part schedule ID + Date.
@@ -43,7 +44,13 @@ def import_(
     resource: Annotated[str, typer.Argument(help="Catalog name, e.g. contact, contactslist, sender.")],
     source: Annotated[Path | None, typer.Argument(help="CSV, JSONL or Parquet file.")] = None,
     mode: Annotated[str, typer.Option("--mode", help="insert, update, upsert or delete.")] = "upsert",
-    sql: Annotated[str | None, typer.Option("--sql", help="Read the rows from this query instead.")] = None,
+    sql: Annotated[
+        str | None,
+        typer.Option("--sql", help="Read the rows from this query (one read-only SELECT) instead."),
+    ] = None,
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let the --sql SELECT read files (read_csv, FROM 'x.csv').")
+    ] = False,
     dataset_url: Annotated[
         str | None, typer.Option("--dataset-url", help="DuckDB file or postgresql:// URL for --sql.")
     ] = None,
@@ -67,15 +74,15 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    from mailjet_connector.importer import DEFAULT_JOURNAL, Journal, Mode, read_rows
-    from mailjet_connector.importer.apply import import_rows
+    from mailjet_connector.importer import Mode, import_rows, read_rows
+    from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
 
     if mode not in set(Mode):
         fail(f"--mode must be insert, update, upsert or delete, not {mode!r}")
     if (source is None) == (sql is None):
         fail("give either a FILE or --sql")
     catalog.get(resource)  # a misspelt name fails before the file is read
-    rows = list(read_rows(source, sql=sql, dataset_url=dataset_url))
+    rows = list(read_rows(source, sql=sql, dataset_url=dataset_url, allow_files=allow_files))
     keys = [k.strip() for k in (key or "").split(",") if k.strip()]
     with (
         conn.open() as connection,
@@ -96,7 +103,7 @@ def import_(
             concurrency=connection.settings.concurrency,
         )
     if errors is not None and result.failures:
-        from mailjet_connector.importer.report import write_failures
+        from mailjet_connector.importer import write_failures
 
         write_failures(result.failures, errors)
     _render(result, as_json, errors)

@@ -12,7 +12,7 @@ from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.cli.output import progress_enabled
 from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
-from mailjet_connector.importer.journal import DEFAULT_JOURNAL
+from mailjet_connector.journal import DEFAULT_JOURNAL
 from mailjet_connector.send import Content, MessageSpec, open_journal, plan_send, send_merge, write_results
 from mailjet_connector.send.batching import MAX_RECIPIENTS_PER_CALL
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +18,8 @@ from mailjet_connector.cli.output import progress_enabled, verbosity
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
 from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
-from mailjet_connector.query import run_query
+from mailjet_connector.sqlsandbox import run_readonly
+from mailjet_connector.wire.timestamps import parse_moment
 
 SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres or any dlt destination.
 
@@ -37,6 +38,7 @@ Examples:
 EXPORT_HELP = """Stream one resource straight from the API to CSV, JSONL or Parquet, one page at a time.
 
 Memory stays bounded whatever the size. CSV and JSONL go to stdout without --output.
+--escape-formulas (csv) writes cells starting with = + - @ as text, for files opened in a spreadsheet.
 
 Examples:
 
@@ -45,7 +47,10 @@ Examples:
     mailjet-connector export message --format parquet -o messages.parquet --where CampaignID=42
 """
 
-QUERY_HELP = """Run SQL on the synced dataset; its tables need no schema prefix.
+QUERY_HELP = """Run one read-only SELECT on the synced dataset; its tables need no schema prefix.
+
+Nothing is written, one statement runs, and files are out of reach unless --allow-files is given
+(see docs/sql.md).
 
 Examples:
 
@@ -104,7 +109,11 @@ def sync(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     pipelines_dir: Annotated[
-        str | None, typer.Option("--pipelines-dir", help="Where dlt keeps its local state (default ~/.dlt).")
+        str | None,
+        typer.Option(
+            "--pipelines-dir",
+            help="Where dlt keeps its local state (dlt's default: ~/.dlt/pipelines; /var/dlt/pipelines for root).",
+        ),
     ] = None,
     conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
@@ -166,12 +175,11 @@ def parse_date(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.strip())
+        return parse_moment(value)
     except ValueError:
         raise ValueError(
             f"{option} expects a date like 2024-05-01 or 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def export(
@@ -183,11 +191,20 @@ def export(
     where: Annotated[
         list[str] | None, typer.Option("--where", help="A query filter FILTER=VALUE (repeatable).")
     ] = None,
+    escape_formulas: Annotated[
+        bool,
+        typer.Option(
+            "--escape-formulas",
+            help="csv: prefix cells starting with = + - @ (tab, CR) with ' so spreadsheets show, not run them.",
+        ),
+    ] = False,
     conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
     fmt = ExportFormat(format_.lower()) if format_.lower() in set(ExportFormat) else None
     if fmt is None:
         fail(f"--format must be csv, jsonl or parquet, not {format_!r}")
+    if escape_formulas and fmt is not ExportFormat.CSV:
+        fail("--escape-formulas applies to --format csv only")
     if fmt is ExportFormat.PARQUET and output is None:
         fail("parquet needs --output PATH (it cannot be streamed to stdout)")
     if output is not None and not output.parent.is_dir():
@@ -203,6 +220,7 @@ def export(
             output or sys.stdout.buffer,
             filters=filters,
             progress=lambda rows: bars.update(res.name, rows),
+            escape_formulas=escape_formulas,
         )
     render_export(Console(stderr=True), report, output)
 
@@ -220,10 +238,13 @@ def query(
         str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
     ] = DEFAULT_DATASET,
     format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let the SELECT read files (read_csv, FROM 'x.parquet').")
+    ] = False,
 ) -> None:
     if format_ not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
-    result = run_query(sql, dataset_url, dataset_name)
+    result = run_readonly(sql, dataset_url, dataset_name, allow_files=allow_files)
     render_query(Console(), result, format_)
 
 

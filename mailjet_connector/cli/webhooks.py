@@ -18,6 +18,7 @@ from mailjet_connector.config import load_settings
 from mailjet_connector.webhooks import register as hooks
 from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
 from mailjet_connector.webhooks.store import Kind, Store, open_store
+from mailjet_connector.wire.timestamps import format_timestamp
 
 webhooks_app = Typer(
     name="webhooks",
@@ -187,7 +188,7 @@ def _confirm_removal(found: list[hooks.Change]) -> None:
 
 
 def _line(kind: Kind, row: dict[str, Any]) -> str:
-    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(row.get("time") or row["received_at"]))
+    when = format_timestamp(row.get("time") or row["received_at"])
     if kind == "inbound":
         return f"{row['seq']}\t{when}\tinbound\t{row['sender']} -> {row['recipient']}\t{row.get('subject') or ''}"
     detail = row.get("url") or row.get("error") or row.get("agent") or row.get("source") or ""

@@ -17,7 +17,11 @@ SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
 
 
 def read_rows(
-    source: str | Path | None = None, *, sql: str | None = None, dataset_url: str | None = None
+    source: str | Path | None = None,
+    *,
+    sql: str | None = None,
+    dataset_url: str | None = None,
+    allow_files: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Stream the rows of a file, or of a SQL query over the synced dataset, as dicts.
 
@@ -26,7 +30,8 @@ def read_rows(
 
     Args:
         source: the file to read; ignored when `sql` is given.
-        sql: a query to run on the synced dataset instead of reading a file.
+        sql: one read-only SELECT to run on the synced dataset instead of reading a file (`sqlsandbox`).
+        allow_files: let the SELECT read files (`read_csv(...)`); never writes.
         dataset_url: the DuckDB file or `postgresql://` URL the query runs on (default `./mailjet.duckdb`).
 
     Returns:
@@ -36,7 +41,7 @@ def read_rows(
         SourceError: the file is missing, its extension unknown, a JSON line malformed, or the query failed.
     """
     if sql is not None:
-        return _sql_rows(sql, dataset_url)
+        return _sql_rows(sql, dataset_url, allow_files)
     if source is None:
         raise SourceError("give a file (CSV, JSONL or Parquet) or --sql")
     path = Path(source)
@@ -58,17 +63,25 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
     # utf-8-sig: spreadsheets often write a BOM that would otherwise glue itself to the first header.
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [name.strip() for name in header]
-        for number, values in enumerate(reader, start=2):
-            if not values:
-                continue
-            if len(values) > len(header):
-                raise SourceError(f"{path}:{number}: {len(values)} cells for {len(header)} columns")
-            padded = values + [""] * (len(header) - len(values))
-            yield {name: (value if value != "" else None) for name, value in zip(header, padded, strict=True)}
+        try:
+            header = next(reader, None)
+            if header is None:
+                return
+            header = [name.strip() for name in header]
+            for values in reader:
+                if not values:
+                    continue
+                if len(values) > len(header):
+                    raise SourceError(
+                        f"{path}:{reader.line_num}: {len(values)} cells for {len(header)} columns"
+                    )
+                padded = values + [""] * (len(header) - len(values))
+                yield {name: (v if v != "" else None) for name, v in zip(header, padded, strict=True)}
+        except UnicodeDecodeError as exc:
+            byte = exc.object[exc.start : exc.start + 1].hex()
+            raise SourceError(f"{path}: not UTF-8 text (byte 0x{byte}); save it as CSV UTF-8") from None
+        except csv.Error as exc:
+            raise SourceError(f"{path}:{reader.line_num}: {exc}") from None
 
 
 def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -98,12 +111,13 @@ def _parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
         yield from batch.to_pylist()
 
 
-def _sql_rows(sql: str, dataset_url: str | None) -> Iterator[dict[str, Any]]:
-    from mailjet_connector.query import QueryError, run_query
+def _sql_rows(sql: str, dataset_url: str | None, allow_files: bool) -> Iterator[dict[str, Any]]:
+    from mailjet_connector.query import QueryError
+    from mailjet_connector.sqlsandbox import run_readonly
 
     # Run now, not on first next(): a bad query should fail before any write is planned.
     try:
-        result = run_query(sql, dataset_url)
+        result = run_readonly(sql, dataset_url, allow_files=allow_files)
     except QueryError as exc:
         raise SourceError(f"query failed: {exc}") from None
     columns = result.columns

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mailjet_connector.importer.journal import Journal
 from mailjet_connector.importer.sources import read_rows
+from mailjet_connector.journal import Journal
 from mailjet_connector.send.merge import MergePlan, merge_job_id, plan_merge
 from mailjet_connector.send.message import MessageSpec
 

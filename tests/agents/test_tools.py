@@ -15,7 +15,7 @@ from mailjet_connector.agents.tools import ToolContext, ToolDenied, ToolError
 from mailjet_connector.agents.tools_confirm import ConfirmationError, Confirmations
 from mailjet_connector.agents.tools_resources import count, delete, get, list_rows, resources
 from mailjet_connector.agents.tools_send import recipients_of, send
-from mailjet_connector.agents.tools_stats import check_select, summarise, tables_named
+from mailjet_connector.agents.tools_stats import summarise
 from mailjet_connector.catalog import Area
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
 from tests.agents.gateway_support import FakeClock, agent
@@ -174,36 +174,6 @@ def test_recipients_count_to_cc_and_bcc() -> None:
         {"To": [{"Email": "c"}], "Bcc": [{"Email": "d"}]},
     ]
     assert recipients_of(messages) == 4
-
-
-@pytest.mark.parametrize(
-    "sql",
-    [
-        "select 1; drop table contact",
-        "delete from contact",
-        "with x as (select 1) insert into contact select * from x",
-        "select * from read_csv('/etc/passwd')",
-        "select * from '/etc/passwd'",
-        "attach 'other.db'",
-        "pragma version",
-    ],
-)
-def test_query_refuses_anything_but_one_select(sql: str) -> None:
-    with pytest.raises(ToolError):
-        check_select(sql)
-
-
-def test_query_accepts_selects_with_comments() -> None:
-    assert check_select("-- top lists\nselect name from contactslist;") == "select name from contactslist"
-    assert check_select("with t as (select 1 as offset_x) select * from t").startswith("with")
-
-
-def test_tables_named_include_child_tables() -> None:
-    assert tables_named("select * from contact__properties join contactslist using (id)") == [
-        "contact",
-        "contactslist",
-    ]
-    assert tables_named("select message_id from event") == []
 
 
 @given(

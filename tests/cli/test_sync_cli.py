@@ -119,7 +119,7 @@ def test_query_defaults_match_the_sync_defaults() -> None:
         (["query", "selec 1", "--dataset-url", "{dataset}"], "syntax error"),
         (["query", "select 1", "--dataset-url", "/no/such.duckdb"], "no dataset at /no/such.duckdb"),
         (["query", "select 1", "--format", "xml"], "--format must be one of"),
-        (["query", "", "--dataset-url", "{dataset}"], "no SQL given"),
+        (["query", "", "--dataset-url", "{dataset}"], "no SQL statement given"),
         (["query", "select 1", "--dataset-url", "{empty}"], "run `mailjet-connector sync` first"),
         (["sync", "--resources", "messagestate", "--emulator"], "reference data"),
     ],

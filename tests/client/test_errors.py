@@ -86,6 +86,9 @@ INTERNAL = {
     "mailjet_connector.webhooks.app.BodyTooLargeError",
     "mailjet_connector.agents.upstream._Stale",
     "mailjet_connector.agents.gateway.AgentDisconnected",
+    # The wire package imports nothing of the library; ratelimit.parse_rate wraps it in ConfigError and
+    # the emulator CLI in a usage error.
+    "mailjet_connector.wire.rates.RateError",
 }
 
 

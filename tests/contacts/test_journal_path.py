@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mailjet_connector.contacts import journal_path
-from mailjet_connector.importer.journal import DEFAULT_JOURNAL
+from mailjet_connector.journal import DEFAULT_JOURNAL
 
 
 def test_journal_path_policy() -> None:

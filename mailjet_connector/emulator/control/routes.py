@@ -18,8 +18,9 @@ from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.emulator.control.events import event_control_routes
 from mailjet_connector.emulator.control.openapi import openapi_document
 from mailjet_connector.emulator.state import Account, EmulatorState
-from mailjet_connector.emulator.stats.params import parse_timestamp, rfc3339
+from mailjet_connector.emulator.stats.params import parse_timestamp
 from mailjet_connector.emulator.table import Table
+from mailjet_connector.wire.timestamps import format_timestamp
 
 
 class ControlError(Exception):
@@ -43,7 +44,7 @@ async def _json_body(request: Request) -> Any:
 
 def _clock_view(state: EmulatorState) -> dict[str, Any]:
     now = state.clock.now()
-    return {"now": now, "iso": rfc3339(now), "frozen": state.clock.frozen}
+    return {"now": now, "iso": format_timestamp(now), "frozen": state.clock.frozen}
 
 
 def _move_clock(state: EmulatorState, body: Any) -> None:

@@ -24,6 +24,7 @@ from mailjet_connector.emulator.resources import properties
 from mailjet_connector.emulator.rest import writes
 from mailjet_connector.emulator.rest.writes import Rules, WriteContext
 from mailjet_connector.emulator.state import Account, EmulatorState
+from mailjet_connector.wire.timestamps import format_moment
 
 UPLOADS_KEY = "csvdata"
 CSV_JOB_TYPE = "Contact list import csv"
@@ -198,7 +199,7 @@ class CsvImportWork:
             local = datetime.strptime(value.strip(), self.options.date_format)
         except ValueError:
             return None
-        return (local - timedelta(hours=self.options.timezone_offset)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return format_moment(local - timedelta(hours=self.options.timezone_offset))
 
     def error_csv(self, job: jobs.Job) -> str:
         """The original CSV plus an `error` column (every row; "" where the row imported fine)."""

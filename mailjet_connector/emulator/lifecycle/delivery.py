@@ -12,9 +12,7 @@ clock jumps over several 30 s slots, one attempt is made, missed slots are not r
 
 from __future__ import annotations
 
-import base64
 import functools
-import re
 import ssl
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +23,8 @@ import httpx
 import orjson
 
 from mailjet_connector.emulator.state import Account, EmulatorState
+from mailjet_connector.wire.basic_auth import basic_header
+from mailjet_connector.wire.urls import mask_password
 
 RETRY_EVERY = 30
 GIVE_UP_AFTER = 24 * 3600
@@ -62,7 +62,7 @@ class Job:
         return {
             "ID": self.id,
             "Kind": self.kind,
-            "Url": public_url(self.target),
+            "Url": mask_password(self.target),
             "Version": self.version,
             "CallbackIDs": sorted(self.callback_ids),
             "RouteID": self.route_id,
@@ -118,17 +118,6 @@ def outbox(account: Account) -> Outbox:
     if found is None:
         found = account.extra.setdefault(_OUTBOX_KEY, Outbox())
     return found
-
-
-def public_url(url: str) -> str:
-    """The URL with its password replaced by `***` (for logs and control answers)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # unparsable: hide anything that could be credentials
-        return re.sub(r"//[^/@]*@", "//***@", url)
-    if parts.password is None:
-        return url
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"))
 
 
 # -- routing events ----------------------------------------------------------------------------------------
@@ -332,7 +321,7 @@ def _request_target(target: str) -> tuple[str | None, dict[str, str]]:
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
     if parts.username is not None or parts.password is not None:
         user, password = unquote(parts.username or ""), unquote(parts.password or "")
-        headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        headers["Authorization"] = basic_header(user, password)
     netloc = (host if ":" not in host else f"[{host}]") + (f":{port}" if port else "")
     return urlunsplit(parts._replace(netloc=netloc)), headers
 

@@ -1,7 +1,7 @@
 """Event API payloads (mailjet-api.md §6.2): one builder for the seven event types, driven by a field table.
 
-Every payload has the common fields, then the fields of its type (`EXTRA_FIELDS`), then `CustomID` and
-`Payload`, in the order of the DOC example. The values that describe a message (IDs, GUID, address,
+The fields and their order come from the shared payload schema (`wire.events`): the common fields, then
+the fields of the type (`TYPE_FIELDS`), then `CustomID` and `Payload`, in the order of the DOC example. The values that describe a message (IDs, GUID, address,
 campaign, CustomID, EventPayload) come from one `MessageRef`, read from the account's tables.
 """
 
@@ -10,27 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mailjet_connector.catalog.enums import EVENT_TYPES, MESSAGE_STATES
+from mailjet_connector.catalog.enums import MESSAGE_STATES
 from mailjet_connector.emulator.state import Account
 from mailjet_connector.emulator.stats.history import SPAM_FEEDBACK_SOURCE
+from mailjet_connector.wire.events import TYPE_FIELDS, payload_order
 
-# Fields after the common ones, per event type (§6.2), in the order they are sent.
-EXTRA_FIELDS: dict[str, tuple[str, ...]] = {
-    "sent": ("mj_message_id", "smtp_reply"),
-    "open": ("ip", "geo", "agent"),
-    "click": ("url", "ip", "geo", "agent"),
-    "bounce": ("blocked", "hard_bounce", "error_related_to", "error", "comment"),
-    "blocked": ("error_related_to", "error"),
-    "spam": ("source",),
-    "unsub": ("mj_list_id", "ip", "geo", "agent"),
-}
-COMMON_FIELDS = ("event", "time", "MessageID", "Message_GUID", "email", "mj_campaign_id", "mj_contact_id",
-                 "customcampaign")  # fmt: skip
-TRAILING_FIELDS = ("CustomID", "Payload")
 STATES_BY_ID = {state.id: state for state in MESSAGE_STATES}
 TEST_EMAIL = "test@mailjet.com"
-
-assert set(EXTRA_FIELDS) == set(EVENT_TYPES), "one field list per catalog event type"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +72,7 @@ def build_event(kind: str, at: int, ref: MessageRef, **details: Any) -> dict[str
         kind: an Event API type (`sent`, `open`, `click`, `bounce`, `blocked`, `spam`, `unsub`).
         at: the event time, Unix seconds.
         ref: the message the event is about.
-        details: the type's own fields (`EXTRA_FIELDS[kind]`), all of them and nothing else.
+        details: the type's own fields (`wire.events.TYPE_FIELDS[kind]`), all of them and nothing else.
 
     Returns:
         The payload, fields in Mailjet's order.
@@ -94,12 +80,13 @@ def build_event(kind: str, at: int, ref: MessageRef, **details: Any) -> dict[str
     Raises:
         ValueError: unknown type, or details that do not match the type's fields.
     """
-    wanted = EXTRA_FIELDS.get(kind)
+    wanted = TYPE_FIELDS.get(kind)
     if wanted is None:
         raise ValueError(f"unknown event type {kind!r}")
     if set(details) != set(wanted):
         raise ValueError(f"{kind} events take {', '.join(wanted)}; got {', '.join(sorted(details))}")
-    body: dict[str, Any] = {
+    values: dict[str, Any] = {
+        **details,
         "event": kind,
         "time": int(at),
         "MessageID": ref.message_id,
@@ -108,11 +95,10 @@ def build_event(kind: str, at: int, ref: MessageRef, **details: Any) -> dict[str
         "mj_campaign_id": ref.campaign_id,
         "mj_contact_id": ref.contact_id,
         "customcampaign": ref.custom_campaign,
+        "CustomID": ref.custom_id,
+        "Payload": ref.payload,
     }
-    body.update((name, details[name]) for name in wanted)
-    body["CustomID"] = ref.custom_id
-    body["Payload"] = ref.payload
-    return body
+    return {name: values[name] for name in payload_order(kind)}
 
 
 def state_error(state_id: int) -> dict[str, str]:

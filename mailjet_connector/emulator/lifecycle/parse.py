@@ -23,11 +23,9 @@ from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.lifecycle import delivery
 from mailjet_connector.emulator.rest.writes import Rules, WriteContext
 from mailjet_connector.emulator.state import Account, EmulatorState
+from mailjet_connector.wire.events import INBOUND_DATE_FORMAT, INBOUND_SINGLE_HEADERS
 
 PARSE_DOMAIN = "parse-in1.mailjet.com"
-# Headers Mailjet posts as one string; every other header is an array of strings (§6.3).
-SINGLE_HEADERS = ("Date", "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Message-ID", "In-Reply-To",
-                  "References", "Subject")  # fmt: skip
 ROOT_URL_ERROR = "Url cannot be the root of a site: give a path, e.g. https://example.org/parse"
 SECOND_ADDRESS_ERROR = (
     "This API key already has a generated parse address: give your own Email or PUT the route"
@@ -103,7 +101,7 @@ def _headers(mail: dict[str, Any], sender: str, at: int, message_id: str) -> dic
     for name, value in (mail.get("headers") or {}).items():
         name = by_lower.get(str(name).lower(), str(name))
         values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-        single = name.lower() in (h.lower() for h in SINGLE_HEADERS)
+        single = name.lower() in (h.lower() for h in INBOUND_SINGLE_HEADERS)
         headers[name] = ", ".join(values) if single else values
     return headers
 
@@ -159,7 +157,7 @@ def inbound_payload(mail: dict[str, Any], at: int) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "Sender": sender,
         "Recipient": parseaddr(str(mail["to"]))[1] or str(mail["to"]),
-        "Date": datetime.fromtimestamp(at, tz=UTC).strftime("%Y%m%dT%H%M%S"),
+        "Date": datetime.fromtimestamp(at, tz=UTC).strftime(INBOUND_DATE_FORMAT),
         "From": str(mail["from"]),
         "Subject": str(mail.get("subject") or ""),
         "Headers": _headers(mail, sender, at, message_id),

@@ -9,15 +9,14 @@ limited. Time comes from `time.monotonic` (real time, not the emulator clock) an
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.emulator.state import EmulatorState
+from mailjet_connector.wire.basic_auth import parse_basic
+from mailjet_connector.wire.rates import Rate, parse_rate
 
 CONTROL_PREFIX = "/_emulator"
 
@@ -26,52 +25,18 @@ TOO_MANY_REQUESTS_BODY = (
     b"You have sent too many requests in a given amount of time.</body></html>"
 )
 
-_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|sec|second|m|min|minute|h|hour)s?\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
-
-
-@dataclass(frozen=True)
-class RateSpec:
-    """A parsed limit: `requests` per `seconds`."""
-
-    requests: int
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds
-
-    @property
-    def burst(self) -> float:
-        """Bucket capacity: one second's worth of requests, at least one."""
-        return max(1.0, self.per_second)
-
-
-def parse_rate(spec: str) -> RateSpec:
-    """Parse `300/min`, `5/s`, `1000/10s`, `20000/h`.
-
-    Raises:
-        ValueError: the text is not a rate; the message shows the expected syntax.
-    """
-    match = _SPEC.match(spec or "")
-    if not match or int(match.group(1)) <= 0 or match.group(2) == "0":
-        raise ValueError(
-            f"invalid rate limit {spec!r}: expected N/UNIT or N/<k>UNIT, e.g. 300/min, 5/s, 1000/10s"
-        )
-    count = int(match.group(2) or 1)
-    return RateSpec(int(match.group(1)), count * _UNIT_SECONDS[match.group(3).lower()])
-
 
 class TokenBucket:
     """Thread-safe token buckets, one per key.
 
     Args:
-        rate: the refill rate and capacity.
+        rate: the refill rate; the capacity is one second's worth of requests, at least one.
         clock: monotonic seconds (injectable for tests).
     """
 
-    def __init__(self, rate: RateSpec, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, rate: Rate, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate
+        self.burst = max(1.0, rate.per_second)
         self._clock = clock
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last refill time)
@@ -80,8 +45,8 @@ class TokenBucket:
         """Spend one token for `key`; False when the key is over its limit."""
         now = self._clock()
         with self._lock:
-            tokens, last = self._buckets.get(key, (self.rate.burst, now))
-            tokens = min(self.rate.burst, tokens + (now - last) * self.rate.per_second)
+            tokens, last = self._buckets.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate.per_second)
             allowed = tokens >= 1.0
             self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
             return allowed
@@ -123,7 +88,7 @@ class RateLimitMiddleware:
     Args:
         app: the wrapped ASGI app.
         state: the emulator state (kept for symmetry with the app; limits apply to any key, known or not).
-        spec: the limit, e.g. `300/min` (see `parse_rate`).
+        spec: the limit, e.g. `300/min` (the grammar of `wire.rates`).
         clock: monotonic seconds, injectable for tests.
 
     Raises:

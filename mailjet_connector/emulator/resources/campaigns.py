@@ -31,7 +31,7 @@ from mailjet_connector.emulator.send.campaign import (
     send_draft,
     store_draft_content,
 )
-from mailjet_connector.emulator.stats.params import rfc3339
+from mailjet_connector.wire.timestamps import format_timestamp
 
 SENT_DRAFT_ERROR = "This campaign draft has already been sent: it cannot be modified"
 
@@ -140,7 +140,7 @@ def schedule(ctx: ActionContext) -> Response:
         if ctx.method == "GET":
             if draft_id not in pending:
                 raise EmulatorError(404, "Object not found")
-            return responses.envelope([{"Date": rfc3339(pending[draft_id]), "Status": "programmed"}])
+            return responses.envelope([{"Date": format_timestamp(pending[draft_id]), "Status": "programmed"}])
         if ctx.method == "DELETE":
             if draft_id not in pending or int(draft["Status"]) != STATUS_PROGRAMMED:
                 raise EmulatorError(
@@ -153,7 +153,7 @@ def schedule(ctx: ActionContext) -> Response:
         check_sendable(ctx.account, ctx.resource.name, _pos(ctx))
         pending[draft_id] = at
         _set(ctx, {"Status": STATUS_PROGRAMMED})
-        answer = [{"Date": rfc3339(at), "Status": "programmed"}]
+        answer = [{"Date": format_timestamp(at), "Status": "programmed"}]
         return responses.envelope(answer, status=201 if ctx.method == "POST" else 200)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.state import Account, EmulatorState
+from mailjet_connector.wire.basic_auth import parse_basic
 
 
 def authenticate(state: EmulatorState, request: Request) -> Account:

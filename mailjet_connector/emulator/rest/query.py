@@ -5,7 +5,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from mailjet_connector.catalog import FieldType, Filter, Op, Resource
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.table import Table
+from mailjet_connector.wire.timestamps import parse_seconds
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
@@ -59,18 +59,11 @@ def parse_bool(name: str, value: str) -> bool:
 
 
 def parse_time(value: str) -> int | None:
-    """Unix seconds, or an RFC 3339 date-time with or without Z/offset (naive = UTC), as Unix seconds."""
-    text = value.strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
+    """Unix seconds, or a date-time in any spelling `wire.timestamps` accepts, as Unix seconds; else None."""
     try:
-        # A `+` in an offset arrives as a space once the query string is decoded.
-        parsed = datetime.fromisoformat(text.replace(" ", "+"))
+        return parse_seconds(value)
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp())
 
 
 def parse_timestamp(name: str, value: str, *, unix_only: bool = False) -> int:

@@ -9,9 +9,9 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.emulator.rest.responses import MODERN_JSON
 from mailjet_connector.emulator.state import Account, EmulatorState
+from mailjet_connector.wire.basic_auth import parse_basic
 
 MAX_PAYLOAD_BYTES = 30 * 1024 * 1024  # whole request body (mj-0011); 15 MB of attachments is ~20 MB base64
 MESSAGE_HREF = "https://api.mailjet.com/v3/REST/message/{id}"  # real answers use /v3/REST/ (§5.2)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 
 from mailjet_connector.emulator.errors import EmulatorError
+from mailjet_connector.wire.timestamps import parse_seconds
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
@@ -26,23 +26,10 @@ def parse_timestamp(value: str | int | float) -> int:
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
         return int(value)
-    text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        return parse_seconds(str(value))
     except ValueError:
         raise ValueError(f"{shown(value)} is neither Unix seconds nor an RFC 3339 timestamp") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp())
-
-
-def rfc3339(seconds: int) -> str:
-    """Unix seconds -> `2020-11-06T13:38:49Z`; 0 -> "" (Mailjet's empty timestamp)."""
-    if not seconds:
-        return ""
-    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def param_time(params: Mapping[str, str], name: str) -> int | None:

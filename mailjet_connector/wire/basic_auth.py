@@ -1,4 +1,4 @@
-"""HTTP Basic credentials: parsing an Authorization header (Mailjet's only authentication scheme)."""
+"""HTTP Basic credentials (Mailjet's only authentication scheme): parsing an Authorization header, building one."""
 
 from __future__ import annotations
 
@@ -17,3 +17,13 @@ def parse_basic(header: str | None) -> tuple[str, str] | None:
         return None
     user, sep, password = decoded.partition(":")
     return (user, password) if sep else None
+
+
+def basic_token(user: str, password: str) -> str:
+    """The base64 token of `user:password` (what follows `Basic ` in the header)."""
+    return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+def basic_header(user: str, password: str) -> str:
+    """The Authorization header value for `user` and `password`."""
+    return "Basic " + basic_token(user, password)
