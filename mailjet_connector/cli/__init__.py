@@ -67,6 +67,8 @@ def main() -> None:
         # Output still buffered when the reader has gone (`... | head`): leave quietly, as GNU tools do.
         try:
             sys.stdout.flush()
+        except ValueError:  # stdout already closed (the MCP stdio server closes it on its way out)
+            pass
         except BrokenPipeError:
             import os
 

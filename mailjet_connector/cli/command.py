@@ -122,26 +122,27 @@ class Typer(typer.Typer):
         super().__init__(**kwargs)
 
     def command(
-        self, name: str | None = None, *, resumable: bool = False, **kwargs: Any
+        self, name: str | None = None, *, resumable: bool = False, server: bool = False, **kwargs: Any
     ) -> Callable[[Any], Any]:
         """Register a command.
 
         Args:
             name: the command's name.
             resumable: running it again after Ctrl-C resumes it (the interrupted line says so).
+            server: it runs until Ctrl-C, which is how it stops: exit 0, nothing said.
             **kwargs: as `typer.Typer.command`.
         """
         kwargs.setdefault("cls", Command)
         register = super().command(name, **kwargs)
 
         def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-            register(shared(func, resumable=resumable))
+            register(shared(func, resumable=resumable, server=server))
             return func
 
         return decorator
 
 
-def shared(func: Callable[..., Any], *, resumable: bool = False) -> Callable[..., Any]:
+def shared(func: Callable[..., Any], *, resumable: bool = False, server: bool = False) -> Callable[..., Any]:
     """`func` with the shared options in its signature and the shared behaviour around its call."""
     signature = inspect.signature(func, eval_str=True)
     kept: list[inspect.Parameter] = []
@@ -165,7 +166,9 @@ def shared(func: Callable[..., Any], *, resumable: bool = False) -> Callable[...
             kwargs[conn_name] = options.collect(kwargs, conn_default)
         as_json = bool(kwargs.get("as_json") or kwargs.get("json_output"))
         words = context.command_path.split()[1:]
-        return _run(func, kwargs, level, as_json=as_json, resumable=resumable, command=" ".join(words))
+        return _run(
+            func, kwargs, level, as_json=as_json, resumable=resumable, server=server, command=" ".join(words)
+        )
 
     del command.__wrapped__  # typer must see the new signature, not the function's own
     command.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
@@ -180,6 +183,7 @@ def _run(
     *,
     as_json: bool,
     resumable: bool,
+    server: bool,
     command: str,
 ) -> Any:
     try:
@@ -190,6 +194,8 @@ def _run(
     except exits.CommandFailure as exc:
         exits.report(exc.failure, as_json)
     except KeyboardInterrupt:
+        if server:
+            raise typer.Exit(exits.EXIT_OK) from None
         exits.report(exits.interrupted(resumable), as_json)
     except BrokenPipeError:
         exits.quiet_broken_pipe()

@@ -33,7 +33,7 @@ Examples:
     mailjet-connector send people.csv --from news@example.com --subject "Hi {{var:first}}"
         --html welcome.html --results results.csv --dry-run
 
-    mailjet-connector send --sql "select email, first from contact" --template-id 42 --sandbox
+    mailjet-connector send --sql "select email, name from contact" --name-column name --template-id 42 --sandbox
 """
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from contextlib import suppress
 from typing import Annotated, Any
 
 import orjson
@@ -14,6 +13,7 @@ from rich.table import Table
 from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import verbosity
 from mailjet_connector.config import load_settings
 from mailjet_connector.webhooks import register as hooks
 from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
@@ -59,7 +59,7 @@ EventsOption = Annotated[str, typer.Option("--events", help="all, or a comma lis
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-@webhooks_app.command("serve", help=SERVE_HELP)
+@webhooks_app.command("serve", help=SERVE_HELP, server=True)
 def serve(
     host: Annotated[
         str | None, typer.Option("--host", help="Interface to listen on (default 127.0.0.1).")
@@ -208,7 +208,7 @@ def _follow(opened: Store, kind: Kind, after: int, follow: bool, interval: float
         time.sleep(interval)
 
 
-@webhooks_app.command("tail")
+@webhooks_app.command("tail", server=True)
 def tail(
     store: StoreOption = None,
     inbound: Annotated[bool, typer.Option("--inbound", help="Inbound mails instead of events.")] = False,
@@ -228,5 +228,6 @@ def tail(
     opened = open_store(store or load_settings(ReceiverSettings).store)
     with opened:
         start = after if after is not None else 0 if from_start else opened.last_seq(kind)
-        with suppress(KeyboardInterrupt):  # Ctrl-C is how a follow ends
-            _follow(opened, kind, start, follow, interval, as_json)
+        if follow and not verbosity().quiet:
+            typer.echo(f"Following {opened.location} (Ctrl-C to stop)", err=True)
+        _follow(opened, kind, start, follow, interval, as_json)

@@ -168,10 +168,23 @@ def _destination(options: SyncOptions, connection: Any = None) -> Any:
             DuckDbCredentials(location, global_config=dict(settings.DUCKDB_CONFIG))
         )
     if options.destination == "postgres":
-        return dlt.destinations.postgres(credentials=options.dataset_url)
+        return dlt.destinations.postgres(credentials=_postgres_credentials(options.dataset_url))
     from dlt.common.destination import Destination
 
     return Destination.from_reference(options.destination, credentials=options.dataset_url)
+
+
+def _postgres_credentials(url: str | None) -> Any:
+    """dlt's credentials for a postgresql:// URL; one without a password (trust or peer auth, a password in
+    ~/.pgpass or PGPASSWORD) is valid, where dlt would stop at "Missing 1 field(s)... password"."""
+    if url is None:
+        return None
+    from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+    credentials = PostgresCredentials(url)
+    if credentials.password is None:
+        credentials.password = ""
+    return credentials
 
 
 def run_sync(options: SyncOptions) -> SyncReport:

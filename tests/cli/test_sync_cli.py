@@ -180,3 +180,29 @@ def test_export_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     process.stdout.close()  # what `head -1` does once it has its line
     stderr = process.stderr.read() if process.stderr else b""
     assert process.wait(timeout=120) == 141 and stderr == b""
+
+
+def test_sync_into_postgres_without_a_password(tmp_path: Path) -> None:
+    # Regression (found running README.md's examples, #22 item 11): a postgresql:// URL without a password
+    # (trust or peer auth, ~/.pgpass) stopped at dlt's "Missing 1 field(s) ... credentials".
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg")
+    admin = "postgresql://postgres@127.0.0.1:5432/test"
+    name = f"mjcli_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(admin, connect_timeout=2, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not available: {str(exc).splitlines()[0]}")
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    try:
+        result = invoke(
+            "sync", "--emulator", "--emulator-scale", "tiny", "--resources", "contact", "--destination",
+            "postgres", "--dataset-url", url, "--pipelines-dir", str(tmp_path / "p"), "--json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert run_query("select count(*) from contact", url).rows[0][0] > 0
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

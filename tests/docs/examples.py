@@ -29,7 +29,7 @@ SERVERS = {
     ("webhooks", "serve"): "Receiving on",
     ("agents", "gateway"): "listening on",
     ("agents", "mcp"): "Mailjet MCP server",
-    ("webhooks", "tail"): "",
+    ("webhooks", "tail"): "Ctrl-C to stop",
 }
 
 # Examples not run, and why (matched as substrings of the example).

@@ -27,6 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mailjet_connector import Client
+from mailjet_connector.agents.tokens import new_token
 from mailjet_connector.cli import app
 from tests.docs.examples import DOC_PORTS, NOT_RUN, Example, iter_examples
 
@@ -91,7 +92,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
             # The examples forget this person: a reader would name someone who exists.
             client.create("contact", {"Email": "gone@example.org"})
         (root / "content.jsonl").write_text(f'{{"ID": {template_id}, "Html-part": "<p>Hi</p>"}}\n')
-        (root / "agents.toml").write_text(policy())
+        tokens = {"analytics": new_token(), "ops": new_token(), "support": new_token()}
+        (root / "agents.toml").write_text(policy(tokens))
+        agent_call(root / "agents.toml", server, "analytics", tokens["analytics"])
         env = {
             "MJ_APIKEY_PUBLIC": server.api_key,
             "MJ_APIKEY_PRIVATE": server.api_secret,
@@ -108,17 +111,39 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
             drop_databases(box.databases)
 
 
-def policy() -> str:
-    """agents.toml with the agents the docs name (their tokens are never needed: nobody calls in)."""
-    from mailjet_connector.agents.tokens import hash_token, new_token
+def policy(tokens: dict[str, str]) -> str:
+    """agents.toml with the agents the docs name."""
+    from mailjet_connector.agents.tokens import hash_token
 
     sections = ['[audit]\npath = "audit.jsonl"\n']
     for agent, access in (("analytics", "statistics"), ("ops", "contacts"), ("support", "contacts")):
         sections.append(
-            f'[agents.{agent}]\ntoken_hash = "{hash_token(new_token())}"\n\n'
+            f'[agents.{agent}]\ntoken_hash = "{hash_token(tokens[agent])}"\n\n'
             f'[agents.{agent}.access]\n{access} = "read"\n'
         )
     return "\n".join(sections)
+
+
+def agent_call(policy_path: Path, server: Any, agent: str, token: str) -> None:
+    """One call of an agent through the gateway (agents.md, step 3), so that the audit log has a record."""
+    import asyncio
+
+    import httpx
+
+    from mailjet_connector.agents.gateway import create_gateway_app
+    from mailjet_connector.agents.policy import load_policy
+
+    app = create_gateway_app(load_policy(policy_path), server.url, server.api_key, server.api_secret)
+
+    async def call() -> int:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gateway"
+        ) as http:
+            answer = await http.get("/v3/REST/statcounters", auth=(agent, token), params={
+                "CounterSource": "APIKey", "CounterTiming": "Message", "CounterResolution": "Lifetime"})  # fmt: skip
+            return answer.status_code
+
+    assert asyncio.run(call()) == 200
 
 
 def drop_databases(names: list[str]) -> None:
@@ -255,3 +280,46 @@ def test_every_documented_example_runs(
 def test_the_pages_have_examples() -> None:
     pages = {e.doc for e in EXAMPLES}
     assert {"README.md", "send.md", "webhooks.md", "agents.md", "emulator.md", "campaigns.md"} <= pages
+
+
+def help_examples() -> list[tuple[tuple[str, ...], list[str]]]:
+    """(command path, example words) for every example in the commands' own --help texts."""
+    from tests.docs.test_readme import COMMANDS, is_group
+
+    found = []
+    for path, command in COMMANDS.items():
+        if is_group(command):
+            continue
+        text = (command.help or "").replace("\\\n", " ")
+        lines = text.splitlines()
+        for index, line in enumerate(lines):
+            if not line.strip().startswith("mailjet-connector "):
+                continue
+            while (
+                index + 1 < len(lines) and lines[index + 1].startswith(" " * 8) and lines[index + 1].strip()
+            ):
+                index += 1  # a wrapped example continues, indented further
+                line += " " + lines[index].strip()
+            words = shlex.split(line.split("mailjet-connector ", 1)[1], comments=True)
+            for stop in ("|", ">"):  # a pipe or a redirection ends the command
+                words = words[: words.index(stop)] if stop in words else words
+            found.append((path, words))
+    return found
+
+
+HELP_EXAMPLES = help_examples()
+
+
+@pytest.mark.parametrize(("path", "words"), HELP_EXAMPLES, ids=[" ".join(w[:4]) for _, w in HELP_EXAMPLES])
+def test_every_help_example_parses(path: tuple[str, ...], words: list[str]) -> None:
+    """The examples in `--help` name options the command has, with values it takes (nothing is run)."""
+    import typer
+
+    from tests.docs.test_readme import COMMANDS
+
+    assert tuple(words[: len(path)]) == path, f"{words} is not an example of {' '.join(path)}"
+    args = words[len(path) :]
+    command = COMMANDS[path]
+    root = typer.main.get_command(app)
+    with root.make_context("mailjet-connector", list(path), resilient_parsing=True) as parent:
+        command.make_context(path[-1], args, parent=parent)
