@@ -94,6 +94,8 @@ class Group(_PlainMetavars, TyperGroup):
         try:
             result = super().main(words, prog_name, *rest, standalone_mode=False, **extra)
         except ClickException as exc:
+            if not exc.format_message():  # no arguments: the help was printed, nothing to add
+                sys.exit(exc.exit_code)
             context = getattr(exc, "ctx", None)
             where = context.command_path if context is not None else "mailjet-connector"
             failure = exits.Failure(

@@ -7,7 +7,6 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import orjson
 import typer
 from rich.console import Console
@@ -331,10 +330,10 @@ def forget_command(
             confirmed = typer.confirm(
                 f"Forget {len(addresses)} contact(s) in {where}? This cannot be undone", default=False
             )
-        except click.exceptions.Abort:
+        except typer.Abort:  # no terminal to answer on: not a yes
             confirmed = False
         if not confirmed:
-            fail("nothing forgotten: confirm, or pass --yes in scripts")
+            fail("nothing forgotten: confirm, or pass --yes in scripts", EXIT_ROWS_FAILED)
     with conn.client() as client:
         report = forget_everywhere(
             client,

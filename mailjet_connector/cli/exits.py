@@ -4,9 +4,9 @@
 |---|---|
 | 0 | done |
 | 1 | the run finished, but some rows or emails failed (see the errors/results file), or a prompt was declined, or an audit log is tampered |
-| 2 | usage: a bad option, missing credentials, an unreadable file, bad SQL, an unknown resource |
+| 2 | usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource |
 | 3 | authentication refused (wrong key or secret, or an account on the other region) |
-| 4 | the API (or the database) is unreachable: connection refused, DNS, TLS, timeout |
+| 4 | the API is unreachable: connection refused, DNS, TLS, timeout |
 | 5 | the API answered with another error, or a job did not finish in time |
 | 130 | interrupted (Ctrl-C); the resumable commands pick up where they stopped when run again |
 | 141 | the reader of the output went away (`... \\| head`): nothing is printed |
@@ -47,9 +47,9 @@ EXIT_BROKEN_PIPE = 141
 EXIT_CODES = {
     EXIT_OK: "done",
     EXIT_ROWS_FAILED: "some rows or emails failed, a prompt was declined, or an audit log is tampered",
-    EXIT_USAGE: "usage: bad option, missing credentials, unreadable file, bad SQL, unknown resource",
+    EXIT_USAGE: "usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource",
     EXIT_AUTH: "authentication refused (wrong key or secret, or the other region)",
-    EXIT_NETWORK: "the API or the database is unreachable",
+    EXIT_NETWORK: "the API is unreachable: connection refused, DNS, TLS, timeout",
     EXIT_API: "the API answered with another error, or a job did not finish in time",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
     EXIT_BROKEN_PIPE: "the reader of the output went away",

@@ -225,7 +225,7 @@ def tail(
     Example:  mailjet-connector webhooks tail --store sqlite:///events.db --from-start
     """
     kind: Kind = "inbound" if inbound else "event"
-    opened = open_store(store or load_settings(ReceiverSettings).store)
+    opened = open_store(store or load_settings(ReceiverSettings).store, create=False)
     with opened:
         start = after if after is not None else 0 if from_start else opened.last_seq(kind)
         if follow and not verbosity().quiet:

@@ -115,7 +115,10 @@ def test_provisioning_verbs(server: EmulatorServer, account: Account, tmp_path: 
 def test_forget_needs_a_confirmation(server: EmulatorServer, account: Account) -> None:
     contacts(server, "subscribe", "a@x.com", "--list", "News")
     refused = contacts(server, "forget", "a@x.com", stdin="n\n")
-    assert refused.exit_code == 2 and "nothing forgotten" in refused.output
+    assert refused.exit_code == 1 and "nothing forgotten" in refused.output  # a declined prompt: exit 1
+    # Regression (new-user walk, #22): with no terminal to answer on, typer's Abort escaped: "Aborted."
+    unanswered = contacts(server, "forget", "a@x.com", stdin="")
+    assert unanswered.exit_code == 1 and "nothing forgotten" in unanswered.output
     assert live_records(account, "contact")[0]["Email"] == "a@x.com"
     assert contacts(server, "forget", "a@x.com", stdin="y\n").exit_code == 0
     assert live_records(account, "contact")[0]["Email"].endswith("@domain.invalid")

@@ -146,3 +146,15 @@ def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path):
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another --port or --host); "
         "see `mailjet-connector webhooks serve --help`"
     ]
+
+
+def test_tail_of_a_store_that_does_not_exist_is_an_error(tmp_path: Path):
+    # Regression (new-user walk, #22): a misspelt store path silently created an empty store and printed nothing.
+    result = invoke("webhooks", "tail", "--store", f"sqlite:///{tmp_path / 'typo.db'}", "--no-follow")
+    assert result.exit_code == 2 and "no store at" in result.stderr
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_no_arguments_prints_help_without_an_empty_error_line():
+    result = runner.invoke(app, [])
+    assert "Usage" in result.output and "Error" not in result.output
