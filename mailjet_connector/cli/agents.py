@@ -87,11 +87,16 @@ def gateway(
     from mailjet_connector.agents.gateway import create_gateway_app
     from mailjet_connector.agents.gateway_server import serve_gateway
     from mailjet_connector.agents.policy import load_policy
+    from mailjet_connector.agents.upstream import Timeouts
 
     loaded = load_policy(policy)
     with conn.open() as connection:
         upstream = connection.base_url
-        app = create_gateway_app(loaded, upstream, connection.api_key, connection.api_secret)
+        timeout = connection.settings.timeout  # forwarded once: the agent's own client retries and paces
+        timeouts = Timeouts(connect=min(Timeouts.connect, timeout), network=timeout)
+        app = create_gateway_app(
+            loaded, upstream, connection.api_key, connection.api_secret, timeouts=timeouts
+        )
 
         def ready(url: str) -> None:
             typer.echo(f"Mailjet agent gateway listening on {url}")
