@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --frozen
 
-.PHONY: install demo test lint format bench uv
+.PHONY: install demo test lint format bench uv extras structure
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -27,3 +27,9 @@ format: install
 
 bench: install
 	$(RUN) python bench/run.py
+
+extras: install
+	$(RUN) python scripts/extras_smoke.py
+
+structure: install
+	$(RUN) python scripts/structure_report.py

@@ -1,7 +1,7 @@
 """Import benchmark: 100k contacts with properties and a list, ours (bulk jobs) vs an official per-contact loop.
 
 Ours: `importer.import_rows(client, "contact", rows, "upsert", lists=[...])`, which reads what exists, plans,
-and sends the contacts through the contacts package's managemanycontacts jobs. The peer: the official
+and sends the contacts through the planner's bulk-job backend (managemanycontacts jobs). The peer: the official
 `mailjet-rest` client doing what a script would do per contact (POST contact, PUT contactdata, POST
 listrecipient). Both run against one real emulator server on loopback, in the same run. The peer does three
 calls per contact whatever the count, so it is measured on a sample (`--peer-sample`) and its seconds and

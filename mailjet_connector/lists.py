@@ -47,6 +47,6 @@ def resolve_list(client: Client, ref: int | str, *, create: bool = False) -> int
     if found:
         return int(found[0]["ID"])
     if not create:
-        raise ListNotFoundError(f"no contacts list named {text!r} (add --create-list to create it)")
+        raise ListNotFoundError(f"no contacts list named {text!r}")
     created = client.create("contactslist", {"Name": text})
     return int((created or {})["ID"])

@@ -75,7 +75,6 @@ class Walker:
     frontier: Any = None
     position: int = 0  # estimated offset of the first row after the frontier
     pages: int = 0
-    gaps: int = 0
     _base_overlap: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
@@ -140,7 +139,6 @@ class Walker:
 
     def _gap(self) -> tuple[list[Row], bool]:
         # Rows before this page vanished (or the list shrank under it): re-read further back.
-        self.gaps += 1
         self.overlap = min(max(1, self.overlap * 2), 1 << 40)
         return [], True
 

@@ -94,8 +94,21 @@ def open_duckdb(path: Path) -> Any:
 
 
 def use_dataset(conn: Any, dataset: str) -> None:
-    """Put the dataset's schema first on the search path of a connection from `open_duckdb`."""
+    """Put the dataset's schema first on the search path of a connection from `open_duckdb`.
+
+    Raises:
+        QueryError: the file holds no such schema (a first sync that failed leaves such a file).
+    """
     database = conn.execute("select current_database()").fetchone()[0]
+    found = conn.execute(
+        "select count(*) from information_schema.schemata where catalog_name = ? and schema_name = ?",
+        [database, dataset],
+    ).fetchone()[0]
+    if not found:
+        raise QueryError(
+            f"{database}.duckdb holds no synced dataset {dataset!r}: run `mailjet-connector sync` first "
+            "(or pass the --dataset-name the sync used)"
+        )
     # Qualify with the database so a schema named like the file stays unambiguous.
     conn.execute(f'set search_path = \'"{database}".{dataset},"{database}".main\'')
 

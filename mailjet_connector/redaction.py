@@ -1,14 +1,13 @@
-"""Strip secrets from URLs, headers and free text before they reach logs, exceptions or reprs."""
+"""Strip secrets from URLs and free text before they reach logs, exceptions or reprs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mailjet_connector.wire.basic_auth import basic_token
 
 REDACTED = "[redacted]"
-SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
 SENSITIVE_PARAMS = ("secret", "password", "token", "apikey_private", "signature", "key")
 
 
@@ -51,11 +50,6 @@ def redact_url(url: str) -> str:
         safe="[]",
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """A copy of the headers with credentials replaced by a marker."""
-    return {k: (REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers.items()}
 
 
 def mask_key(api_key: str) -> str:

@@ -7,7 +7,6 @@ import time
 
 from rich.console import Console
 
-from mailjet_connector.cli.sync import quiet_dlt
 from mailjet_connector.cli.sync_render import ProgressBars, render_query, render_sync
 from mailjet_connector.connection import EMULATOR_RATE_LIMIT
 from mailjet_connector.emulator.server import start_emulator
@@ -44,7 +43,7 @@ def run_demo(console: Console, err: Console, dataset: str, scale: str = "small")
     started = time.perf_counter()
     with start_emulator(scale=scale, seed=0) as server:
         console.print(f"[bold]Mailjet emulator[/] on {server.url} ({scale} preset, seed 0)", highlight=False)
-        with ProgressBars(err) as bars, quiet_dlt():
+        with ProgressBars(err) as bars:
             options = SyncOptions(
                 api_key=server.api_key,
                 api_secret=server.api_secret,
@@ -55,6 +54,7 @@ def run_demo(console: Console, err: Console, dataset: str, scale: str = "small")
                 progress=bars.update,
                 rate_limit=EMULATOR_RATE_LIMIT,
                 clock=server.state.clock.now_float,
+                dlt_logs=False,
             )
             report = run_sync(options)
     render_sync(console, report.to_dict())

@@ -5,6 +5,7 @@ Run from the repository root:
     python3 -m uv run --frozen python scripts/structure_report.py            # markdown on stdout
     python3 -m uv run --frozen python scripts/structure_report.py --json     # the same as JSON
     python3 -m uv run --frozen python scripts/structure_report.py --repo /tmp/old-tree   # another tree
+    python3 -m uv run --frozen python scripts/structure_report.py --extras   # + each extra's smoke run
 
 What it measures:
 
@@ -14,7 +15,8 @@ What it measures:
   too (they are dependencies all the same) and leaving out `if TYPE_CHECKING:` imports;
 - the largest modules (lines) and functions (lines from `def` to the last line);
 - the import time of `mailjet_connector.catalog` (median of `python -X importtime` runs) and whether that
-  import loads httpx, pydantic-settings or the client.
+  import loads httpx, pydantic-settings or the client;
+- with `--extras`: each extra installed alone into a fresh venv and smoked (`scripts/extras_smoke.py`).
 """
 
 from __future__ import annotations
@@ -211,7 +213,7 @@ def duplicate_pairs(repo: Path) -> dict[str, object]:
 
 
 def catalog_import(runs: int = 7) -> dict[str, object]:
-    """Median cumulative import time of the catalog (ms), and which heavy modules that import loads."""
+    """Median cumulative import time of the catalog (ms), the modules it loads, and which heavy ones."""
     times = []
     loaded: set[str] = set()
     for _ in range(runs):
@@ -230,10 +232,27 @@ def catalog_import(runs: int = 7) -> dict[str, object]:
             loaded.update(h for h in HEAVY if name == h)
             if name == f"{PACKAGE}.catalog":
                 times.append(int(fields[1]) / 1000)
-    return {"ms": round(statistics.median(times), 1), "loads": sorted(loaded)}
+    count = subprocess.run(
+        [sys.executable, "-c", f"import sys, {PACKAGE}.catalog; print(len(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    baseline = subprocess.run(
+        [sys.executable, "-c", "import sys; print(len(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {
+        "ms": round(statistics.median(times), 1),
+        "modules": int(count) - int(baseline),  # steady, unlike times on a busy machine
+        "loads": sorted(loaded),
+    }
 
 
-def measure() -> dict[str, object]:
+def measure(extras: bool = False) -> dict[str, object]:
     modules = module_files()
     graph = import_graph(modules)
     report: dict[str, object] = {
@@ -246,6 +265,11 @@ def measure() -> dict[str, object]:
         "largest_functions": largest_functions(modules),
         "catalog_import": catalog_import(),
     }
+    if extras:
+        sys.path.insert(0, str(HERE / "scripts"))
+        from extras_smoke import run_all  # the sibling script
+
+        report["extras"] = run_all(repo=ROOT, venvs=Path("/tmp/mailjet-connector-extras") / ROOT.name)
     return report
 
 
@@ -259,7 +283,7 @@ def markdown(report: dict[str, object]) -> str:
         f"| duplicated code blocks, `{PACKAGE}/` | {package['pairs']} pairs ({package.get('files')} files) |",  # type: ignore[index]
         f"| import cycles between modules | {_cycles(report['module_cycles'])} |",
         f"| import cycles between parts | {_cycles(report['part_cycles'])} |",
-        f"| `import {PACKAGE}.catalog` | {catalog['ms']} ms; loads {', '.join(catalog['loads']) or 'none of httpx, pydantic-settings, the client'} |",  # type: ignore[index]
+        f"| `import {PACKAGE}.catalog` | {catalog['ms']} ms (median of 7), {catalog['modules']} modules; loads {', '.join(catalog['loads']) or 'none of httpx, pydantic-settings, the client'} |",  # type: ignore[index]
         "",
         "Largest modules (lines): "
         + ", ".join(f"`{name}` {size}" for name, size in report["largest_modules"][:5]),  # type: ignore[index]
@@ -267,6 +291,13 @@ def markdown(report: dict[str, object]) -> str:
         "Largest functions (lines): "
         + ", ".join(f"`{name}` {size}" for name, size in report["largest_functions"][:5]),  # type: ignore[index]
     ]
+    if "extras" in report:
+        lines += ["", "| extra, installed alone | smoke run |", "|---|---|"]
+        for row in report["extras"]:  # type: ignore[union-attr]
+            why = row["detail"].strip().splitlines()[-1] if row["detail"] else ""
+            lines.append(
+                f"| `{row['extra']}` | {row['result']} ({row['seconds']} s){': ' + why if why else ''} |"
+            )
     return "\n".join(lines)
 
 
@@ -281,10 +312,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     parser.add_argument("--repo", type=Path, default=HERE, help="the tree to measure (default: this one)")
+    parser.add_argument("--extras", action="store_true", help="also install each extra alone and smoke it")
     args = parser.parse_args()
     global ROOT
     ROOT = args.repo.resolve()
-    report = measure()
+    report = measure(extras=args.extras)
     print(json.dumps(report, indent=2) if args.json else markdown(report))
 
 

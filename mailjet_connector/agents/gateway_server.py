@@ -12,9 +12,12 @@ Works over uvicorn's httptools protocol when httptools is installed (faster pars
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
+
+from mailjet_connector.serving import bind_socket, serve
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _BaseProtocol
@@ -90,3 +93,18 @@ def server_config(app: Any, **options: Any) -> uvicorn.Config:
         "access_log": False,
     }
     return uvicorn.Config(app, **{**defaults, **options})
+
+
+def serve_gateway(app: Any, host: str, port: int, on_ready: Callable[[str], None] | None = None) -> None:
+    """Serve the gateway app on `host:port` until Ctrl-C.
+
+    Args:
+        app: from `gateway.create_gateway_app`.
+        host / port: where to listen (port 0: any free port).
+        on_ready: called with the gateway's URL once the port is bound.
+
+    Raises:
+        ConfigError: the port is in use or cannot be bound.
+    """
+    sock = bind_socket(host, port)
+    serve(server_config(app), sock, on_ready)

@@ -167,7 +167,7 @@ def render_markdown(resources: tuple[Resource, ...]) -> str:
         "<!-- Generated from mailjet_connector/catalog; do not edit by hand. -->",
         f"<!-- Regenerate with: {REGENERATE} -->",
         "",
-        "Every Mailjet resource the toolkit knows, as recorded in the catalog (mailjet-api.md §2-§3).",
+        "Every Mailjet resource the toolkit knows, as recorded in the catalog (from Mailjet's API reference, dev.mailjet.com).",
         "*Incremental* means the API filters by the cursor on the server; `(local)` cursors are compared",
         "by the client after a full read. Actions prefixed with `/` act on the collection.",
         "*keys* lists the primary key, then the alternate keys usable in URLs instead of the ID; composite",

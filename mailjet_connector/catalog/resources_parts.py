@@ -9,7 +9,6 @@ from mailjet_connector.catalog.model import Field, Filter, Op, Verb
 from mailjet_connector.catalog.model import FieldType as T
 
 GET = (Verb.GET,)
-GET_POST = (Verb.GET, Verb.POST)
 GET_PUT = (Verb.GET, Verb.PUT)
 GET_POST_PUT = (Verb.GET, Verb.POST, Verb.PUT)
 GET_POST_DELETE = (Verb.GET, Verb.POST, Verb.DELETE)

@@ -62,11 +62,13 @@ app.add_typer(agents_app)
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="mailjet-connector")  # also under `python -m mailjet_connector`
     except SystemExit as done:
         # Output still buffered when the reader has gone (`... | head`): leave quietly, as GNU tools do.
         try:
             sys.stdout.flush()
+        except ValueError:  # stdout already closed (the MCP stdio server closes it on its way out)
+            pass
         except BrokenPipeError:
             import os
 

@@ -72,37 +72,40 @@ def token(
     typer.echo(f'[agents.{agent}]\ntoken_hash = "{hashed}"')
 
 
-@agents_app.command("gateway", help=GATEWAY_HELP)
+@agents_app.command("gateway", help=GATEWAY_HELP, server=True)
 def gateway(
     policy: PolicyOption,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="TCP port (0 = any free port).")
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, envvar="MAILJET_GATEWAY_PORT", help="TCP port (0 = any free port)."
+        ),
     ] = 8030,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    import uvicorn
-
     from mailjet_connector.agents.gateway import create_gateway_app
-    from mailjet_connector.agents.gateway_server import server_config
+    from mailjet_connector.agents.gateway_server import serve_gateway
     from mailjet_connector.agents.policy import load_policy
-    from mailjet_connector.emulator.server import ServerStartError, bind_socket
+    from mailjet_connector.agents.upstream import Timeouts
 
     loaded = load_policy(policy)
     with conn.open() as connection:
         upstream = connection.base_url
-        app = create_gateway_app(loaded, upstream, connection.api_key, connection.api_secret)
-        try:
-            sock = bind_socket(host, port)
-        except ServerStartError as exc:
-            fail(str(exc))
-        url = f"http://{host}:{sock.getsockname()[1]}"
-        typer.echo(f"Mailjet agent gateway listening on {url}")
-        typer.echo(f"  upstream: {upstream}")
-        typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
-        typer.echo("Press Ctrl-C to stop.")
-        sys.stdout.flush()
-        uvicorn.Server(server_config(app)).run(sockets=[sock])
+        timeout = connection.settings.timeout  # forwarded once: the agent's own client retries and paces
+        timeouts = Timeouts(connect=min(Timeouts.connect, timeout), network=timeout)
+        app = create_gateway_app(
+            loaded, upstream, connection.api_key, connection.api_secret, timeouts=timeouts
+        )
+
+        def ready(url: str) -> None:
+            typer.echo(f"Mailjet agent gateway listening on {url}")
+            typer.echo(f"  upstream: {upstream}")
+            typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
+            typer.echo("Press Ctrl-C to stop.")
+            sys.stdout.flush()
+
+        serve_gateway(app, host, port, ready)
 
 
 MCP_HELP = """Serve the agent tools over MCP (stdio by default, or streamable HTTP at /mcp) for one agent.
@@ -119,13 +122,15 @@ Examples:
 """
 
 
-@agents_app.command("mcp", help=MCP_HELP)
+@agents_app.command("mcp", help=MCP_HELP, server=True)
 def mcp(
     policy: PolicyOption,
     agent: Annotated[str, typer.Option("--agent", help="The policy's agent this server acts as.")],
     transport: Annotated[str, typer.Option("--transport", help="stdio or http (streamable HTTP).")] = "stdio",
     host: Annotated[str, typer.Option("--host", help="Interface to listen on (http).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port (http).")] = 8040,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, envvar="MAILJET_MCP_PORT", help="TCP port (http).")
+    ] = 8040,
     dataset_url: Annotated[
         str | None, typer.Option("--dataset-url", help="Dataset for the query tool.")
     ] = None,
@@ -149,14 +154,19 @@ def mcp(
         )
 
 
-def _audit_file(file: Path | None, policy: Path | None) -> Path:
+def _audit_file(file: Path | None, policy: Path | None) -> Path | None:
+    """The audit log to read: `--file` (which must exist), or the policy's, None when no call is recorded yet."""
     if file is not None:
         return file
     if policy is None:
         fail("give --file AUDIT.jsonl or --policy FILE")
     from mailjet_connector.agents.policy import load_policy
 
-    return load_policy(policy).audit_path
+    path = load_policy(policy).audit_path
+    if not path.exists():
+        typer.echo(f"no audit log at {path} yet: no agent call has been recorded", err=True)
+        return None
+    return path
 
 
 @audit_app.command("verify")
@@ -171,7 +181,10 @@ def audit_verify(
     """
     from mailjet_connector.agents.audit import verify
 
-    result = verify(_audit_file(file, policy))
+    path = _audit_file(file, policy)
+    if path is None:
+        raise typer.Exit(0)
+    result = verify(path)
     if as_json:
         typer.echo(orjson.dumps(result.__dict__).decode())
     elif result.ok:
@@ -199,11 +212,9 @@ def audit_show(
     """
     from mailjet_connector.agents.audit import iter_records
 
-    records = [
-        r
-        for r in iter_records(_audit_file(file, policy), agent=agent, since=since)
-        if not denied or r.get("decision") == "deny"
-    ]
+    path = _audit_file(file, policy)
+    found = [] if path is None else iter_records(path, agent=agent, since=since)
+    records = [r for r in found if not denied or r.get("decision") == "deny"]
     if last is not None:
         records = records[-last:] if last > 0 else []
     if as_json:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from mailjet_connector.cli.exits import EXIT_OK, describe
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
@@ -60,6 +61,6 @@ def _render(result: CheckResult, code: int, as_json: bool) -> None:
         typer.echo(json.dumps(payload))
         return
     console = Console(stderr=not result.ok, highlight=False)
-    console.print(("[green]" if result.ok else "[red]") + result.message, markup=True)
+    console.print(("[green]" if result.ok else "[red]") + escape(result.message), markup=True, soft_wrap=True)
     if result.hint:
-        console.print(f"hint: {result.hint}", markup=False)
+        console.print(f"hint: {result.hint}", markup=False, soft_wrap=True)

@@ -94,6 +94,8 @@ class Group(_PlainMetavars, TyperGroup):
         try:
             result = super().main(words, prog_name, *rest, standalone_mode=False, **extra)
         except ClickException as exc:
+            if not exc.format_message():  # no arguments: the help was printed, nothing to add
+                sys.exit(exc.exit_code)
             context = getattr(exc, "ctx", None)
             where = context.command_path if context is not None else "mailjet-connector"
             failure = exits.Failure(
@@ -122,26 +124,27 @@ class Typer(typer.Typer):
         super().__init__(**kwargs)
 
     def command(
-        self, name: str | None = None, *, resumable: bool = False, **kwargs: Any
+        self, name: str | None = None, *, resumable: bool = False, server: bool = False, **kwargs: Any
     ) -> Callable[[Any], Any]:
         """Register a command.
 
         Args:
             name: the command's name.
             resumable: running it again after Ctrl-C resumes it (the interrupted line says so).
+            server: it runs until Ctrl-C, which is how it stops: exit 0, nothing said.
             **kwargs: as `typer.Typer.command`.
         """
         kwargs.setdefault("cls", Command)
         register = super().command(name, **kwargs)
 
         def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-            register(shared(func, resumable=resumable))
+            register(shared(func, resumable=resumable, server=server))
             return func
 
         return decorator
 
 
-def shared(func: Callable[..., Any], *, resumable: bool = False) -> Callable[..., Any]:
+def shared(func: Callable[..., Any], *, resumable: bool = False, server: bool = False) -> Callable[..., Any]:
     """`func` with the shared options in its signature and the shared behaviour around its call."""
     signature = inspect.signature(func, eval_str=True)
     kept: list[inspect.Parameter] = []
@@ -165,8 +168,9 @@ def shared(func: Callable[..., Any], *, resumable: bool = False) -> Callable[...
             kwargs[conn_name] = options.collect(kwargs, conn_default)
         as_json = bool(kwargs.get("as_json") or kwargs.get("json_output"))
         words = context.command_path.split()[1:]
-        with output.session(level):
-            return _run(func, kwargs, as_json=as_json, resumable=resumable, command=" ".join(words))
+        return _run(
+            func, kwargs, level, as_json=as_json, resumable=resumable, server=server, command=" ".join(words)
+        )
 
     del command.__wrapped__  # typer must see the new signature, not the function's own
     command.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
@@ -175,15 +179,25 @@ def shared(func: Callable[..., Any], *, resumable: bool = False) -> Callable[...
 
 
 def _run(
-    func: Callable[..., Any], kwargs: dict[str, Any], *, as_json: bool, resumable: bool, command: str
+    func: Callable[..., Any],
+    kwargs: dict[str, Any],
+    level: output.Verbosity,
+    *,
+    as_json: bool,
+    resumable: bool,
+    server: bool,
+    command: str,
 ) -> Any:
     try:
-        return func(**kwargs)
+        with output.session(level):  # ends (the retry line closed) before an error is printed
+            return func(**kwargs)
     except (typer.Exit, typer.Abort, ClickException):
         raise
     except exits.CommandFailure as exc:
         exits.report(exc.failure, as_json)
     except KeyboardInterrupt:
+        if server:
+            raise typer.Exit(exits.EXIT_OK) from None
         exits.report(exits.interrupted(resumable), as_json)
     except BrokenPipeError:
         exits.quiet_broken_pipe()

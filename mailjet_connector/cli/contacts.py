@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import orjson
 import typer
 from rich.console import Console
@@ -16,6 +15,8 @@ from rich.table import Table
 from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import progress_enabled
+from mailjet_connector.cli.sync_render import ProgressBars
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
     DEFAULT_BATCH_SIZE,
@@ -26,11 +27,13 @@ from mailjet_connector.contacts import (
     forget_everywhere,
     import_contacts,
     include,
+    journal_path,
     read_emails,
     subscribe,
     unsubscribe,
 )
 from mailjet_connector.dataset import DEFAULT_DATASET
+from mailjet_connector.errors import ListNotFoundError
 from mailjet_connector.importer.poll import Backoff
 from mailjet_connector.importer.report import write_failures
 from mailjet_connector.importer.sources import read_rows
@@ -112,14 +115,16 @@ def import_command(
 ) -> None:
     if file is None and sql is None:
         fail("give a FILE or --sql")
-    # A fresh embedded emulator shares nothing with earlier runs: a default journal would only mislead.
-    # A dry run writes nothing, not even a journal.
-    path = (
-        None if no_journal or dry_run or (conn.emulator and journal is None) else journal or DEFAULT_JOURNAL
-    )
+    path = journal_path(journal, dry_run=dry_run, disabled=no_journal, fresh_account=conn.emulator)
     stderr = Console(stderr=True, highlight=False)
     rows = read_rows(file, sql=sql, dataset_url=dataset_url)
-    with conn.client() as client, Journal(path) if path else nullcontext() as journal:
+    bars = ProgressBars(stderr, enabled=progress_enabled(as_json) and not dry_run)
+    with (
+        conn.client() as client,
+        Journal(path) if path else nullcontext() as journal,
+        _list_hint(CREATE_HINT),
+        bars,
+    ):
         report = import_contacts(
             client,
             rows,
@@ -133,6 +138,7 @@ def import_command(
             parallel_jobs=parallel_jobs,
             backoff=Backoff(first=poll_interval),
             on_plan=None if as_json else lambda plan: _render_plan(stderr, plan),
+            on_progress=lambda settled, total: bars.update("contacts", settled, total),
         )
     if errors is not None and report.errors:
         write_failures(report.errors, errors)
@@ -211,17 +217,22 @@ def subscribe_command(
     no_force: Annotated[
         bool, typer.Option("--no-force", help="addnoforce: keep an unsubscription (default: addforce).")
     ] = False,
+    create_list: Annotated[
+        bool, typer.Option("--create-list", help="Create the list given by name if it does not exist.")
+    ] = False,
     as_json: AsJson = False,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    """Subscribe contacts to a list (created first when unknown).
+    """Subscribe contacts to a list (--create-list creates a list given by name when it does not exist).
 
-    Example:  mailjet-connector contacts subscribe a@example.com b@example.com --list Newsletter
+    Example:  mailjet-connector contacts subscribe a@example.com b@example.com --list Newsletter --create-list
     """
     _need_list(list_)
 
     def run(client: Client, addresses: list[str]) -> list[Outcome]:
-        return subscribe(client, addresses, resolve_list(client, list_), force=not no_force)
+        with _list_hint(CREATE_HINT):
+            list_id = resolve_list(client, list_, create=create_list)
+        return subscribe(client, addresses, list_id, force=not no_force)
 
     _provision(emails, file, run, as_json, conn)
 
@@ -241,7 +252,9 @@ def unsubscribe_command(
     _need_list(list_)
 
     def run(client: Client, addresses: list[str]) -> list[Outcome]:
-        return unsubscribe(client, addresses, resolve_list(client, list_))
+        with _list_hint(LISTS_HINT):
+            list_id = resolve_list(client, list_)
+        return unsubscribe(client, addresses, list_id)
 
     _provision(emails, file, run, as_json, conn)
 
@@ -317,10 +330,10 @@ def forget_command(
             confirmed = typer.confirm(
                 f"Forget {len(addresses)} contact(s) in {where}? This cannot be undone", default=False
             )
-        except click.exceptions.Abort:
+        except typer.Abort:  # no terminal to answer on: not a yes
             confirmed = False
         if not confirmed:
-            fail("nothing forgotten: confirm, or pass --yes in scripts")
+            fail("nothing forgotten: confirm, or pass --yes in scripts", EXIT_ROWS_FAILED)
     with conn.client() as client:
         report = forget_everywhere(
             client,
@@ -355,6 +368,19 @@ def _render_forget(console: Console, report: ForgetReport) -> None:
         "wrote, the agents' audit log (emails masked unless redact_emails = false). See docs/contacts.md.",
         markup=False,
     )
+
+
+CREATE_HINT = "add --create-list to create it"
+LISTS_HINT = "`mailjet-connector export contactslist` lists the lists"
+
+
+@contextmanager
+def _list_hint(hint: str) -> Iterator[None]:
+    """An unknown list says what this command can do about it."""
+    try:
+        yield
+    except ListNotFoundError as exc:
+        fail(str(exc), hint=hint)
 
 
 def _need_list(ref: str) -> None:

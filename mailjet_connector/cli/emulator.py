@@ -105,10 +105,13 @@ def credentials_banner(url: str, accounts: list[tuple[str, str, str]], ca: str |
     return "\n".join(lines)
 
 
-@emulator_app.command("serve", help=SERVE_EXAMPLE)
+@emulator_app.command("serve", help=SERVE_EXAMPLE, server=True)
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port).")] = 8025,
+    port: Annotated[
+        int,
+        typer.Option(min=0, max=65535, envvar="MAILJET_EMULATOR_PORT", help="TCP port (0 = any free port)."),
+    ] = 8025,
     seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 0,
     scale: Annotated[str, typer.Option(help="Data preset: tiny, small or large.")] = "tiny",
     set_: Annotated[

@@ -4,9 +4,9 @@
 |---|---|
 | 0 | done |
 | 1 | the run finished, but some rows or emails failed (see the errors/results file), or a prompt was declined, or an audit log is tampered |
-| 2 | usage: a bad option, missing credentials, an unreadable file, bad SQL, an unknown resource |
+| 2 | usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource |
 | 3 | authentication refused (wrong key or secret, or an account on the other region) |
-| 4 | the API (or the database) is unreachable: connection refused, DNS, TLS, timeout |
+| 4 | the API is unreachable: connection refused, DNS, TLS, timeout |
 | 5 | the API answered with another error, or a job did not finish in time |
 | 130 | interrupted (Ctrl-C); the resumable commands pick up where they stopped when run again |
 | 141 | the reader of the output went away (`... \\| head`): nothing is printed |
@@ -47,9 +47,9 @@ EXIT_BROKEN_PIPE = 141
 EXIT_CODES = {
     EXIT_OK: "done",
     EXIT_ROWS_FAILED: "some rows or emails failed, a prompt was declined, or an audit log is tampered",
-    EXIT_USAGE: "usage: bad option, missing credentials, unreadable file, bad SQL, unknown resource",
+    EXIT_USAGE: "usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource",
     EXIT_AUTH: "authentication refused (wrong key or secret, or the other region)",
-    EXIT_NETWORK: "the API or the database is unreachable",
+    EXIT_NETWORK: "the API is unreachable: connection refused, DNS, TLS, timeout",
     EXIT_API: "the API answered with another error, or a job did not finish in time",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
     EXIT_BROKEN_PIPE: "the reader of the output went away",
@@ -68,9 +68,16 @@ class Failure:
     kind: str = ""
 
     def line(self) -> str:
+        if self.code == EXIT_INTERRUPTED:  # not an error: the user stopped it
+            return self.message
         if not self.hint:
             return f"Error: {self.message}"
-        return f"Error: {self.message.rstrip('.')}; {self.hint}"
+        message = (
+            self.message[:-1]
+            if self.message.endswith(".") and not self.message.endswith("..")
+            else self.message
+        )
+        return f"Error: {message}; {self.hint}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -125,10 +132,13 @@ def one_line(exc: BaseException) -> str:
 
 
 def report(failure: Failure, as_json: bool = False) -> NoReturn:
-    """Print a failure (one line on stderr, or a JSON object on stdout with --json) and exit with its code."""
+    """Print a failure (one line on stderr, or a JSON object on stdout with --json) and exit with its code.
+
+    An interruption is told on stderr in any case: whoever pressed Ctrl-C is looking at the terminal.
+    """
     if as_json:
         typer.echo(orjson.dumps(failure.to_dict()).decode())
-    else:
+    if not as_json or failure.code == EXIT_INTERRUPTED:
         typer.echo(failure.line(), err=True)
     raise typer.Exit(failure.code)
 

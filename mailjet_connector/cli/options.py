@@ -78,7 +78,12 @@ OPTIONS: dict[str, Any] = {
         bool, _option("--emulator", help="Start an embedded emulator with seeded data and talk to it.")
     ],
     "emulator_scale": Annotated[
-        str, _option("--emulator-scale", help="The embedded emulator's data preset: tiny, small or large.")
+        str,
+        _option(
+            "--emulator-scale",
+            envvar="MAILJET_EMULATOR_SCALE",
+            help="The embedded emulator's data preset: tiny, small or large (else MAILJET_EMULATOR_SCALE).",
+        ),
     ],
     "api_key": Annotated[str | None, _option("--api-key", help="API key (else MJ_APIKEY_PUBLIC).")],
     "api_secret": Annotated[str | None, _option("--api-secret", help="Secret key (else MJ_APIKEY_PRIVATE).")],

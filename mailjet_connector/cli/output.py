@@ -57,9 +57,10 @@ def progress_enabled(as_json: bool = False) -> bool:
 
 
 class RetryLine(logging.Handler):
-    """Renders retry records on one stderr line that updates in place (a new line each time when not a tty).
+    """Renders retry records on one stderr line that updates in place.
 
-    Off a terminal, at most one line per `interval` seconds, so a log file is not flooded.
+    Off a terminal, or above progress bars, a line each time, at most one per `interval` seconds, so a log
+    file is not flooded.
     """
 
     def __init__(self, stream: TextIO | None = None, interval: float = 1.0):
@@ -81,7 +82,7 @@ class RetryLine(logging.Handler):
         text = retry_text(retry)
         try:
             with self._lock_line:
-                if self.stream.isatty():
+                if self.stream.isatty() and not _under_live_display(self.stream):
                     self.stream.write(f"\r\x1b[2K{text}")
                     self._open = True
                 elif time.monotonic() - self._last >= self._interval:
@@ -101,6 +102,13 @@ class RetryLine(logging.Handler):
                 except (OSError, ValueError):
                     pass
                 self._open = False
+
+
+def _under_live_display(stream: TextIO) -> bool:
+    """Progress bars are drawn: rich prints whole lines above them, so the retry line is a line too."""
+    from rich.file_proxy import FileProxy
+
+    return isinstance(stream, FileProxy)
 
 
 def retry_text(retry: dict[str, object]) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -13,17 +12,8 @@ from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.cli.output import progress_enabled
 from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
-from mailjet_connector.importer.sources import read_rows
-from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
-from mailjet_connector.send import (
-    Content,
-    MergePlan,
-    MessageSpec,
-    merge_job_id,
-    plan_merge,
-    send_merge,
-    write_results,
-)
+from mailjet_connector.journal import DEFAULT_JOURNAL
+from mailjet_connector.send import Content, MessageSpec, open_journal, plan_send, send_merge, write_results
 from mailjet_connector.send.batching import MAX_RECIPIENTS_PER_CALL
 
 HELP = """Send one message, or a mail merge: one message per row, the row's columns as Variables.
@@ -43,7 +33,7 @@ Examples:
     mailjet-connector send people.csv --from news@example.com --subject "Hi {{var:first}}"
         --html welcome.html --results results.csv --dry-run
 
-    mailjet-connector send --sql "select email, first from contact" --template-id 42 --sandbox
+    mailjet-connector send --sql "select email, name from contact" --name-column name --template-id 42 --sandbox
 """
 
 
@@ -115,16 +105,25 @@ def send(
     spec = MessageSpec(
         from_email, content, from_name, subject, custom_campaign, variables=_pairs(var) or None
     )
-    plan = _plan(
-        source, sql, dataset_url, to, to_name, spec, job, sandbox, to_column, name_column, key_column
+    plan = plan_send(
+        spec,
+        source=source,
+        sql=sql,
+        dataset_url=dataset_url,
+        to=to,
+        to_name=to_name,
+        job=job,
+        sandbox=sandbox,
+        to_column=to_column,
+        name_column=name_column,
+        key_column=key_column,
     )
     if dry_run:
         render_plan(plan, batch_size, sandbox, as_json)
         if results is not None:
             write_results(results, plan, None)
         return
-    journal = Journal(":memory:" if to is not None else journal_path)
-    with journal, conn.client() as client:
+    with open_journal(plan, journal_path) as journal, conn.client() as client:
         progress = ProgressLine(
             Console(stderr=True), plan.batches(batch_size), enabled=progress_enabled(as_json)
         )
@@ -141,36 +140,9 @@ def send(
         if results is not None:
             write_results(results, plan, journal)
         counts = journal.counts(plan.job)
-    render_report(report, counts, results, as_json)
+    render_report(report, plan, counts, results, as_json)
     if counts.get("failed") or counts.get("pending") or report.skipped:
         raise typer.Exit(EXIT_ROWS_FAILED)
 
 
 send.__doc__ = HELP
-
-
-def _plan(
-    source: Path | None,
-    sql: str | None,
-    dataset_url: str | None,
-    to: str | None,
-    to_name: str | None,
-    spec: MessageSpec,
-    job: str | None,
-    sandbox: bool,
-    to_column: str,
-    name_column: str | None,
-    key_column: str | None,
-) -> MergePlan:
-    """The merge plan of the command: rows from the source, or the one --to recipient."""
-    if to is not None:
-        rows: Any = [{"email": to, "name": to_name}]
-        to_column, name_column, key_column = "email", "name", None
-        origin = f"to:{to}:{time.time_ns()}"  # a single message is never "resumed": always a new job
-    else:
-        rows = read_rows(source, sql=sql, dataset_url=dataset_url)
-        origin = sql if sql is not None else str(Path(str(source)).resolve())
-    job_id = job or merge_job_id(origin, spec, sandbox=sandbox)
-    return plan_merge(
-        rows, spec, job=job_id, to_column=to_column, name_column=name_column, key_column=key_column
-    )

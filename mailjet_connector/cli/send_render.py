@@ -27,9 +27,7 @@ def render_plan(plan: MergePlan, batch_size: int, sandbox: bool, as_json: bool) 
         "skipped": len(plan.skipped),
         "calls": plan.batches(batch_size),
         "sandbox": sandbox,
-        "skipped_rows": [
-            {"row": row.number, "email": row.email, "problem": row.problem} for row in plan.skipped
-        ][:SHOWN_PROBLEMS],
+        "skipped_rows": skipped_rows(plan),
         "first_payload": payload,
     }
     if as_json:
@@ -48,8 +46,17 @@ def render_plan(plan: MergePlan, batch_size: int, sandbox: bool, as_json: bool) 
     typer.echo("Nothing was sent.")
 
 
-def render_report(report: SendReport, counts: dict[str, int], results: Path | None, as_json: bool) -> None:
-    """The run's counts (this run) and the job's totals (all runs, from the journal)."""
+def skipped_rows(plan: MergePlan) -> list[dict[str, Any]]:
+    """The first skipped rows, each with its number, address and why it is not sent."""
+    return [{"row": row.number, "email": row.email, "problem": row.problem} for row in plan.skipped][
+        :SHOWN_PROBLEMS
+    ]
+
+
+def render_report(
+    report: SendReport, plan: MergePlan, counts: dict[str, int], results: Path | None, as_json: bool
+) -> None:
+    """The run's counts (this run), why rows were skipped or failed, and the job's totals (from the journal)."""
     if as_json:
         body = {
             "job": report.job,
@@ -58,6 +65,8 @@ def render_report(report: SendReport, counts: dict[str, int], results: Path | No
             "sandbox": report.sandbox,
             "failed": report.failed,
             "skipped": report.skipped,
+            "skipped_rows": skipped_rows(plan),
+            "resumed": bool(report.already_done or report.reconciled),  # went on from an earlier run
             "already_done": report.already_done,
             "reconciled": report.reconciled,
             "calls": report.calls,
@@ -72,8 +81,18 @@ def render_report(report: SendReport, counts: dict[str, int], results: Path | No
         f"{report.skipped} skipped, {report.already_done} already done, {report.reconciled} settled "
         f"from an earlier run, {report.calls} calls"
     )
+    for row in plan.skipped[:SHOWN_PROBLEMS]:
+        typer.echo(f"  skipped row {row.number} ({row.email or 'no address'}): {row.problem}", err=True)
+    if report.skipped > SHOWN_PROBLEMS:
+        typer.echo(
+            f"  ... {report.skipped - SHOWN_PROBLEMS} more skipped rows (--results lists them all)", err=True
+        )
     for error in report.errors[:SHOWN_PROBLEMS]:
-        typer.echo(f"  error: {error}", err=True)
+        typer.echo(f"  failed {error}", err=True)
+    if report.failed > SHOWN_PROBLEMS:
+        typer.echo(
+            f"  ... {report.failed - SHOWN_PROBLEMS} more failed rows (--results lists them all)", err=True
+        )
     if counts.get("pending"):
         typer.echo(f"{counts['pending']} rows still in flight: run the same command again to settle them.")
     if results is not None:

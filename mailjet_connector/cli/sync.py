@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -121,7 +118,11 @@ def sync(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     pipelines_dir: Annotated[
-        str | None, typer.Option("--pipelines-dir", help="Where dlt keeps its local state (default ~/.dlt).")
+        str | None,
+        typer.Option(
+            "--pipelines-dir",
+            help="Where dlt keeps its local state (dlt's default: ~/.dlt/pipelines; /var/dlt/pipelines for root).",
+        ),
     ] = None,
     conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
@@ -136,7 +137,7 @@ def sync(
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
     with conn.open() as connection:
         bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
-        with bars, quiet_dlt():
+        with bars:
             report = run_sync(
                 SyncOptions(
                     api_key=connection.api_key,
@@ -161,6 +162,7 @@ def sync(
                     progress=bars.update,
                     clock=connection.clock,
                     webhook_store=webhook_store,
+                    dlt_logs=verbosity().verbose,
                 )
             )
     data = report.to_dict()
@@ -187,23 +189,6 @@ def parse_date(value: str | None, option: str) -> datetime | None:
         raise ValueError(
             f"{option} expects a date like 2024-05-01 or 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
-
-
-@contextmanager
-def quiet_dlt() -> Iterator[None]:
-    """Keep dlt's own log lines (schema-hint warnings...) off the terminal unless -v or RUNTIME__LOG_LEVEL.
-
-    dlt re-creates its logger from its runtime configuration on every pipeline, hence the variable; it is
-    restored afterwards so the process environment is left as it was found.
-    """
-    if "RUNTIME__LOG_LEVEL" in os.environ or verbosity().verbose:
-        yield
-        return
-    os.environ["RUNTIME__LOG_LEVEL"] = "ERROR"
-    try:
-        yield
-    finally:
-        os.environ.pop("RUNTIME__LOG_LEVEL", None)
 
 
 def export(
@@ -235,13 +220,15 @@ def export(
         fail(f"no such directory: {output.parent}")
     res = catalog.get(resource)
     filters = parse_where(res, where or [])
-    with conn.client() as client:
+    bars = ProgressBars(Console(stderr=True), enabled=progress_enabled())
+    with conn.client() as client, bars:
         report = export_resource(
             client,
             res.name,
             fmt,
             output or sys.stdout.buffer,
             filters=filters,
+            progress=lambda rows: bars.update(res.name, rows),
             escape_formulas=escape_formulas,
         )
     render_export(Console(stderr=True), report, output)

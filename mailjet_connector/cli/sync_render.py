@@ -59,11 +59,11 @@ class ProgressBars:
             self._progress.update(task, total=self._progress.tasks[task].completed or 1)
         self._progress.stop()
 
-    def update(self, resource: str, rows_so_far: int) -> None:
+    def update(self, resource: str, rows_so_far: int, total: int | None = None) -> None:
         with self._lock:
             task = self._tasks.get(resource)
             if task is None:
-                task = self._tasks[resource] = self._progress.add_task(resource, total=None)
+                task = self._tasks[resource] = self._progress.add_task(resource, total=total)
             self._progress.update(task, completed=rows_so_far)
 
 

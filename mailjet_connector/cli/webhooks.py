@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from contextlib import suppress
 from typing import Annotated, Any
 
 import orjson
@@ -12,9 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import verbosity
 from mailjet_connector.config import load_settings
-from mailjet_connector.errors import ConfigError
 from mailjet_connector.webhooks import register as hooks
 from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
 from mailjet_connector.webhooks.store import Kind, Store, open_store
@@ -59,7 +59,7 @@ EventsOption = Annotated[str, typer.Option("--events", help="all, or a comma lis
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-@webhooks_app.command("serve", help=SERVE_HELP)
+@webhooks_app.command("serve", help=SERVE_HELP, server=True)
 def serve(
     host: Annotated[
         str | None, typer.Option("--host", help="Interface to listen on (default 127.0.0.1).")
@@ -76,25 +76,15 @@ def serve(
     ] = False,
 ) -> None:
     """Run the webhook receiver until Ctrl-C."""
-    import uvicorn
-
-    from mailjet_connector.webhooks.app import create_app
+    from mailjet_connector.webhooks.server import serve_receiver
 
     given = {"host": host, "port": port, "store": store, "username": username, "password": password,
              "token": token, "allow_anonymous": allow_anonymous or None}  # fmt: skip
-    settings = load_settings(ReceiverSettings, **given)
-    opened = open_store(settings.store)
-    try:
-        app = create_app(settings, opened)
-    except ConfigError:
-        opened.close()
-        raise
-    typer.echo(f"Receiving on http://{settings.host}:{settings.port}/events and /inbound, "
-               f"storing to {opened.location}", err=True)  # fmt: skip
-    try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
-    finally:
-        opened.close()
+
+    def ready(url: str, location: str) -> None:
+        typer.echo(f"Receiving on {url}/events and /inbound, storing to {location}", err=True)
+
+    serve_receiver(load_settings(ReceiverSettings, **given), ready)
 
 
 def _render(changes: list[hooks.Change], as_json: bool) -> None:
@@ -143,26 +133,58 @@ def list_command(
     _render(changes, as_json)
 
 
-@webhooks_app.command("remove")
+REMOVE_HELP = """Remove exactly what is named: callbacks by --events and/or --url, parse routes by --inbound
+(all of them) or --inbound-url. Naming nothing is an error; removing more than one row asks first
+(--yes to skip); finding nothing to remove is not an error.
+
+Examples:
+
+    mailjet-connector webhooks remove --url https://h.example.org/events/TOKEN --yes
+
+    mailjet-connector webhooks remove --events open,click --emulator --yes
+
+    mailjet-connector webhooks remove --inbound-url https://h.example.org/inbound/TOKEN
+"""
+
+
+@webhooks_app.command("remove", help=REMOVE_HELP)
 def remove(
-    events: EventsOption = "all",
-    url: Annotated[str | None, typer.Option("--url", help="Only callbacks pointing at this URL.")] = None,
-    inbound: Annotated[bool, typer.Option("--inbound", help="Also remove parse routes.")] = False,
-    inbound_url: Annotated[
-        str | None, typer.Option("--inbound-url", help="Only the parse route pointing at this URL.")
+    events: Annotated[
+        str | None, typer.Option("--events", help="Callbacks of these types: all, or a comma list.")
     ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Callbacks pointing at this URL.")] = None,
+    inbound: Annotated[bool, typer.Option("--inbound", help="Every parse route.")] = False,
+    inbound_url: Annotated[
+        str | None, typer.Option("--inbound-url", help="The parse route pointing at this URL.")
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask before removing several rows.")
+    ] = False,
     conn: ConnectionOptions = CONNECTION,
     as_json: AsJson = False,
 ) -> None:
-    """Remove event callbacks (and parse routes with --inbound); removing nothing is not an error.
-
-    Example:  mailjet-connector webhooks remove --url https://h.example.org/events/TOKEN --inbound
-    """
-    types = hooks.parse_event_types(events)
+    types = hooks.parse_event_types(events) if events else ()
+    removal = hooks.Removal(types, url, parse_routes=inbound, inbound_url=inbound_url)
+    if not removal.names_callbacks and not removal.names_routes:
+        fail("name what to remove: --events, --url, --inbound or --inbound-url")
     with conn.client() as client:
-        changes = hooks.remove(client, types, url=url, inbound=inbound or bool(inbound_url),
-                               inbound_url=inbound_url)  # fmt: skip
+        found = hooks.find_removals(client, removal)
+        if len(found) > 1 and not yes:
+            _confirm_removal(found)
+        changes = hooks.delete(client, found)
     _render(changes, as_json)
+
+
+def _confirm_removal(found: list[hooks.Change]) -> None:
+    for change in found:
+        typer.echo(f"  {change.kind} {change.event_type} {change.url}", err=True)
+    try:
+        confirmed = typer.confirm(f"Remove these {len(found)} rows?", default=False, err=True)
+    except typer.Abort:  # no terminal to answer on: not a yes
+        confirmed = False
+    if not confirmed:
+        typer.echo("Nothing was removed.", err=True)
+        raise typer.Exit(EXIT_ROWS_FAILED)
 
 
 def _line(kind: Kind, row: dict[str, Any]) -> str:
@@ -186,7 +208,7 @@ def _follow(opened: Store, kind: Kind, after: int, follow: bool, interval: float
         time.sleep(interval)
 
 
-@webhooks_app.command("tail")
+@webhooks_app.command("tail", server=True)
 def tail(
     store: StoreOption = None,
     inbound: Annotated[bool, typer.Option("--inbound", help="Inbound mails instead of events.")] = False,
@@ -203,8 +225,9 @@ def tail(
     Example:  mailjet-connector webhooks tail --store sqlite:///events.db --from-start
     """
     kind: Kind = "inbound" if inbound else "event"
-    opened = open_store(store or load_settings(ReceiverSettings).store)
+    opened = open_store(store or load_settings(ReceiverSettings).store, create=False)
     with opened:
         start = after if after is not None else 0 if from_start else opened.last_seq(kind)
-        with suppress(KeyboardInterrupt):  # Ctrl-C is how a follow ends
-            _follow(opened, kind, start, follow, interval, as_json)
+        if follow and not verbosity().quiet:
+            typer.echo(f"Following {opened.location} (Ctrl-C to stop)", err=True)
+        _follow(opened, kind, start, follow, interval, as_json)

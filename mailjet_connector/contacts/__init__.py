@@ -6,7 +6,7 @@ Built on the importer: the one planner (`importer.plan_rows`, blind for bulk job
 
 from __future__ import annotations
 
-from mailjet_connector.contacts.bulk import import_contacts, prepare_import
+from mailjet_connector.contacts.bulk import import_contacts, journal_path, prepare_import
 from mailjet_connector.contacts.forget import ForgetReport, forget_everywhere
 from mailjet_connector.contacts.plan import DEFAULT_BATCH_SIZE, ImportPlan, plan_import
 from mailjet_connector.contacts.provision import (
@@ -31,6 +31,7 @@ __all__ = [
     "forget_everywhere",
     "import_contacts",
     "include",
+    "journal_path",
     "plan_import",
     "prepare_import",
     "read_emails",

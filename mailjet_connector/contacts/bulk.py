@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from mailjet_connector import catalog
@@ -19,10 +20,10 @@ from mailjet_connector.importer.jobs import DEFAULT_JOB_RETRIES, DEFAULT_PARALLE
 from mailjet_connector.importer.load import load_existing
 from mailjet_connector.importer.poll import DEFAULT_BACKOFF, Backoff
 from mailjet_connector.importer.properties import define_properties
-from mailjet_connector.journal import Journal
+from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.lists import ListNotFoundError, resolve_list
 
-__all__ = ["import_contacts", "prepare_import"]
+__all__ = ["import_contacts", "journal_path", "prepare_import"]
 
 _CONTACT = catalog.get("contact")
 
@@ -55,6 +56,26 @@ def prepare_import(
     )
 
 
+def journal_path(
+    requested: Path | None, *, dry_run: bool = False, disabled: bool = False, fresh_account: bool = False
+) -> Path | None:
+    """Where an import keeps its journal, or None for no journal.
+
+    A dry run writes nothing, not even a journal; an account that starts empty on every run (the embedded
+    emulator) shares nothing with earlier runs, so the default journal would only mislead (a journal asked
+    for by path is still used).
+
+    Args:
+        requested: the journal file asked for (None: the default one).
+        dry_run: nothing will be written.
+        disabled: the user asked for no journal.
+        fresh_account: the account is new on every run.
+    """
+    if disabled or dry_run or (fresh_account and requested is None):
+        return None
+    return requested or DEFAULT_JOURNAL
+
+
 def import_contacts(
     client: Client,
     rows: Iterable[Mapping[str, Any]],
@@ -75,6 +96,7 @@ def import_contacts(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     on_plan: Callable[[ImportPlan], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import contacts (with properties and a list action) through managemanycontacts jobs.
 
@@ -94,6 +116,7 @@ def import_contacts(
         job_retries: how many times the contacts of a job that ended in Error/Abort are sent again.
         backoff / sleep / clock: polling pace and injectable time.
         on_plan: called with the plan before anything is written (the CLI shows it).
+        on_progress: called with (contacts settled, contacts to send) as the jobs' contacts settle.
 
     Returns:
         The report; rows refused before or by Mailjet are in `errors` with the reason.
@@ -129,6 +152,7 @@ def import_contacts(
         backoff=backoff,
         sleep=sleep,
         clock=clock,
+        on_progress=on_progress,
     )
     report.imported = outcome.imported
     report.submitted_jobs, report.resumed_jobs = outcome.submitted_jobs, outcome.resumed_jobs

@@ -46,6 +46,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "defined": {d.name: d.datatype for d in self.defined},
             "submitted_jobs": self.submitted_jobs,
+            "resumed": bool(self.resumed_jobs or self.skipped_batches),  # went on from an interrupted run
             "resumed_jobs": self.resumed_jobs,
             "skipped_batches": self.skipped_batches,
             "imported": self.imported,

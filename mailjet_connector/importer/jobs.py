@@ -128,6 +128,7 @@ def run_jobs(
     backoff: Backoff = DEFAULT_BACKOFF,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> BulkResult:
     """Send contacts in managemanycontacts jobs of `batch_size`, `parallel_jobs` at a time, and wait.
 
@@ -139,6 +140,7 @@ def run_jobs(
         journal: batch checkpoints (see the module docstring); None = no journal.
         batch_size / parallel_jobs / job_retries: job size, jobs at once, resubmissions of a failed job.
         backoff / sleep / clock: polling pace and injectable time.
+        on_progress: called with (contacts settled, contacts given) each time a batch's contacts settle.
 
     Returns:
         The outcome; `failures` in source order.
@@ -150,6 +152,8 @@ def run_jobs(
     result = BulkResult()
     target = JobTarget(action, tuple(lists))
     runner = _Runner(client, target, journal, result, job_retries, backoff, sleep, clock)
+    if on_progress is not None:
+        runner.progress = lambda settled: on_progress(settled, len(contacts))
     run_id = job_id("contacts-import", client.base_url, client.api_key, action, *target.lists)
     size = max(1, batch_size)
     batches = [list(contacts[i : i + size]) for i in range(0, len(contacts), size)]
@@ -182,6 +186,8 @@ class _Runner:
     backoff: Backoff
     sleep: Callable[[float], None]
     clock: Callable[[], float]
+    progress: Callable[[int], None] | None = None  # contacts settled so far
+    settled: int = 0
 
     def run_wave(self, run_id: str, batches: list[list[BulkContact]]) -> None:
         """Start (or resume) each batch's job, wait for all, retry failed jobs, record the outcomes."""
@@ -278,6 +284,9 @@ class _Runner:
 
     def _finish(self, batch: _Batch, errors: Mapping[int, str]) -> None:
         self.result.imported += len(batch.contacts) - len(errors)
+        self.settled += len(batch.contacts)
+        if self.progress is not None:
+            self.progress(self.settled)
         for position, reason in sorted(errors.items()):
             contact = batch.contacts[position]
             self.result.failures.append(RowFailure(contact.number, contact.row, contact.key, reason))

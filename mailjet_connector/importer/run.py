@@ -39,6 +39,8 @@ class ImportResult:
         dry_run: nothing was written.
         done: rows written by this run, per kind (create, update, delete, upsert).
         resumed: rows a previous run of the same import already wrote (from the journal).
+        continued: the journal held this import's entries from an earlier run (the rows it wrote may since
+            plan as unchanged: an upsert re-run finds them in place).
         failures: rows refused by the plan or by Mailjet, in source order.
         job: the journal job id of this import.
     """
@@ -47,6 +49,7 @@ class ImportResult:
     dry_run: bool = False
     done: dict[str, int] = field(default_factory=dict)
     resumed: int = 0
+    continued: bool = False
     failures: list[RowFailure] = field(default_factory=list)
     job: str = ""
 
@@ -62,7 +65,8 @@ class ImportResult:
             "dry_run": self.dry_run,
             "planned": self.plan.counts(),
             "done": self.done,
-            "resumed": self.resumed,
+            "resumed": self.continued,  # this run went on from an earlier, interrupted one
+            "already_written": self.resumed,
             "failed": len(self.failures),
             "warnings": self.plan.warnings,
             "first_errors": [{"row": f.number, "key": f.key, "error": f.error} for f in self.failures[:10]],
@@ -226,6 +230,7 @@ def _unfinished(plan: Plan, journal: Journal | None, job: str, result: ImportRes
     if journal is None:
         return pending
     entries = journal.entries(job)
+    result.continued = bool(entries)
     todo = []
     for write in pending:
         entry = entries.get(write.key)

@@ -10,6 +10,7 @@ from typing import Any
 from mailjet_connector.query import DEFAULT_DATASET, QueryResult, run_query
 from mailjet_connector.report.queries import QUERIES, Query, ReportParams, render_sql
 from mailjet_connector.report.render import render_report
+from mailjet_connector.report.sections import SECTIONS
 
 __all__ = ["DEFAULT_DAYS", "Figure", "ReportSummary", "build_report", "collect", "dataset_tables"]
 
@@ -84,7 +85,7 @@ def build_report(
     tables = dataset_tables(dataset_url, dataset)
     params = _params(dataset_url, dataset, tables, date_from, date_to, campaigns, lists, sort)
     figures = collect(dataset_url, dataset, params, tables)
-    html = render_report(figures, params, generated=datetime.now(UTC))
+    html = render_report(figures, params, SECTIONS, generated=datetime.now(UTC))
     path = Path(output)
     path.write_text(html, encoding="utf-8")
     current = next((r for r in figures["overview"].records if r["period"] == "current"), {})

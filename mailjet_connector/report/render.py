@@ -11,6 +11,7 @@ from mailjet_connector.report.charts import escape
 if TYPE_CHECKING:
     from mailjet_connector.report.build import Figure
     from mailjet_connector.report.queries import ReportParams
+    from mailjet_connector.report.sections import Section
 
 __all__ = ["chart_block", "data_table", "empty", "number", "percent", "render_report", "section"]
 
@@ -123,23 +124,24 @@ def section(ident: str, title: str, body: str, figures: Sequence[Figure] = ()) -
     )
 
 
-def render_report(figures: Mapping[str, Figure], params: ReportParams, *, generated: datetime) -> str:
+def render_report(
+    figures: Mapping[str, Figure], params: ReportParams, sections: Sequence[Section], *, generated: datetime
+) -> str:
     """The whole HTML document.
 
     Args:
         figures: the data of every figure (`build.collect`).
         params: the period and filters, shown in the header.
+        sections: the report's sections, in order (`sections.SECTIONS`, which builds on this module).
         generated: when the report was made (shown, UTC).
 
     Returns:
         A complete, self-contained HTML document (no script, no external resource).
     """
-    from mailjet_connector.report.sections import SECTIONS
-
     body = "".join(
-        section(s.ident, s.title, s.build(figures, params), [figures[n] for n in s.figures]) for s in SECTIONS
+        section(s.ident, s.title, s.build(figures, params), [figures[n] for n in s.figures]) for s in sections
     )
-    nav = "".join(f'<li><a href="#{s.ident}">{escape(s.title)}</a></li>' for s in SECTIONS)
+    nav = "".join(f'<li><a href="#{s.ident}">{escape(s.title)}</a></li>' for s in sections)
     prev_from, prev_to = params.previous
     scope = []
     if params.campaigns:

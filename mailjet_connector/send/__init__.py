@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mailjet_connector.send.answers import Outcome, batch_outcomes
 from mailjet_connector.send.batching import MAX_RECIPIENTS_PER_CALL, iter_batches
+from mailjet_connector.send.job import open_journal, plan_send
 from mailjet_connector.send.merge import MergePlan, MergeRow, custom_id, merge_job_id, plan_merge
 from mailjet_connector.send.message import Content, MessageSpec, Recipient, build_payload
 from mailjet_connector.send.results import iter_results, write_results
@@ -24,7 +25,9 @@ __all__ = [
     "iter_batches",
     "iter_results",
     "merge_job_id",
+    "open_journal",
     "plan_merge",
+    "plan_send",
     "reconcile",
     "send_merge",
     "write_results",

@@ -46,6 +46,7 @@ class MergePlan:
     job: str
     spec: MessageSpec
     rows: list[MergeRow] = field(default_factory=list)
+    resumable: bool = True  # a re-run resumes the job (False for a single message: always a new job)
 
     @property
     def sendable(self) -> list[MergeRow]:

@@ -49,7 +49,9 @@ class SendReport:
     already_done: int = 0
     reconciled: int = 0
     calls: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(
+        default_factory=list
+    )  # the first 20 failures: "row N (email): Mailjet's reason"
 
     @property
     def ok(self) -> bool:
@@ -133,8 +135,8 @@ def send_merge(
     report.already_done = len(plan.sendable) - len(todo) - report.reconciled
     for index, batch in enumerate(iter_batches(todo, batch_size)):
         outcomes = _send_batch(client, journal, plan, batch, sandbox, report)
-        for outcome in outcomes:
-            _count(report, outcome)
+        for row, outcome in zip(batch, outcomes, strict=True):
+            _count(report, row, outcome)
         if on_batch is not None:
             on_batch(BatchDone(index, len(batch), outcomes))
     return report
@@ -150,7 +152,7 @@ def _wanted(known: dict[str, Entry], row: MergeRow, retry_failed: bool) -> bool:
     return status in (None, PENDING) or (retry_failed and status == FAILED)
 
 
-def _count(report: SendReport, outcome: Outcome) -> None:
+def _count(report: SendReport, row: MergeRow, outcome: Outcome) -> None:
     if outcome.status == SENT:
         report.sent += 1
     elif outcome.status == SANDBOX:
@@ -158,7 +160,7 @@ def _count(report: SendReport, outcome: Outcome) -> None:
     else:
         report.failed += 1
         if len(report.errors) < 20:
-            report.errors.append(outcome.error or "unknown error")
+            report.errors.append(f"row {row.number} ({row.email}): {outcome.error or 'unknown error'}")
 
 
 def _send_batch(

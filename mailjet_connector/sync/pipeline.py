@@ -26,6 +26,7 @@ from mailjet_connector.config import Settings
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
+from mailjet_connector.sync.dlt_logs import quiet_dlt
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
@@ -72,6 +73,7 @@ class SyncOptions:
     # Every connection setting (region, timeout, retries, concurrency...): the client is built from it when
     # given, so a sync honours what the other commands honour (api_key still names the local state).
     settings: Settings | None = None
+    dlt_logs: bool = True  # False: dlt's own log lines stay off the terminal (the CLI shows them with -v)
 
 
 @dataclass
@@ -166,10 +168,23 @@ def _destination(options: SyncOptions, connection: Any = None) -> Any:
             DuckDbCredentials(location, global_config=dict(settings.DUCKDB_CONFIG))
         )
     if options.destination == "postgres":
-        return dlt.destinations.postgres(credentials=options.dataset_url)
+        return dlt.destinations.postgres(credentials=_postgres_credentials(options.dataset_url))
     from dlt.common.destination import Destination
 
     return Destination.from_reference(options.destination, credentials=options.dataset_url)
+
+
+def _postgres_credentials(url: str | None) -> Any:
+    """dlt's credentials for a postgresql:// URL; one without a password (trust or peer auth, a password in
+    ~/.pgpass or PGPASSWORD) is valid, where dlt would stop at "Missing 1 field(s)... password"."""
+    if url is None:
+        return None
+    from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+    credentials = PostgresCredentials(url)
+    if credentials.password is None:
+        credentials.password = ""
+    return credentials
 
 
 def run_sync(options: SyncOptions) -> SyncReport:
@@ -187,7 +202,8 @@ def run_sync(options: SyncOptions) -> SyncReport:
         UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
     select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
-    with unwrap_step_errors(), _held_connection(options) as connection:
+    quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
+    with quiet, unwrap_step_errors(), _held_connection(options) as connection:
         return _run(options, connection)
 
 

@@ -11,7 +11,7 @@ from mailjet_connector.errors import MailjetError, SyncError
 @contextmanager
 def unwrap_step_errors() -> Iterator[None]:
     """Inside the block, a failed dlt step raises its cause: our own error as it is (an API error keeps its
-    meaning), anything else as a one-line `SyncError` naming the step.
+    meaning), a KeyboardInterrupt as itself, anything else as a one-line `SyncError` naming the step.
 
     Raises:
         MailjetError: the cause of a failed step.
@@ -22,7 +22,7 @@ def unwrap_step_errors() -> Iterator[None]:
         if type(exc).__module__.split(".")[0] != "dlt":
             raise
         cause = root_cause(exc)
-        if isinstance(cause, MailjetError):
+        if isinstance(cause, MailjetError | KeyboardInterrupt):  # Ctrl-C stays Ctrl-C
             raise cause from None
         text = str(cause).strip()
         raise SyncError(

@@ -9,7 +9,8 @@ Routes (token variants only when a token is configured):
 Answers: 200 `{"stored": n, "duplicates": m}` once the batch's transaction is durable; 401 for missing or
 wrong credentials; 413 for a body over the limit; 400 `{"error": "<one line>"}` for malformed JSON, wrong
 types, unknown event types (one bad event rejects its whole array: nothing half-stored); 503 when the store
-fails (Mailjet retries). Invalid input never yields a 5xx.
+fails (Mailjet retries). Invalid input never yields a 5xx. Every answer that is not 2xx is counted in
+`/metrics` under its cause (`metrics.NOT_2XX`).
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ class Receiver:
             self.metrics.add("rejected_payload")
             return _json({"error": str(exc)}, 400)
         except ClientDisconnect:
+            self.metrics.add("rejected_disconnect")
             return Response(status_code=400)
         self.metrics.add(f"{endpoint.counter}_received", len(records))
         return await self._store(endpoint, records)
@@ -138,6 +140,7 @@ class Receiver:
         try:
             counts = {"events": self.store.count("event"), "inbound": self.store.count("inbound")}
         except Exception as exc:  # a health check reports, it does not crash
+            self.metrics.add("health_failures")
             return _json({"status": "failing", "error": type(exc).__name__}, 503)
         return _json({"status": "ok", "store": self.store.location, **counts})
 
@@ -191,6 +194,21 @@ def create_app(
         Route("/health", receiver.health, methods=["GET"]),
         Route("/metrics", receiver.metrics_view, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=_counted_errors(receiver.metrics))
     app.state.receiver = receiver
     return app
+
+
+def _counted_errors(metrics: Metrics) -> dict[Any, Callable[[Request, Exception], Any]]:
+    """Answers Starlette gives itself (no route, wrong method, a bug), counted like the others, in JSON."""
+
+    async def route(request: Request, exc: Exception) -> Response:
+        metrics.add("rejected_route")
+        status = getattr(exc, "status_code", 404)
+        return _json({"error": "method not allowed" if status == 405 else "not found"}, status)
+
+    async def bug(request: Request, exc: Exception) -> Response:
+        metrics.add("server_errors")
+        return _json({"error": "internal error"}, 500)
+
+    return {404: route, 405: route, Exception: bug}

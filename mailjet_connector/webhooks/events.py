@@ -22,6 +22,11 @@ ColumnKind = Literal["int", "str", "bool", "num"]
 INT64_MAX = 2**63 - 1
 
 
+# Mailjet's payloads nest three levels at most (inbound Parts); a deeper body is refused with a 400 rather
+# than parsed and then failing to serialise (orjson writes at most 254 levels).
+MAX_DEPTH = 64
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One JSON field and the store column it fills.
@@ -153,14 +158,32 @@ def decode(body: bytes) -> Any:
     """The JSON value of a request body.
 
     Raises:
-        PayloadError: empty or malformed JSON (the reason names the position).
+        PayloadError: empty or malformed JSON (the reason names the position), or nested deeper than
+            `MAX_DEPTH` (a body we could parse but not store: the store keeps each payload as JSON).
     """
     if not body.strip():
         raise PayloadError("empty body: expected JSON")
     try:
-        return orjson.loads(body)
+        value = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise PayloadError(f"malformed JSON: {str(exc).splitlines()[0][:120]}") from None
+    if nested_deeper_than(value, MAX_DEPTH):
+        raise PayloadError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` levels (no recursion: any depth is safe to check)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def parse_events(body: bytes) -> list[Record]:

@@ -20,8 +20,19 @@ COUNTERS: dict[str, str] = {
     "rejected_auth": "requests refused with 401/404 (credentials or token)",
     "rejected_size": "requests refused with 413 (body too large)",
     "rejected_payload": "requests refused with 400 (malformed JSON, wrong type, unknown event)",
+    "rejected_disconnect": "requests answered 400 because the sender hung up before the whole body arrived",
+    "rejected_route": "requests answered 404 or 405 (no such path, or a method it does not take)",
     "store_failures": "requests answered 503 because the store failed (Mailjet retries them)",
+    "health_failures": "health checks answered 503 (the store did not answer)",
+    "server_errors": "requests answered 500 (a bug: the receiver's log has the traceback)",
 }
+# Every answer that is not 2xx is counted under exactly one of these causes.
+NOT_2XX = (
+    *(name for name in COUNTERS if name.startswith("rejected_")),
+    "store_failures",
+    "health_failures",
+    "server_errors",
+)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 `register_events` makes one primary (and optionally one backup) callback per selected event type point at
 the given URL with the given Version; rows already right are left alone, so running it twice changes
 nothing. A dead (suspended) primary is revived (Status alive). `register_inbound` does the same for the
-API key's parse route. `remove` deletes what points at the receiver. Everything goes through `Client`.
+API key's parse route. `find_removals` + `delete` (or `remove`) delete exactly what is named. Everything goes through `Client`.
 """
 
 from __future__ import annotations
@@ -139,6 +139,63 @@ def register_inbound(client: Client, url: str) -> Change:
     return _change("parse", client.create("parseroute", {"Url": url}) or {"Url": url}, "created")
 
 
+@dataclass(frozen=True)
+class Removal:
+    """What to remove, exactly as named; nothing named selects nothing.
+
+    Args:
+        event_types: callbacks of these types (empty: any type, when `url` is given).
+        url: callbacks pointing at this URL.
+        parse_routes: every parse route.
+        inbound_url: the parse route pointing at this URL.
+    """
+
+    event_types: tuple[str, ...] = ()
+    url: str | None = None
+    parse_routes: bool = False
+    inbound_url: str | None = None
+
+    @property
+    def names_callbacks(self) -> bool:
+        return bool(self.event_types) or self.url is not None
+
+    @property
+    def names_routes(self) -> bool:
+        return self.parse_routes or self.inbound_url is not None
+
+    def takes_callback(self, row: dict[str, Any]) -> bool:
+        if not self.names_callbacks:
+            return False
+        typed = not self.event_types or str(row.get("EventType")) in self.event_types
+        return typed and (self.url is None or row.get("Url") == self.url)
+
+    def takes_route(self, row: dict[str, Any]) -> bool:
+        return self.names_routes and (self.inbound_url is None or row.get("Url") == self.inbound_url)
+
+
+def find_removals(client: Client, removal: Removal) -> list[Change]:
+    """The rows `removal` names, as `deleted` changes still to be made (nothing is deleted here)."""
+    found = []
+    if removal.names_callbacks:
+        found += [
+            _change("event", row, "deleted")
+            for row in client.iter("eventcallbackurl")
+            if removal.takes_callback(row)
+        ]
+    if removal.names_routes:
+        found += [
+            _change("parse", row, "deleted") for row in client.iter("parseroute") if removal.takes_route(row)
+        ]
+    return found
+
+
+def delete(client: Client, found: Sequence[Change]) -> list[Change]:
+    """Delete the rows `find_removals` returned; returns them."""
+    for change in found:
+        client.delete("eventcallbackurl" if change.kind == "event" else "parseroute", change.id)
+    return list(found)
+
+
 def remove(
     client: Client,
     event_types: Sequence[str] = EVENT_TYPES,
@@ -151,7 +208,7 @@ def remove(
 
     Args:
         client: a client for the API key.
-        event_types: types whose callbacks go.
+        event_types: types whose callbacks go (empty: no callback, unless `url` names some).
         url: only callbacks pointing at this URL (None = whatever they point at).
         inbound: also delete parse routes (only those pointing at `inbound_url` when given).
         inbound_url: see `inbound`.
@@ -159,14 +216,6 @@ def remove(
     Returns:
         One `deleted` change per row removed (an empty list when there was nothing to remove).
     """
-    changes = []
-    for row in list(client.iter("eventcallbackurl")):
-        if str(row.get("EventType")) in event_types and (url is None or row.get("Url") == url):
-            client.delete("eventcallbackurl", int(row["ID"]))
-            changes.append(_change("event", row, "deleted"))
-    if inbound:
-        for row in list(client.iter("parseroute")):
-            if inbound_url is None or row.get("Url") == inbound_url:
-                client.delete("parseroute", int(row["ID"]))
-                changes.append(_change("parse", row, "deleted"))
-    return changes
+    types = tuple(event_types) or (EVENT_TYPES if url is not None else ())
+    removal = Removal(types, url, parse_routes=inbound, inbound_url=inbound_url if inbound else None)
+    return delete(client, find_removals(client, removal))

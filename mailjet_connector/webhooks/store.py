@@ -16,6 +16,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from mailjet_connector.errors import ConfigError
@@ -160,12 +161,14 @@ class Store(abc.ABC):
         return f"{type(self).__name__}({self.location!r})"
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, create: bool = True) -> Store:
     """Open (and create when needed) the store at `url`.
 
     Args:
         url: `sqlite:///relative.db`, `sqlite:////absolute/path.db`, a plain file path (SQLite), or
             `postgresql://user@host:5432/db` (also `postgres://`).
+        create: create a SQLite store that does not exist yet (False for readers: a misspelt path is an
+            error, not a new empty store).
 
     Returns:
         The store, tables created.
@@ -188,6 +191,8 @@ def open_store(url: str) -> Store:
         )
     else:
         path = url
+    if not create and path and not Path(path).exists():
+        raise ConfigError(f"no store at {path}: `mailjet-connector webhooks serve --store {url}` creates it")
     from mailjet_connector.webhooks.sqlite_store import SQLiteStore
 
     return SQLiteStore(path or ":memory:")

@@ -115,7 +115,10 @@ def test_provisioning_verbs(server: EmulatorServer, account: Account, tmp_path: 
 def test_forget_needs_a_confirmation(server: EmulatorServer, account: Account) -> None:
     contacts(server, "subscribe", "a@x.com", "--list", "News")
     refused = contacts(server, "forget", "a@x.com", stdin="n\n")
-    assert refused.exit_code == 2 and "nothing forgotten" in refused.output
+    assert refused.exit_code == 1 and "nothing forgotten" in refused.output  # a declined prompt: exit 1
+    # Regression (new-user walk, #22): with no terminal to answer on, typer's Abort escaped: "Aborted."
+    unanswered = contacts(server, "forget", "a@x.com", stdin="")
+    assert unanswered.exit_code == 1 and "nothing forgotten" in unanswered.output
     assert live_records(account, "contact")[0]["Email"] == "a@x.com"
     assert contacts(server, "forget", "a@x.com", stdin="y\n").exit_code == 0
     assert live_records(account, "contact")[0]["Email"].endswith("@domain.invalid")
@@ -126,3 +129,14 @@ def test_forget_needs_a_confirmation(server: EmulatorServer, account: Account) -
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, ["contacts", command, "--help"])
     assert result.exit_code == 0 and "mailjet-connector contacts" in result.output
+
+
+def test_an_unknown_list_suggests_only_what_the_command_has(server: EmulatorServer) -> None:
+    # Regression (#22 item 9): `contacts subscribe ... --list NoSuchList` suggested --create-list, which it
+    # did not have; `unsubscribe` has no such option either.
+    subscribe = contacts(server, "subscribe", "a@x.com", "--list", "NoSuchList")
+    assert subscribe.exit_code == 2 and "add --create-list to create it" in subscribe.stderr
+    created = contacts(server, "subscribe", "a@x.com", "--list", "NoSuchList", "--create-list")
+    assert created.exit_code == 0, created.output
+    unsubscribe = contacts(server, "unsubscribe", "a@x.com", "--list", "Elsewhere")
+    assert unsubscribe.exit_code == 2 and "--create-list" not in unsubscribe.stderr

@@ -4,6 +4,7 @@ one-line errors or JSON, documented exit codes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -145,3 +146,88 @@ def test_every_group_has_short_help() -> None:
     for name, command in root.commands.items():  # type: ignore[attr-defined]
         if is_group(command):
             assert runner.invoke(app, [name, "-h"]).exit_code == 0, name
+
+
+@pytest.fixture
+def failing_api() -> Iterator[tuple[str, list[str]]]:
+    """A server that answers every request 503 (the way an overloaded API does), recording the paths."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Unavailable(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            body = b'{"ErrorMessage": "try later", "StatusCode": 503}'
+            self.send_response(503)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_retries_are_shown_and_max_retries_is_honoured(failing_api: tuple[str, list[str]]) -> None:
+    # Regression (#22 item 7): retries were silent; (#19 item 1) --max-retries reached `check` only.
+    url, seen = failing_api
+    result = runner.invoke(
+        app,
+        ["export", "contact", "--base-url", url, "--api-key", "k", "--api-secret", "s", "--max-retries", "2"],
+    )
+    assert result.exit_code == 5 and len(seen) == 3
+    retries = [line for line in result.stderr.splitlines() if line.startswith("retrying GET")]
+    assert len(retries) >= 1 and "(attempt 1 of 2): 503 GET" in retries[0]
+    assert result.stderr.splitlines()[-1].startswith("Error: the API answered 503 GET")
+    quiet = runner.invoke(
+        app,
+        [
+            "export",
+            "contact",
+            "--base-url",
+            url,
+            "--api-key",
+            "k",
+            "--api-secret",
+            "s",
+            "--max-retries",
+            "1",
+            "-q",
+        ],
+    )
+    assert not [line for line in quiet.stderr.splitlines() if line.startswith("retrying")]
+
+
+def test_a_refused_connection_fails_at_once() -> None:
+    # Regression (#22 item 7): sync, export and import retried a refused connection for 36-74 s.
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "contact",
+            "--base-url",
+            f"http://127.0.0.1:{port}",
+            "--api-key",
+            "k",
+            "--api-secret",
+            "s",
+        ],
+    )
+    assert result.exit_code == 4 and "Connection refused" in result.stderr
+    assert "retrying" not in result.stderr  # the first refusal ends it: no retry ladder

@@ -12,6 +12,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from mailjet_connector.cli import app
@@ -77,6 +78,7 @@ def test_usage_problems_exit_2(tmp_path: Path) -> None:
     assert no_delete.exit_code == 2 and "contacts forget" in no_delete.output
 
 
+@pytest.mark.slow
 def test_kill_9_mid_import_then_rerun_gives_the_exact_state(tmp_path: Path) -> None:
     count = 1500
     rows = [[f"kill-{i}@example.org", f"K{i}", str(i % 90)] for i in range(count)]

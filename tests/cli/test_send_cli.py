@@ -104,3 +104,22 @@ def test_user_errors_are_one_line_with_exit_2(args: list[str], message: str) -> 
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_skipped_and_failed_rows_say_which_and_why(emulator, merge_files: Path) -> None:
+    # Regression (#22 item 9): "... 1 skipped ..." and an empty line; failures without row or email.
+    args = merge_args(merge_files)
+    args[args.index("--from") + 1] = "nobody@nowhere.test"  # not a sender of the account: every message fails
+    result = runner.invoke(app, [*args, *creds(emulator)])
+    assert result.exit_code == 1
+    assert "skipped row 3 (not-an-address): 'not-an-address' is not an email address" in result.stderr
+    assert "failed row 1 (ann@cli.example): send-0008" in result.stderr
+    assert "failed row 2 (bob@cli.example): send-0008" in result.stderr
+    as_json = runner.invoke(
+        app, [*args, "--json", "--journal", str(merge_files / "j2.sqlite"), *creds(emulator)]
+    )
+    report = orjson.loads(as_json.stdout)
+    assert report["skipped_rows"] == [
+        {"row": 3, "email": "not-an-address", "problem": "'not-an-address' is not an email address"}
+    ]
+    assert report["errors"][0].startswith("row 1 (ann@cli.example): send-0008")

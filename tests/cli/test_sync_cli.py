@@ -119,16 +119,26 @@ def test_query_defaults_match_the_sync_defaults() -> None:
         (["query", "selec 1", "--dataset-url", "{dataset}"], "syntax error"),
         (["query", "select 1", "--dataset-url", "/no/such.duckdb"], "no dataset at /no/such.duckdb"),
         (["query", "select 1", "--format", "xml"], "--format must be one of"),
+        (["query", "", "--dataset-url", "{dataset}"], "no SQL statement given"),
+        (["query", "select 1", "--dataset-url", "{empty}"], "run `mailjet-connector sync` first"),
+        (["sync", "--resources", "messagestate", "--emulator"], "reference data"),
     ],
     ids=[
         "unknown-resource", "only-and-exclude", "no-credentials", "bad-date", "bad-rate", "bad-format",
         "parquet-stdout", "bad-filter", "bad-dir", "export-credentials", "bad-sql", "no-file", "query-format",
+        "empty-sql", "empty-dataset", "not-synced",
     ],
 )  # fmt: skip
 def test_user_errors_are_one_line_with_exit_2(
-    synced: tuple[Path, dict[str, Any]], args: list[str], message: str
+    synced: tuple[Path, dict[str, Any]], args: list[str], message: str, tmp_path: Path
 ) -> None:
-    result = invoke(*(a.replace("{dataset}", str(synced[0])) for a in args))
+    # Regressions (#22 item 8): `query ""` was an AttributeError; an empty dataset file (a failed first sync
+    # leaves one) gave `Catalog Error: SET search_path`; `sync --resources messagestate` said "unknown".
+    import duckdb
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = invoke(*(a.replace("{dataset}", str(synced[0])).replace("{empty}", str(empty)) for a in args))
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
@@ -148,3 +158,51 @@ def test_refused_credentials_exit_3(emulator: Any) -> None:
     assert result.exit_code == 3
     assert "authentication refused" in result.stderr
     assert "wrong" not in result.stderr
+
+
+def test_export_into_a_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    # Regression (#22 item 8): `export ... | head` printed "Broken pipe" and exited 2.
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "mailjet_connector",
+        "export",
+        "contact",
+        "--emulator",
+        "--format",
+        "jsonl",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout is not None and process.stdout.readline().startswith(b"{")
+    process.stdout.close()  # what `head -1` does once it has its line
+    stderr = process.stderr.read() if process.stderr else b""
+    assert process.wait(timeout=120) == 141 and stderr == b""
+
+
+def test_sync_into_postgres_without_a_password(tmp_path: Path) -> None:
+    # Regression (found running README.md's examples, #22 item 11): a postgresql:// URL without a password
+    # (trust or peer auth, ~/.pgpass) stopped at dlt's "Missing 1 field(s) ... credentials".
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg")
+    admin = "postgresql://postgres@127.0.0.1:5432/test"
+    name = f"mjcli_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(admin, connect_timeout=2, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+    except psycopg.Error as exc:
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not available: {str(exc).splitlines()[0]}")
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    try:
+        result = invoke(
+            "sync", "--emulator", "--emulator-scale", "tiny", "--resources", "contact", "--destination",
+            "postgres", "--dataset-url", url, "--pipelines-dir", str(tmp_path / "p"), "--json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert run_query("select count(*) from contact", url).rows[0][0] > 0
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -45,12 +45,51 @@ def test_register_list_remove_round_trip(emulator):
         "open",
     }
 
-    removed = invoke("webhooks", "remove", "--url", URL, "--inbound", "--json", *creds(emulator))
+    removed = invoke("webhooks", "remove", "--url", URL, "--inbound", "--json", "--yes", *creds(emulator))
     assert removed.exit_code == 0
     assert sorted(c["event_type"] for c in orjson.loads(removed.stdout) if c["kind"] == "event") == [
         "open",
         "sent",
     ]
+
+
+def registered(emulator, *events: str) -> None:
+    result = invoke("webhooks", "register", "--url", URL, "--events", ",".join(events),
+                    "--inbound", "https://h.example.org/inbound", *creds(emulator))  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def hooks_left(emulator) -> list[tuple[str, str]]:
+    listed = orjson.loads(invoke("webhooks", "list", "--json", *creds(emulator)).stdout)
+    return sorted((c["kind"], c["event_type"]) for c in listed)
+
+
+def test_remove_inbound_url_removes_only_that_route(emulator):
+    # Regression (#22 item 5): `--inbound-url URL` also deleted all seven event callbacks, unasked.
+    registered(emulator, "sent", "open")
+    before = hooks_left(emulator)
+    result = invoke("webhooks", "remove", "--inbound-url", "https://h.example.org/inbound", "--json",
+                    *creds(emulator))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [c["kind"] for c in orjson.loads(result.stdout)] == ["parse"]
+    assert hooks_left(emulator) == [hook for hook in before if hook[0] == "event"]
+
+
+def test_removing_several_rows_asks_first(emulator):
+    registered(emulator, "sent", "open", "click")
+    before = hooks_left(emulator)
+    command = ["webhooks", "remove", "--events", "open,click", *creds(emulator)]
+    declined = runner.invoke(app, command, input="n\n")
+    assert declined.exit_code == 1 and "Nothing was removed" in declined.stderr
+    assert hooks_left(emulator) == before
+    confirmed = runner.invoke(app, command, input="y\n")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert hooks_left(emulator) == [hook for hook in before if hook[1] not in ("open", "click")]
+
+
+def test_remove_needs_something_named(emulator):
+    result = invoke("webhooks", "remove", *creds(emulator))
+    assert result.exit_code == 2 and "name what to remove" in result.stderr
 
 
 def test_register_refuses_unknown_event_types(emulator):
@@ -89,3 +128,33 @@ def test_every_webhooks_command_has_help_with_an_example():
     for command in ("serve", "register", "list", "remove", "tail"):
         result = invoke("webhooks", command, "--help")
         assert result.exit_code == 0 and "mailjet-connector webhooks" in result.stdout
+
+
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path):
+    # Regression (#22 item 8): "Receiving on ..." was printed, then uvicorn's raw error, with exit 3.
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = invoke(
+            "webhooks", "serve", "--token", "t", "--port", port, "--store", f"sqlite:///{tmp_path / 'e.db'}"
+        )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use (choose another --port or --host); "
+        "see `mailjet-connector webhooks serve --help`"
+    ]
+
+
+def test_tail_of_a_store_that_does_not_exist_is_an_error(tmp_path: Path):
+    # Regression (new-user walk, #22): a misspelt store path silently created an empty store and printed nothing.
+    result = invoke("webhooks", "tail", "--store", f"sqlite:///{tmp_path / 'typo.db'}", "--no-follow")
+    assert result.exit_code == 2 and "no store at" in result.stderr
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_no_arguments_prints_help_without_an_empty_error_line():
+    result = runner.invoke(app, [])
+    assert "Usage" in result.output and "Error" not in result.output

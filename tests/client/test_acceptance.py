@@ -7,6 +7,7 @@ import time
 
 import httpx
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ def _contact_ids(state) -> set[int]:
     return {int(table.raw(pos)["ID"]) for pos in table.live()}
 
 
+@pytest.mark.slow
 def test_iter_100k_contacts_under_faults_is_exact(client_for):
     state = build_state(seed=5, scale="tiny", overrides={"contact": 100_000})
     expected = _contact_ids(state)

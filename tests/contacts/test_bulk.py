@@ -53,6 +53,7 @@ def run(client: Client, advance: Any, source: Any, **kwargs: Any) -> ImportRepor
     return import_contacts(client, rows, **kwargs)
 
 
+@pytest.mark.slow
 def test_ten_thousand_contacts_land_once_and_a_rerun_changes_nothing(
     client: Client, account: Account, advance: Any, tmp_path: Path
 ) -> None:

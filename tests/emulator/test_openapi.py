@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 
 from mailjet_connector import catalog
 from mailjet_connector.emulator.control.openapi import openapi_document
 
 
+@pytest.mark.slow
 def test_document_loads_in_schemathesis() -> None:
     schema = schemathesis.openapi.from_dict(openapi_document())
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -28,6 +28,7 @@ def test_openapi_document_covers_the_rest_api(document: dict) -> None:
     assert document["components"]["securitySchemes"]["basicAuth"] == {"type": "http", "scheme": "basic"}
 
 
+@pytest.mark.slow
 def test_generated_requests_never_get_a_server_error(emulator: EmulatorServer, document: dict) -> None:
     schema = schemathesis.openapi.from_dict(document)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -34,6 +34,7 @@ def write_contacts(path: Path, count: int, *, bad_every: int = 0) -> None:
             )
 
 
+@pytest.mark.slow
 def test_ten_thousand_contacts_land_once_with_properties_and_list(
     server: EmulatorServer, client: Client, tmp_path: Path
 ) -> None:

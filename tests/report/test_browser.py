@@ -27,6 +27,7 @@ def _section(dom: str, ident: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.slow
 def test_report_renders_every_section_in_chromium(small_dataset: SyncedDataset, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     build_report(str(small_dataset.path), output=page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from mailjet_connector.sync import run_sync
 from tests.sync.conftest import RESOURCES, UNKEYABLE, assert_table_matches, dataset_rows, make_options
@@ -14,6 +15,7 @@ def _control(server, method: str, path: str, body=None) -> httpx.Response:
     return response
 
 
+@pytest.mark.slow
 def test_sync_matches_truth_then_loads_only_changes(small_emulator, tmp_path):
     server = small_emulator
     options = make_options(server, tmp_path, page_limit=50, checkpoint_pages=10)
@@ -48,6 +50,7 @@ def test_sync_matches_truth_then_loads_only_changes(small_emulator, tmp_path):
     assert contacts[str(contact["ID"])]["email"] == "new@example.com"
 
 
+@pytest.mark.slow
 def test_sync_under_faults_is_exact(tmp_path):
     from mailjet_connector.emulator import start_emulator
     from tests.sync.conftest import OVERRIDES
@@ -102,6 +105,7 @@ def _write_disposition(options, table: str) -> str:
     return create_pipeline(options).default_schema.tables[table]["write_disposition"]
 
 
+@pytest.mark.slow
 def test_an_empty_table_is_appended_then_merged_without_duplicates(small_emulator, tmp_path, monkeypatch):
     import duckdb
 

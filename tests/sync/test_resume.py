@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from mailjet_connector.sync import run_sync
 from tests.sync.conftest import assert_table_matches, dataset_rows, make_options
 
@@ -23,6 +25,7 @@ run_sync(SyncOptions(key, secret, base_url=url, dataset_url=db, pipelines_dir=pd
 """
 
 
+@pytest.mark.slow
 def test_kill9_then_rerun_gives_exact_data(small_emulator, tmp_path):
     server = small_emulator
     options = make_options(server, tmp_path, resources=RESOURCES, page_limit=20, checkpoint_pages=2)

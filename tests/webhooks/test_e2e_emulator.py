@@ -116,6 +116,7 @@ def stored_events(store: Store) -> Counter:
     )
 
 
+@pytest.mark.slow
 def test_every_lifecycle_event_is_stored_exactly_once(emulator, receiver, store):
     with Client(emulator.api_key, emulator.api_secret, base_url=emulator.url) as client:
         # Version 1 (one POST per event) for clicks, Version 2 (grouped arrays) for the rest: both shapes, and

@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailjet_connector.webhooks.app import create_app
+from mailjet_connector.webhooks.events import MAX_DEPTH
+from mailjet_connector.webhooks.metrics import NOT_2XX
 from mailjet_connector.webhooks.settings import ReceiverSettings
 from mailjet_connector.webhooks.store import open_store
 from tests.webhooks.webhook_payloads import ANYMAIL, INBOUND
@@ -46,7 +48,31 @@ def mutated(draw: st.DrawFn, base: dict) -> dict:
     return body
 
 
+def nested(depth: int) -> bytes:
+    """JSON text nesting arrays and objects `depth` levels deep (the stdlib cannot write that deep)."""
+    opening = "".join("[" if level % 2 else '{"k":' for level in range(depth))
+    closing = "".join("]" if level % 2 else "}" for level in reversed(range(depth)))
+    return f"{opening}0{closing}".encode()
+
+
+def with_field(payload: dict[str, Any], name: str, raw: bytes) -> bytes:
+    """`payload` as JSON with one more field holding the raw JSON text `raw`."""
+    return dumps(payload)[:-1] + b', "' + name.encode() + b'": ' + raw + b"}"
+
+
+# JSON nested past what can be stored (orjson writes 254 levels): in an unknown field, or as the body.
+deep_values = st.integers(MAX_DEPTH - 2, 1100).map(nested)
+deep_event_bodies = st.one_of(
+    deep_values.map(lambda deep: with_field(ANYMAIL["sent"], "Custom", deep)), deep_values
+)
+
 event_bodies = st.one_of(
+    deep_values.map(lambda deep: dumps({**ANYMAIL["sent"], "CustomField": deep})),
+    deep_values.map(dumps),
+)
+
+event_bodies = st.one_of(
+    deep_event_bodies,
     st.binary(max_size=200),
     json_values.map(dumps),
     mutated(ANYMAIL["sent"]).map(dumps),
@@ -66,9 +92,12 @@ class Poster:
         self.runner = asyncio.Runner()
         transport = httpx.ASGITransport(app=self.app)
         self.http = httpx.AsyncClient(transport=transport, base_url="http://receiver")
+        self.not_2xx = 0
 
     def post(self, path: str, body: bytes) -> httpx.Response:
-        return self.runner.run(self.http.post(path, content=body))
+        response = self.runner.run(self.http.post(path, content=body))
+        self.not_2xx += not response.is_success
+        return response
 
     def get(self, path: str) -> httpx.Response:
         return self.runner.run(self.http.get(path))
@@ -89,6 +118,7 @@ def client() -> Iterator[Poster]:
         poster.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=event_bodies)
 def test_event_endpoint_never_answers_5xx(client, body):
@@ -98,8 +128,16 @@ def test_event_endpoint_never_answers_5xx(client, body):
         assert "\n" not in response.json()["error"]
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.one_of(st.binary(max_size=200), json_values.map(dumps), mutated(INBOUND).map(dumps)))
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        json_values.map(dumps),
+        mutated(INBOUND).map(dumps),
+        deep_values.map(lambda deep: with_field(INBOUND, "Headers", b'{"X-Deep": ' + deep + b"}")),
+    )
+)
 def test_inbound_endpoint_never_answers_5xx(client, body):
     response = client.post("/inbound/t", body)
     assert response.status_code in (200, 400, 413), response.text
@@ -108,3 +146,46 @@ def test_inbound_endpoint_never_answers_5xx(client, body):
 def test_metrics_add_up_after_fuzzing(client):
     metrics = client.get("/metrics").json()
     assert metrics["store_failures"] == 0 and metrics["commit_failures"] == 0
+    # Every answer that was not 2xx is counted under one cause (#22 item 2).
+    assert sum(metrics[cause] for cause in NOT_2XX) == client.not_2xx > 0
+
+
+@pytest.mark.parametrize("depth", [254, 255, 300, 600])
+@pytest.mark.parametrize("where", ["event field", "inbound headers"])
+def test_deep_json_is_a_400_not_a_500(client, depth, where):
+    # Regression (#22 item 2): JSON nested 254 levels or deeper was parsed, then failed to serialise: 500.
+    before = client.get("/metrics").json()["rejected_payload"]
+    if where == "event field":
+        response = client.post("/events/t", with_field(ANYMAIL["open"], "Extra", nested(depth)))
+    else:
+        headers = b'{"X": ' + nested(depth) + b"}"
+        response = client.post(
+            "/inbound/t", with_field({k: v for k, v in INBOUND.items() if k != "Headers"}, "Headers", headers)
+        )
+    assert response.status_code == 400 and "nested deeper" in response.json()["error"]
+    assert client.get("/metrics").json()["rejected_payload"] == before + 1
+
+
+def test_answers_starlette_gives_itself_are_counted_too(tmp_path):
+    class BrokenStore:  # a store whose location cannot be read: /health hits a bug, not a store failure
+        location = property(lambda self: 1 / 0)
+
+        def count(self, kind: str) -> int:
+            return 0
+
+    app = create_app(ReceiverSettings(token="t"), BrokenStore())  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    async def run() -> tuple[list[int], dict[str, Any]]:
+        async with httpx.AsyncClient(transport=transport, base_url="http://receiver") as http:
+            statuses = [
+                (await http.get("/nowhere")).status_code,
+                (await http.get("/events/t")).status_code,
+                (await http.get("/health")).status_code,
+            ]
+            return statuses, (await http.get("/metrics")).json()
+
+    statuses, metrics = asyncio.run(run())
+    app.state.receiver.close()
+    assert statuses == [404, 405, 500]
+    assert metrics["rejected_route"] == 2 and metrics["server_errors"] == 1
