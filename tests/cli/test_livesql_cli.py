@@ -77,3 +77,10 @@ def test_explain_shows_a_write_plan_only(in_tmp: Path) -> None:
     assert "import contactslist" in result.stdout and "delete" in result.stdout
     assert "first 20 planned writes" in result.stdout
     assert "Apply" not in result.stderr
+
+
+def test_a_live_select_writes_no_local_file(in_tmp: Path) -> None:
+    sql = "select l.name, count(*) from listrecipient lr join contactslist l on l.id = lr.list_id group by 1"
+    result = runner.invoke(app, ["query", "--live", sql, *EMULATOR])
+    assert result.exit_code == 0, result.output
+    assert list(in_tmp.iterdir()) == []
