@@ -126,6 +126,8 @@ def smoke_core(venv: Venv) -> None:
     plan = venv.run("mailjet-connector", "import", "contactslist", "lists.csv", "--key", "Name", "--dry-run",
                     "--json", "--journal", "journal.sqlite", *venv.connection())  # fmt: skip
     assert json.loads(plan)["planned"]["create"] == 1
+    hint = venv.run("mailjet-connector", "query", "--live", "select 1", *venv.connection(), expect=2)
+    assert not hint, hint  # the one-line install hint goes to stderr
 
 
 def smoke_emulator(venv: Venv) -> None:
@@ -145,6 +147,9 @@ def smoke_sync(venv: Venv) -> None:
     out = venv.run("mailjet-connector", "query", "select count(*) as n from contactslist", "--dataset-url",
                    dataset, "--format", "csv")  # fmt: skip
     assert int(out.splitlines()[1]) > 0, out
+    live = venv.run("mailjet-connector", "query", "--live", "select count(*) as n from contactslist where not is_deleted",
+                    "--format", "csv", *venv.connection())  # fmt: skip
+    assert int(live.splitlines()[1]) > 0, live
 
 
 def smoke_agents(venv: Venv) -> None:

@@ -20,7 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "mailjet_connector"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # The part of the package -> the extra that installs what it imports at module level.
-PART_EXTRA = {"emulator": "emulator", "sync": "sync", "agents": "agents", "webhooks": "webhooks"}
+PART_EXTRA = {
+    "emulator": "emulator",
+    "sync": "sync",
+    "livesql": "sync",  # DuckDB, pyarrow, sqlglot and the sync's table layouts
+    "agents": "agents",
+    "webhooks": "webhooks",
+}
 # Modules of one part that plug into another extra's feature, imported only by it.
 INTEGRATIONS = {"webhooks/source.py": "sync"}  # `sync --webhook-store`
 

@@ -8,10 +8,10 @@ import click
 import typer
 from rich.console import Console
 
-from mailjet_connector.cli.exits import EXIT_ROWS_FAILED
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import ConnectionOptions
 from mailjet_connector.cli.sync_render import render_query
-from mailjet_connector.livesql import DEFAULT_MAX_CALLS, explain_live, run_live
+from mailjet_connector.livesql import DEFAULT_MAX_CALLS
 
 Live = Annotated[bool, typer.Option("--live", help="Query Mailjet itself instead of the synced dataset.")]
 Explain = Annotated[
@@ -43,7 +43,11 @@ def run_live_command(
     sql: str, fmt: str, conn: ConnectionOptions, *, explain: bool, max_calls: int, yes: bool = False
 ) -> None:
     """Run or explain one live statement and render it (rows on stdout, the call count on stderr)."""
-    from mailjet_connector.livesql.writes import is_write
+    try:
+        from mailjet_connector.livesql import explain_live, run_live
+        from mailjet_connector.livesql.writes import is_write
+    except ModuleNotFoundError as exc:
+        fail(f"--live needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
 
     with conn.open() as connection, connection.client() as client:
         if is_write(sql):

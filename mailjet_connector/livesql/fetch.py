@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from mailjet_connector.client import Client
 from mailjet_connector.errors import NotFoundError
+from mailjet_connector.livesql import DEFAULT_MAX_CALLS
 from mailjet_connector.livesql.parse import Edge, LiveSqlError
 from mailjet_connector.livesql.plan import Plan, Read, Source, export_params, feed_filter
 from mailjet_connector.livesql.pushdown import render
@@ -36,7 +37,6 @@ __all__ = [
     "pages_for",
 ]
 
-DEFAULT_MAX_CALLS = 100
 # Values a fed source is read for one call each without first counting what a plain listing would cost.
 FEED_DIRECT = 5
 
