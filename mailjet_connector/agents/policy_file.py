@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ from mailjet_connector.agents.policy import Access, AgentPolicy, Limits, Policy,
 from mailjet_connector.catalog import Area
 
 DEFAULT_AUDIT_FILE = "audit.jsonl"
-TOP_KEYS = {"audit", "agents"}
+TOP_KEYS = {"audit", "agents", "gateway"}
+GATEWAY_KEYS = {"max_body_bytes"}
 AUDIT_KEYS = {"path", "redact_emails"}
 AGENT_KEYS = {"token_hash", "access", "send", "limits"}
 LIMIT_KEYS = {"max_recipients", "calls_per_minute", "allowed_lists", "dry_run_only"}
@@ -59,8 +61,12 @@ def parse_policy(data: dict[str, Any], *, base_dir: Path, source: str = "policy"
     agents = {
         name: _agent(name, _table(raw, f"agents.{name}", fail), fail) for name, raw in agents_table.items()
     }
+    gateway = _table(data.get("gateway", {}), "gateway", fail)
+    _no_unknown_keys(gateway, GATEWAY_KEYS, "gateway.", fail)
+    max_body = _positive(gateway.get("max_body_bytes"), "gateway.max_body_bytes", fail)
     resolved = audit_path if audit_path.is_absolute() else base_dir / audit_path
-    return Policy(agents=agents, audit_path=resolved, redact_emails=redact)
+    policy = Policy(agents=agents, audit_path=resolved, redact_emails=redact)
+    return replace(policy, max_body_bytes=max_body) if max_body is not None else policy
 
 
 def _agent(name: str, raw: dict[str, Any], fail: Any) -> AgentPolicy:
