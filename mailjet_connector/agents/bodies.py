@@ -99,7 +99,8 @@ def _v31(body: dict[str, Any]) -> SendInfo:
     if not isinstance(sandbox, bool):
         raise BodyError("SandboxMode must be true or false")
     messages = body.get("Messages")
-    shared = body.get("Globals") or {}
+    shared = body.get("Globals")
+    shared = {} if shared is None else shared
     if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
         raise BodyError("Messages must be an array of message objects")
     if not isinstance(shared, dict):

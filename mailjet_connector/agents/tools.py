@@ -85,11 +85,12 @@ class ToolContext:
 
         Raises:
             ToolDenied: no such resource or action.
-            ToolError: a key that fits no key of the resource, or a body that cannot be read one way only.
+            ToolError: a key that fits no key of the resource, a field the catalog does not know, or a body
+                that cannot be read one way only.
         """
         try:
             return build()
-        except (PathError, BodyError) as exc:
+        except (PathError, BodyError, ToolError) as exc:
             status = exc.status if isinstance(exc, PathError) else 400
             self._audit(operation, Decision(False, str(exc), None), self.clock(), status=status)
             if status == 403:

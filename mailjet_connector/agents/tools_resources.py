@@ -248,7 +248,8 @@ def create(ctx: ToolContext, resource: str, data: dict[str, Any]) -> Result:
 
     def body() -> Result:
         res = _resource(resource)
-        row = ctx.client.create(res.name, _check_data(res, call.body or {}, creating=True))
+        _check_data(res, data, creating=True)  # the names as the agent gave them: the catalog's only
+        row = ctx.client.create(res.name, call.body or {})
         return {"resource": res.name, "created": _shape(res, row or {}, None)}
 
     return ctx.run(operation, [], body, calls=[call])
@@ -267,7 +268,8 @@ def update(ctx: ToolContext, resource: str, key: str | int, data: dict[str, Any]
 
     def body() -> Result:
         res = _resource(resource)
-        row = ctx.client.update(res.name, _key(call), _check_data(res, call.body or {}, creating=False))
+        _check_data(res, data, creating=False)  # the names as the agent gave them: the catalog's only
+        row = ctx.client.update(res.name, _key(call), call.body or {})
         return {"resource": res.name, "changed": row is not None, "row": _shape(res, row or {}, None)}
 
     return ctx.run(operation, [], body, calls=[call])
