@@ -37,8 +37,8 @@ import httpx
 import orjson
 
 from mailjet_connector import catalog
-from mailjet_connector.emulator.limits import parse_rate
 from mailjet_connector.emulator.server import start_emulator
+from mailjet_connector.wire.rates import parse_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import airbyte_peer  # a sibling helper module, found through the sys.path line above

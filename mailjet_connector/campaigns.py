@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailjet_connector.client import Client
-from mailjet_connector.errors import MailjetError, NotFoundError
+from mailjet_connector.errors import CampaignError, NotFoundError
+from mailjet_connector.wire import timestamps
 
 __all__ = [
     "Audience",
@@ -27,10 +28,6 @@ __all__ = [
 
 DRAFT = "campaigndraft"
 NOW = "NOW"
-
-
-class CampaignError(MailjetError):
-    """A campaign command cannot go on: unknown or ambiguous list, no content given, bad date."""
 
 
 @dataclass(frozen=True)
@@ -167,17 +164,14 @@ def parse_when(value: str, *, now: dt.datetime | None = None) -> str:
     if value.strip().lower() == "now":
         return NOW
     try:
-        when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = timestamps.parse_moment(value)
     except ValueError:
         raise CampaignError(
             f"bad date {value!r}: use ISO 8601 (2026-05-01T09:00:00+02:00) or 'now'"
         ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    when = when.astimezone(dt.UTC)
     if when < (now or dt.datetime.now(dt.UTC)):
         raise CampaignError(f"{value!r} is in the past")
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timestamps.format_moment(when)
 
 
 def schedule(client: Client, draft_id: int, date: str) -> dict[str, Any]:

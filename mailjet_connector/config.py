@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.ratelimit import parse_rate
 from mailjet_connector.retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from mailjet_connector.client import Client
+
+AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 
 
 class Settings(BaseSettings):
@@ -54,7 +59,7 @@ class Settings(BaseSettings):
     @classmethod
     def _check_region(cls, value: str | None) -> str | None:
         if value and value.lower() not in ("eu", "us"):
-            raise ValueError("region must be eu or us")
+            raise ValueError("must be eu or us")
         return value.lower() if value else None
 
     def client_kwargs(self) -> dict[str, Any]:
@@ -78,3 +83,45 @@ class Settings(BaseSettings):
             "timeout": self.timeout,
             "concurrency": self.concurrency,
         }
+
+    def create_client(self, **overrides: Any) -> Client:
+        """The `Client` these settings describe: the one path from settings to a client.
+
+        Args:
+            **overrides: `Client` keyword arguments that win over the settings (a transport for tests,
+                `retry=NO_RETRY` and a short timeout for `check`...).
+
+        Raises:
+            ConfigError: missing credentials, a bad base URL or rate spelling.
+        """
+        from mailjet_connector.client import Client
+
+        return Client(**{**self.client_kwargs(), **overrides})
+
+
+def load_settings(cls: type[AnySettings], **given: Any) -> AnySettings:
+    """`cls` from explicit values (None means "not given": the environment, `.env` and defaults apply).
+
+    Raises:
+        ConfigError: an invalid value, named as its option and its environment variable, with what is allowed
+            (pydantic's "1 validation error for Settings" never reaches a person).
+    """
+    try:
+        return cls(**{name: value for name, value in given.items() if value is not None})
+    except ValidationError as exc:
+        raise ConfigError(settings_error_message(cls, exc)) from None
+
+
+def settings_error_message(cls: type[BaseSettings], exc: ValidationError) -> str:
+    """One line for the first invalid setting: `--timeout (MAILJET_TIMEOUT): must be greater than 0`."""
+    first = exc.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    option = "--" + field.replace("_", "-")
+    env = f"{cls.model_config.get('env_prefix', '')}{field}".upper()
+    message = first["msg"].removeprefix("Value error, ")
+    message = message.removeprefix("Input should be ").removeprefix("Input ")
+    if first["type"] in ("greater_than", "greater_than_equal", "less_than", "less_than_equal", "enum"):
+        message = "must be " + message
+    elif not message.startswith("must"):
+        message = "must be " + message if first["type"].endswith("_parsing") else message
+    return f"invalid {option} (or {env}): {message}"

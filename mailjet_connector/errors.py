@@ -1,43 +1,87 @@
-"""The whole exception tree of mailjet-connector.
+"""The whole exception tree of mailjet-connector: every error the library raises is a `MailjetError`.
 
 ```
-MailjetError                      root: catch this to catch everything the library raises
- +-- ConfigError                  missing or invalid settings (never retriable)
- +-- TransportError               no usable HTTP answer: connect, timeout, protocol, truncated body
- |    +-- ResponseDecodeError     the server answered 2xx but the body is not the JSON it announced
- +-- APIError                     the server answered with an error status
- |    +-- InvalidRequestError     400 (MJ18 duplicates included: see `mailjet_code`)
- |    +-- AuthenticationError     401 bad key or secret, or wrong region
- |    +-- PermissionDeniedError   403
- |    +-- NotFoundError           404
- |    +-- RateLimitError          429 (retriable; Mailjet sends no Retry-After)
- |    +-- ServerError             5xx (retriable)
- +-- WebhookAuthError             a webhook call failed the receiver's shared-secret check
+MailjetError                        root: catch this to catch everything the library raises
+ +-- ConfigError                    missing or invalid settings or options (never retriable)
+ |    +-- UnknownResourceError      a name not in the catalog, or not usable here (also a KeyError)
+ |    +-- PolicyError               the agents policy file is missing, invalid, or names no such agent
+ +-- InputError                     the user's input cannot be used (also a ValueError)
+ |    +-- SourceError               rows cannot be read: missing file, unknown format, malformed line
+ |    +-- PlanError                 rows cannot be planned into writes (no key column, unknown columns...)
+ |    +-- CoerceError               a cell does not fit its field's type
+ |    +-- PropertyValueError        a value does not fit its contact property's Datatype
+ |    +-- PayloadError              a webhook body or event without the documented shape
+ |    +-- QueryError                SQL refused or failed: no dataset there, bad SQL, database unreachable
+ |    +-- ListNotFoundError         no contacts list has this ID or name
+ |    +-- CampaignError             a campaign step cannot go on: ambiguous list, no content, bad date
+ +-- TransportError                 no usable HTTP answer: connect, timeout, protocol, truncated body
+ |    +-- ResponseDecodeError       the server answered 2xx but the body is not the JSON it announced
+ |    +-- UpstreamError             the agents gateway's call to Mailjet got no usable answer
+ |         +-- UpstreamConnectError no connection (refused, unreachable, DNS or TLS failure)
+ |         +-- UpstreamTimeout      no connection, acceptance or answer in time
+ |         +-- UpstreamProtocolError closed early, or an answer that is not HTTP/1.1
+ +-- APIError                       the server answered with an error status
+ |    +-- InvalidRequestError       400 (MJ18 duplicates included: see `mailjet_code`)
+ |    +-- AuthenticationError       401 bad key or secret, or wrong region
+ |    +-- PermissionDeniedError     403
+ |    +-- NotFoundError             404
+ |    +-- RateLimitError            429 (retriable; Mailjet sends no Retry-After)
+ |    +-- ServerError               5xx (retriable)
+ +-- JobTimeoutError                a bulk job did not finish in time (it may still: re-run to pick it up)
+ +-- SyncError                      a sync step (extract, normalize, load) failed for a non-API reason
+ +-- ToolError                      an agent tool call failed; the message is meant for the agent
+ |    +-- ToolDenied                the policy refused the call; nothing reached Mailjet
+ |    +-- ConfirmationError         a confirmation token unknown, expired, used, or for another call
+ +-- WebhookAuthError               a webhook call failed the receiver's shared-secret check
 ```
 
 Every class says whether it is `retriable`; the retry policy reads that flag and nothing else. Status codes
 map to classes in exactly one place, `error_class_for_status`. `str(error)` is one line and never holds a
-secret: errors carry the request method and path (no query string, no credentials).
+secret: errors carry the request method and path (no query string, no credentials). Exit codes and the
+messages a person reads are the CLI's business (`mailjet_connector/cli/exits.py`), not the library's.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 __all__ = [
     "APIError",
     "AuthenticationError",
+    "CampaignError",
+    "CoerceError",
     "ConfigError",
+    "ConfirmationError",
+    "InputError",
     "InvalidRequestError",
+    "JobTimeoutError",
+    "ListNotFoundError",
     "MailjetError",
     "NotFoundError",
+    "PayloadError",
     "PermissionDeniedError",
+    "PlanError",
+    "PolicyError",
+    "PropertyValueError",
+    "QueryError",
     "RateLimitError",
     "ResponseDecodeError",
     "ServerError",
+    "SourceError",
+    "SyncError",
+    "ToolDenied",
+    "ToolError",
     "TransportError",
+    "UnknownResourceError",
+    "UpstreamConnectError",
+    "UpstreamError",
+    "UpstreamProtocolError",
+    "UpstreamTimeout",
     "WebhookAuthError",
+    "did_you_mean",
     "error_class_for_status",
 ]
 
@@ -52,6 +96,98 @@ class MailjetError(Exception):
 
 class ConfigError(MailjetError):
     """Missing or invalid settings (no credentials, bad base URL, bad rate-limit spelling...)."""
+
+
+class UnknownResourceError(ConfigError, KeyError):
+    """A name that is not in the catalog, or a catalog name this command cannot use (and why).
+
+    Args:
+        name: the name given.
+        choices: the names that would have been accepted, for a "did you mean" suggestion.
+        reason: why a known name is refused here (e.g. "computed on demand: sync cannot read it");
+            None for a name the catalog does not know.
+    """
+
+    def __init__(self, name: str, choices: Iterable[str] = (), *, reason: str | None = None):
+        super().__init__(name)
+        self.name = name
+        self.reason = reason
+        self.suggestion = did_you_mean(name, choices)
+
+    def __str__(self) -> str:
+        if self.reason:
+            return f"{self.name!r} cannot be used here: {self.reason}"
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
+        return f"unknown resource {self.name!r}{hint} (`mailjet-connector resources` lists them)"
+
+
+class PolicyError(ConfigError):
+    """The policy file is missing or invalid, or names no such agent; the message is one line."""
+
+
+class InputError(MailjetError, ValueError):
+    """The user's input (a file, its rows, a SQL string, a request body) cannot be used as given."""
+
+
+class SourceError(InputError):
+    """The rows could not be read: missing file, unknown format, malformed line. One line of text."""
+
+
+class PlanError(InputError):
+    """The rows cannot be planned at all (unknown columns, no key, undefined properties in strict mode...)."""
+
+
+class CoerceError(InputError):
+    """A cell does not fit its field's type; the message names the field and the value."""
+
+
+class PropertyValueError(InputError):
+    """A value does not fit its property's Datatype (Mailjet: `Property type does not match definition`)."""
+
+
+class PayloadError(InputError):
+    """A body or an event that does not have the documented shape; `str()` is the one-line reason."""
+
+
+class QueryError(InputError):
+    """The query could not run: no dataset there, bad SQL, unreachable database. One line, no secrets."""
+
+
+class ListNotFoundError(InputError):
+    """No contacts list has this ID or name."""
+
+
+class CampaignError(InputError):
+    """A campaign command cannot go on: unknown or ambiguous list, no content given, bad date."""
+
+
+class JobTimeoutError(MailjetError):
+    """A job did not finish within the poller's timeout (it may still finish: re-run to pick it up)."""
+
+
+class SyncError(MailjetError):
+    """A sync step failed for a reason other than the API (destination, dlt configuration, disk...).
+
+    Args:
+        step: the step that failed (extract, normalize, load, sync).
+        message: the cause, one line.
+    """
+
+    def __init__(self, step: str, message: str):
+        super().__init__(f"{step} step failed: {message}")
+        self.step = step
+
+
+class ToolError(MailjetError):
+    """A tool call failed; the message is one line meant for the agent (never holds a secret)."""
+
+
+class ToolDenied(ToolError):
+    """The policy refused the call; nothing was sent to Mailjet."""
+
+
+class ConfirmationError(ToolError):
+    """The confirmation token is unknown, expired, already used, or was issued for another call."""
 
 
 class WebhookAuthError(MailjetError):
@@ -85,6 +221,22 @@ class TransportError(MailjetError):
 
 class ResponseDecodeError(TransportError):
     """A 2xx answer whose body is not valid JSON (a truncated or corrupted response)."""
+
+
+class UpstreamError(TransportError):
+    """The agents gateway's call could not be completed: no connection, a timeout, or a malformed answer."""
+
+
+class UpstreamConnectError(UpstreamError):
+    """No connection to the upstream server (refused, unreachable, DNS or TLS failure)."""
+
+
+class UpstreamTimeout(UpstreamError):
+    """The upstream server did not connect, accept or answer in time."""
+
+
+class UpstreamProtocolError(UpstreamError):
+    """The upstream server closed the connection early or answered something that is not HTTP/1.1."""
 
 
 class APIError(MailjetError):
@@ -218,3 +370,10 @@ def error_class_for_status(status: int) -> type[APIError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, APIError)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a misspelt `word` (case-insensitive), or None when nothing is close."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[found[0]] if found else None

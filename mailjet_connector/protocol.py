@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +23,8 @@ logger = logging.getLogger("mailjet_connector.client")
 DEFAULT_BASE_URL = "https://api.mailjet.com"
 REGIONS = {"eu": DEFAULT_BASE_URL, "us": "https://api.us.mailjet.com"}
 Key = str | int | tuple[Any, ...]
+# A base URL copied from Mailjet's docs often carries the version: the client adds it, so `/v3/v3/...` follows.
+_API_VERSION_SUFFIX = re.compile(r"/v[0-9][0-9.]*(/(REST|DATA|send))?$|/(REST|DATA)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,14 @@ def resolve_base_url(base_url: str | None, region: str | None) -> str:
     if base_url:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError(f"base URL must start with http:// or https://, got {redact_url(base_url)!r}")
-        return base_url.rstrip("/")
+        root = base_url.rstrip("/")
+        version = _API_VERSION_SUFFIX.search(root)
+        if version:
+            raise ConfigError(
+                f"base URL {redact_url(root)!r} ends with {version.group(0)!r}: give the API root only, "
+                f"e.g. {redact_url(root[: version.start()])!r} (the client adds /v3/REST/... itself)"
+            )
+        return root
     if region is None:
         return DEFAULT_BASE_URL
     if region.lower() not in REGIONS:
@@ -50,11 +60,12 @@ def resolve_base_url(base_url: str | None, region: str | None) -> str:
 
 
 def resource(name: str) -> Resource:
-    """The catalog entry `name`, as a ConfigError when unknown (a caller's mistake, not a server answer)."""
-    try:
-        return catalog.get(name)
-    except KeyError as exc:
-        raise ConfigError(str(exc)) from None
+    """The catalog entry `name`.
+
+    Raises:
+        UnknownResourceError: a caller's mistake (a `ConfigError`), not a server answer.
+    """
+    return catalog.get(name)
 
 
 def quote_key(key: Key) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 import orjson
 
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from mailjet_connector.errors import QueryError
+from mailjet_connector.wire.urls import mask_password
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -31,10 +33,6 @@ __all__ = [
 
 DEFAULT_DATASET_URL = DEFAULT_DUCKDB_PATH
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class QueryError(Exception):
-    """The query could not run: no dataset there, bad SQL, unreachable database. One line, no secrets."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,7 @@ def first_line(exc: BaseException) -> str:
 
 def redact_url(message: str, url: str) -> str:
     """`message` with `url` in it shown without its password (a connection error may repeat the URL)."""
-    return message.replace(url, re.sub(r"//[^@/]*@", "//***@", url))
+    return message.replace(url, mask_password(url))
 
 
 def _plain(value: Any) -> Any:

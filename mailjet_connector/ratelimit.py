@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 import time
 from collections.abc import Callable
 
 from mailjet_connector.errors import ConfigError
-
-_UNITS = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
-_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*([a-z]+?)s?\s*$", re.IGNORECASE)
+from mailjet_connector.wire import rates
 
 # Pace a little under a configured limit: the server's window and our clock never line up exactly.
 SAFETY = 0.97
@@ -25,7 +22,7 @@ COOLDOWN = 1.0  # seconds during which further 429s (from calls already in fligh
 
 
 def parse_rate(spec: str | float | None) -> float | None:
-    """Requests per second from a spelling such as "300/min", "5/s" or "10000/hour".
+    """Requests per second from a spelling such as "300/min", "2.5/s" or "1000/10s" (`wire.rates`).
 
     Args:
         spec: the spelling, a number of requests per second, or None (no configured limit).
@@ -41,11 +38,10 @@ def parse_rate(spec: str | float | None) -> float | None:
     if isinstance(spec, int | float):
         rate = float(spec)
     else:
-        found = _RATE.match(spec)
-        unit = found and _UNITS.get(found.group(2).lower())
-        if not found or unit is None:
-            raise ConfigError(f"rate limit {spec!r} not understood; write it like 300/min or 5/s")
-        rate = float(found.group(1)) / unit
+        try:
+            rate = rates.parse_rate(spec).per_second
+        except rates.RateError as exc:
+            raise ConfigError(str(exc)) from None
     if rate <= 0:
         raise ConfigError(f"rate limit must be positive, got {spec!r}")
     return rate

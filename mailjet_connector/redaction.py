@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from mailjet_connector.wire.basic_auth import basic_token
 
 REDACTED = "[redacted]"
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
@@ -20,7 +21,7 @@ def secret_forms(secret: str, api_key: str = "") -> tuple[str, ...]:
     """
     if not secret:
         return ()
-    basic = base64.b64encode(f"{api_key}:{secret}".encode()).decode()
+    basic = basic_token(api_key, secret)
     return (secret, basic)
 
 

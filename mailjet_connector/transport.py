@@ -31,6 +31,9 @@ logger = logging.getLogger("mailjet_connector.client")
 
 DECODED = "mailjet_connector.json"
 ATTEMPTS = "mailjet_connector.attempts"  # response extension: how many times the request was sent
+# Retry log records carry a dict under this attribute (method, path, attempt, max, delay, reason): the CLI
+# renders them on one updating line.
+RETRY_RECORD = "mailjet_retry"
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -117,8 +120,27 @@ class _Attempts:
             type(failure).__name__,
             self.request.method,
             redact_url(str(self.request.url)),
+            extra={
+                RETRY_RECORD: {
+                    "method": self.request.method,
+                    "path": self.request.url.path,
+                    "attempt": self.attempt,
+                    "max": self.policy.max_retries,
+                    "delay": delay,
+                    "reason": str(failure),
+                }
+            },
         )
         return delay
+
+
+def refused(exc: BaseException | None, answered: bool) -> bool:
+    """A connection refused (or a host name that does not resolve) before this transport ever got an answer.
+
+    Retrying that for a minute helps nobody: the host or port is wrong, or the service is down. Later in a
+    run, the same failure is a blip worth retrying.
+    """
+    return not answered and isinstance(exc, httpx.ConnectError | ConnectionRefusedError)
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -143,21 +165,24 @@ class RetryTransport(httpx.BaseTransport):
         self._policy = policy
         self._sleep = sleep
         self._clock = clock
+        self._answered = False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         state = _Attempts(self._policy, request)
         while True:
             response: httpx.Response | None = None
+            error: BaseException | None = None
             try:
                 response = self._transport.handle_request(request)
+                self._answered = True
                 response.read()
                 failure = check_response(response, request, self._clock())
             except (httpx.TransportError, OSError) as exc:
-                failure = transport_failure(exc, request)
+                error, failure = exc, transport_failure(exc, request)
             if failure is None:
                 response.extensions[ATTEMPTS] = state.attempt + 1  # type: ignore[union-attr]
                 return response  # type: ignore[return-value]
-            delay = state.next_delay(failure)
+            delay = None if refused(error, self._answered) else state.next_delay(failure)
             if delay is None:
                 return _give_up(response, failure)
             if response is not None:
@@ -183,21 +208,24 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._policy = policy
         self._sleep = sleep
         self._clock = clock
+        self._answered = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         state = _Attempts(self._policy, request)
         while True:
             response: httpx.Response | None = None
+            error: BaseException | None = None
             try:
                 response = await self._transport.handle_async_request(request)
+                self._answered = True
                 await response.aread()
                 failure = check_response(response, request, self._clock())
             except (httpx.TransportError, OSError) as exc:
-                failure = transport_failure(exc, request)
+                error, failure = exc, transport_failure(exc, request)
             if failure is None:
                 response.extensions[ATTEMPTS] = state.attempt + 1  # type: ignore[union-attr]
                 return response  # type: ignore[return-value]
-            delay = state.next_delay(failure)
+            delay = None if refused(error, self._answered) else state.next_delay(failure)
             if delay is None:
                 return _give_up(response, failure)
             if response is not None:

@@ -7,9 +7,9 @@ import time
 
 from rich.console import Console
 
-from mailjet_connector.cli.connect import EMULATOR_RATE_LIMIT
 from mailjet_connector.cli.sync import quiet_dlt
 from mailjet_connector.cli.sync_render import ProgressBars, render_query, render_sync
+from mailjet_connector.connection import EMULATOR_RATE_LIMIT
 from mailjet_connector.emulator.server import start_emulator
 from mailjet_connector.query import run_query
 from mailjet_connector.sync import settings

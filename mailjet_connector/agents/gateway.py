@@ -17,7 +17,6 @@ The gateway is a plain ASGI application (no framework): each call is one short p
 from __future__ import annotations
 
 import asyncio
-import base64
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -34,8 +33,8 @@ from mailjet_connector.agents.lookups import Lookup, drive_async
 from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, decide, needs_lists
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.upstream import Timeouts, UpstreamError, UpstreamPool, UpstreamResponse
-from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.catalog.links import fold
+from mailjet_connector.wire.basic_auth import basic_token, parse_basic
 
 Receive = Any  # ASGI receive callable
 
@@ -385,7 +384,7 @@ def create_gateway_app(
     Returns:
         The app; its lifespan closes the upstream connections and the audit log.
     """
-    token = base64.b64encode(f"{api_key}:{api_secret}".encode()).decode("ascii")
+    token = basic_token(api_key, api_secret)
     return Gateway(
         policy,
         UpstreamPool(upstream_base_url, timeouts=timeouts),

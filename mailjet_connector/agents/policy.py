@@ -17,7 +17,7 @@ from mailjet_connector import catalog
 from mailjet_connector.agents import tokens
 from mailjet_connector.catalog import Area, Verb
 from mailjet_connector.catalog.endpoints import data_endpoint
-from mailjet_connector.errors import ConfigError
+from mailjet_connector.errors import PolicyError
 
 __all__ = [
     "Access",
@@ -35,10 +35,6 @@ __all__ = [
 ]
 
 hash_token = tokens.hash_token
-
-
-class PolicyError(ConfigError):
-    """The policy file is missing or invalid, or names no such agent; the message is one line."""
 
 
 class Access(StrEnum):

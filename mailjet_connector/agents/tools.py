@@ -21,7 +21,7 @@ from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.tools_confirm import ConfirmationError, Confirmations
 from mailjet_connector.client import Client
 from mailjet_connector.dataset import DEFAULT_DATASET
-from mailjet_connector.errors import APIError, MailjetError, NotFoundError
+from mailjet_connector.errors import APIError, MailjetError, NotFoundError, ToolDenied, ToolError
 from mailjet_connector.sqlsandbox import QueryRunner, open_sandbox
 
 __all__ = ["Result", "ToolContext", "ToolDenied", "ToolError"]
@@ -29,14 +29,6 @@ __all__ = ["Result", "ToolContext", "ToolDenied", "ToolError"]
 Result = dict[str, Any]
 # Result keys copied into the audit record's counts: numbers only, never content.
 COUNT_KEYS = ("count", "total", "recipients", "messages", "ok", "failed")
-
-
-class ToolError(Exception):
-    """A tool call failed; the message is one line meant for the agent (never holds a secret)."""
-
-
-class ToolDenied(ToolError):
-    """The policy refused the call; nothing was sent to Mailjet."""
 
 
 @dataclass

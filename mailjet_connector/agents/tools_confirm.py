@@ -15,11 +15,9 @@ from typing import Any
 
 import orjson
 
+from mailjet_connector.errors import ConfirmationError
+
 DEFAULT_TTL_SECONDS = 300.0
-
-
-class ConfirmationError(Exception):
-    """The confirmation token is unknown, expired, already used, or was issued for another call."""
 
 
 def _fingerprint(agent: str, operation: str, args: dict[str, Any]) -> str:

@@ -24,6 +24,13 @@ from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from mailjet_connector.errors import (
+    UpstreamConnectError,
+    UpstreamError,
+    UpstreamProtocolError,
+    UpstreamTimeout,
+)
+
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 Headers = list[tuple[bytes, bytes]]
 CHUNK = 64 * 1024
@@ -31,22 +38,6 @@ HEAD_LIMIT = 64 * 1024  # longest answer head accepted (status line + headers)
 NO_BODY_STATUS = frozenset({204, 304})
 # What the network can raise mid-call (TimeoutError and ConnectionError are OSErrors); mapped by `_translated`.
 IO_ERRORS = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError)
-
-
-class UpstreamError(Exception):
-    """The call could not be completed: no connection, a timeout, or a malformed answer."""
-
-
-class UpstreamConnectError(UpstreamError):
-    """No connection to the upstream server (refused, unreachable, DNS or TLS failure)."""
-
-
-class UpstreamTimeout(UpstreamError):
-    """The upstream server did not connect, accept or answer in time."""
-
-
-class UpstreamProtocolError(UpstreamError):
-    """The upstream server closed the connection early or answered something that is not HTTP/1.1."""
 
 
 class _Stale(Exception):

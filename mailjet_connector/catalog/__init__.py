@@ -17,6 +17,7 @@ from mailjet_connector.catalog.model import (
     Verb,
 )
 from mailjet_connector.catalog.resources import RESOURCES
+from mailjet_connector.errors import UnknownResourceError
 
 __all__ = [
     "Action",
@@ -36,13 +37,6 @@ __all__ = [
     "readable",
     "writable",
 ]
-
-
-class UnknownResourceError(KeyError):
-    """A name that is not in the catalog."""
-
-    def __str__(self) -> str:
-        return f"unknown resource {self.args[0]!r}; `mailjet-connector resources` lists them"
 
 
 @cache
@@ -66,7 +60,7 @@ def get(name: str) -> Resource:
     by_name, by_mailjet = _index()
     found = by_name.get(name) or by_mailjet.get(name.lower())
     if found is None:
-        raise UnknownResourceError(name)
+        raise UnknownResourceError(name, by_name)
     return found
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mailjet_connector.wire import events
+
 # `MessageStatus=` filter codes (comma lists mean OR) -> the message Status they select.
 MESSAGE_STATUS_CODES: dict[int, str] = {
     0: "processed",
@@ -72,7 +74,7 @@ MESSAGE_STATES: tuple[MessageState, ...] = (
 )
 
 # Event API `event` values, also eventcallbackurl `EventType`.
-EVENT_TYPES: tuple[str, ...] = ("sent", "open", "click", "bounce", "blocked", "spam", "unsub")
+EVENT_TYPES: tuple[str, ...] = events.EVENT_TYPES  # the Event API types (wire.events)
 # NODE's numeric EventType for eventcallbackurl (accepted on writes and filters as an alternative).
 EVENT_TYPE_CODES: dict[str, int] = {
     "click": 1,

@@ -11,24 +11,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import (
-    ApiKey,
-    ApiSecret,
-    BaseUrl,
-    Emulator,
-    EmulatorScale,
-    connection,
-    fail,
-    user_errors,
-)
+from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
+from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 
-agents_app = typer.Typer(
+agents_app = Typer(
     name="agents",
     help="Put AI agents in front of Mailjet: per-agent tokens, a policy (area -> off|read|write), an audit log.\n\n"
     "Example:  mailjet-connector agents gateway --policy agents.toml --emulator",
     no_args_is_help=True,
 )
-audit_app = typer.Typer(name="audit", help="Read and check the agents' audit log.", no_args_is_help=True)
+audit_app = Typer(name="audit", help="Read and check the agents' audit log.", no_args_is_help=True)
 agents_app.add_typer(audit_app)
 
 PolicyOption = Annotated[Path, typer.Option("--policy", help="The policy TOML file (docs/agents.md).")]
@@ -83,12 +76,10 @@ def token(
 def gateway(
     policy: PolicyOption,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port (0 = any free port).")] = 8030,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="TCP port (0 = any free port).")
+    ] = 8030,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     import uvicorn
 
@@ -97,29 +88,21 @@ def gateway(
     from mailjet_connector.agents.policy import load_policy
     from mailjet_connector.emulator.server import ServerStartError, bind_socket
 
-    with user_errors("agents gateway"):
-        loaded = load_policy(policy)
-        with connection(
-            emulator=emulator,
-            emulator_scale=emulator_scale,
-            api_key=api_key,
-            api_secret=api_secret,
-            base_url=base_url,
-            rate_limit=None,
-        ) as conn:
-            upstream = conn.base_url or "https://api.mailjet.com"
-            app = create_gateway_app(loaded, upstream, conn.api_key, conn.api_secret)
-            try:
-                sock = bind_socket(host, port)
-            except ServerStartError as exc:
-                fail(str(exc))
-            url = f"http://{host}:{sock.getsockname()[1]}"
-            typer.echo(f"Mailjet agent gateway listening on {url}")
-            typer.echo(f"  upstream: {upstream}")
-            typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
-            typer.echo("Press Ctrl-C to stop.")
-            sys.stdout.flush()
-            uvicorn.Server(server_config(app)).run(sockets=[sock])
+    loaded = load_policy(policy)
+    with conn.open() as connection:
+        upstream = connection.base_url
+        app = create_gateway_app(loaded, upstream, connection.api_key, connection.api_secret)
+        try:
+            sock = bind_socket(host, port)
+        except ServerStartError as exc:
+            fail(str(exc))
+        url = f"http://{host}:{sock.getsockname()[1]}"
+        typer.echo(f"Mailjet agent gateway listening on {url}")
+        typer.echo(f"  upstream: {upstream}")
+        typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
+        typer.echo("Press Ctrl-C to stop.")
+        sys.stdout.flush()
+        uvicorn.Server(server_config(app)).run(sockets=[sock])
 
 
 MCP_HELP = """Serve the agent tools over MCP (stdio by default, or streamable HTTP at /mcp) for one agent.
@@ -142,44 +125,28 @@ def mcp(
     agent: Annotated[str, typer.Option("--agent", help="The policy's agent this server acts as.")],
     transport: Annotated[str, typer.Option("--transport", help="stdio or http (streamable HTTP).")] = "stdio",
     host: Annotated[str, typer.Option("--host", help="Interface to listen on (http).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port (http).")] = 8040,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port (http).")] = 8040,
     dataset_url: Annotated[
         str | None, typer.Option("--dataset-url", help="Dataset for the query tool.")
     ] = None,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     from mailjet_connector.agents.mcp_server import context_for, run_server
     from mailjet_connector.agents.policy import load_policy
-    from mailjet_connector.client import Client
 
     if transport not in ("stdio", "http"):
         fail(f"--transport must be stdio or http, not {transport!r}")
-    with user_errors("agents mcp"):
-        loaded = load_policy(policy)
-        loaded.agent(agent)  # an unknown agent fails before anything starts
-        with (
-            connection(
-                emulator=emulator,
-                emulator_scale=emulator_scale,
-                api_key=api_key,
-                api_secret=api_secret,
-                base_url=base_url,
-                rate_limit=None,
-            ) as conn,
-            Client(conn.api_key, conn.api_secret, base_url=conn.base_url) as client,
-        ):
-            where = "stdio" if transport == "stdio" else f"http://{host}:{port}/mcp"
-            # stderr: with stdio, stdout carries the MCP protocol only.
-            typer.echo(
-                f"Mailjet MCP server for agent {agent!r} on {where}; audit log: {loaded.audit_path}", err=True
-            )
-            run_server(
-                context_for(loaded, agent, client, dataset_url=dataset_url), transport, host=host, port=port
-            )
+    loaded = load_policy(policy)
+    loaded.agent(agent)  # an unknown agent fails before anything starts
+    with conn.client() as client:
+        where = "stdio" if transport == "stdio" else f"http://{host}:{port}/mcp"
+        # stderr: with stdio, stdout carries the MCP protocol only.
+        typer.echo(
+            f"Mailjet MCP server for agent {agent!r} on {where}; audit log: {loaded.audit_path}", err=True
+        )
+        run_server(
+            context_for(loaded, agent, client, dataset_url=dataset_url), transport, host=host, port=port
+        )
 
 
 def _audit_file(file: Path | None, policy: Path | None) -> Path:
@@ -204,15 +171,14 @@ def audit_verify(
     """
     from mailjet_connector.agents.audit import verify
 
-    with user_errors("agents audit verify"):
-        result = verify(_audit_file(file, policy))
+    result = verify(_audit_file(file, policy))
     if as_json:
         typer.echo(orjson.dumps(result.__dict__).decode())
     elif result.ok:
         typer.echo(f"ok: {result.records} records, hash chain intact")
     else:
         typer.echo(f"TAMPERED: line {result.line}: {result.reason} ({result.records} good records before it)")
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(0 if result.ok else EXIT_ROWS_FAILED)
 
 
 @audit_app.command("show")
@@ -233,12 +199,11 @@ def audit_show(
     """
     from mailjet_connector.agents.audit import iter_records
 
-    with user_errors("agents audit show"):
-        records = [
-            r
-            for r in iter_records(_audit_file(file, policy), agent=agent, since=since)
-            if not denied or r.get("decision") == "deny"
-        ]
+    records = [
+        r
+        for r in iter_records(_audit_file(file, policy), agent=agent, since=since)
+        if not denied or r.get("decision") == "deny"
+    ]
     if last is not None:
         records = records[-last:] if last > 0 else []
     if as_json:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,20 +10,14 @@ import orjson
 import typer
 
 from mailjet_connector import campaigns
-from mailjet_connector.cli.connect import (
-    ApiKey,
-    ApiSecret,
-    BaseUrl,
-    Emulator,
-    EmulatorScale,
-    connected_client,
-    user_errors,
-)
+from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED
+from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.client import Client
 
-EXIT_DECLINED = 1
+EXIT_DECLINED = EXIT_ROWS_FAILED
 
-campaign_app = typer.Typer(
+campaign_app = Typer(
     name="campaign",
     no_args_is_help=True,
     help="""Prepare, test and send a campaign (a campaigndraft) to a contacts list.
@@ -44,17 +36,6 @@ Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmat
 DraftId = Annotated[int, typer.Argument(help="The campaign draft ID.")]
 
 
-@contextmanager
-def _client(
-    emulator: bool, scale: str, key: str | None, secret: str | None, url: str | None, command: str
-) -> Iterator[Client]:
-    with (
-        user_errors(f"campaign {command}"),
-        connected_client(emulator, scale, key, secret, url) as client,
-    ):
-        yield client
-
-
 def _emit(as_json: bool, data: dict[str, Any], line: str) -> None:
     typer.echo(orjson.dumps(data).decode() if as_json else line)
 
@@ -70,14 +51,10 @@ def create(
     ] = None,
     locale: Annotated[str, typer.Option("--locale", help="Locale, e.g. en_US or fr_FR.")] = "en_US",
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Create a campaign draft for a list. Example: campaign create --list Newsletter --subject Hi --from a@b.c"""
-    with _client(emulator, emulator_scale, api_key, api_secret, base_url, "create") as client:
+    with conn.client() as client:
         draft = campaigns.create_draft(
             client,
             list_ref=list_,
@@ -97,17 +74,13 @@ def content(
     text: Annotated[Path | None, typer.Option("--text", help="Text part file.")] = None,
     mjml: Annotated[Path | None, typer.Option("--mjml", help="MJML source file.")] = None,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Replace the draft's content with the parts given (a part not given is cleared).
 
     Example: campaign content 42 --html mail.html --text mail.txt
     """
-    with _client(emulator, emulator_scale, api_key, api_secret, base_url, "content") as client:
+    with conn.client() as client:
         parts = {
             name: p.read_text(encoding="utf-8") if p else None
             for name, p in (("html", html), ("text", text), ("mjml", mjml))
@@ -122,14 +95,10 @@ def test(
     draft_id: DraftId,
     to: Annotated[list[str], typer.Option("--to", help="Test address (repeat for several).")],
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Send the draft to test addresses only. Example: campaign test 42 --to me@example.com"""
-    with _client(emulator, emulator_scale, api_key, api_secret, base_url, "test") as client:
+    with conn.client() as client:
         status = campaigns.send_test(client, draft_id, to)
     _emit(
         as_json,
@@ -159,14 +128,10 @@ def schedule(
     at: Annotated[str, typer.Option("--at", help="ISO 8601 date-time (UTC when no offset) or 'now'.")],
     yes: Yes = False,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Program the send; asks for confirmation. Example: campaign schedule 42 --at 2026-05-01T09:00:00+02:00"""
-    with _client(emulator, emulator_scale, api_key, api_secret, base_url, "schedule") as client:
+    with conn.client() as client:
         date = campaigns.parse_when(at)
         _confirm(client, draft_id, f"Schedule draft {draft_id} for {date}", yes)
         answer = campaigns.schedule(client, draft_id, date)
@@ -180,14 +145,10 @@ def send_campaign(
     draft_id: DraftId,
     yes: Yes = False,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Send the draft now, after showing the list and its recipients count. Example: campaign send 42"""
-    with _client(emulator, emulator_scale, api_key, api_secret, base_url, "send") as client:
+    with conn.client() as client:
         _confirm(client, draft_id, f"Send draft {draft_id} now", yes)
         status = campaigns.send_now(client, draft_id)
     _emit(as_json, {"draft": draft_id, "status": status}, f"Draft {draft_id}: {status}")
@@ -197,14 +158,10 @@ def send_campaign(
 def cancel(
     draft_id: DraftId,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Cancel a scheduled send (the draft goes back to Draft). Example: campaign cancel 42"""
-    with _client(emulator, emulator_scale, api_key, api_secret, base_url, "cancel") as client:
+    with conn.client() as client:
         campaigns.cancel(client, draft_id)
     _emit(as_json, {"draft": draft_id, "cancelled": True}, f"Schedule of draft {draft_id} cancelled")
 
@@ -213,14 +170,10 @@ def cancel(
 def status(
     draft_id: DraftId,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Where the draft stands: Draft, Programmed (and when), Sent (and its campaign). Example: campaign status 42"""
-    with _client(emulator, emulator_scale, api_key, api_secret, base_url, "status") as client:
+    with conn.client() as client:
         found = campaigns.draft_status(client, draft_id)
     line = f'Draft {found.draft_id} "{found.subject}" (list {found.list_id}): {found.status}'
     if found.scheduled_at:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog.docs import SUMMARY_COLUMNS, record, render_markdown, summary
+from mailjet_connector.cli.exits import fail
 
 
 def resources(
@@ -30,8 +31,7 @@ def resources(
         mailjet-connector resources --json | jq '.[] | select(.computed) | .name'
     """
     if json_output and markdown:
-        typer.echo("Error: choose one of --json and --markdown", err=True)
-        raise typer.Exit(2)
+        fail("choose one of --json and --markdown")
     rows = catalog.all_resources()
     if json_output:
         typer.echo(orjson.dumps([record(r) for r in rows], option=orjson.OPT_INDENT_2).decode())

@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from mailjet_connector.config import Settings
+from mailjet_connector.cli.exits import EXIT_OK, describe
+from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.errors import ConfigError
-from mailjet_connector.health import EXIT_USAGE, CheckResult, check_client, check_connection
+from mailjet_connector.health import CheckResult, check_connection, fast_client_options
 
 HELP = """Check the credentials and the connection with one cheap call, in under 10 seconds.
 
+It never retries and waits at most 5 seconds for an answer (less with a shorter --timeout).
 Exit codes: 0 ok, 2 usage or missing credentials, 3 authentication refused (or wrong region),
 4 host unreachable, 5 other API error.
 
@@ -26,55 +28,30 @@ Examples:
 
 
 def check(
-    emulator: Annotated[
-        bool, typer.Option("--emulator", help="Check against the embedded emulator.")
-    ] = False,
-    api_key: Annotated[str | None, typer.Option("--api-key", help="API key (else MJ_APIKEY_PUBLIC).")] = None,
-    api_secret: Annotated[
-        str | None, typer.Option("--api-secret", help="Secret key (else MJ_APIKEY_PRIVATE).")
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="API root (else MAILJET_BASE_URL).")
-    ] = None,
-    region: Annotated[str | None, typer.Option("--region", help="eu (default) or us.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Check the credentials and the connection (one call, under 10 seconds)."""
-    if emulator:
-        from mailjet_connector.emulator.server import start_emulator
-
-        with start_emulator(scale="tiny") as server:
-            result = _run(server.api_key, server.api_secret, server.url, None)
-    else:
-        overrides = {"api_key": api_key, "api_secret": api_secret, "base_url": base_url, "region": region}
-        try:
-            settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-            kwargs = settings.client_kwargs()
-        except (ConfigError, ValueError) as exc:
-            result = CheckResult(EXIT_USAGE, str(exc).splitlines()[0], "see `mailjet-connector check --help`")
-        else:
-            result = _run(kwargs["api_key"], kwargs["api_secret"], kwargs["base_url"], kwargs["region"])
-    _render(result, as_json)
-    raise typer.Exit(result.exit_code)
+    try:
+        with conn.open() as connection:
+            options = fast_client_options(connection.settings.timeout)
+            with connection.client(**options) as client:
+                result = check_connection(client)
+    except ConfigError as exc:
+        result = CheckResult(str(exc).splitlines()[0], "see `mailjet-connector check --help`", error=exc)
+    code = EXIT_OK if result.error is None else describe(result.error).code
+    _render(result, code, as_json)
+    raise typer.Exit(code)
 
 
 check.__doc__ = HELP
 
 
-def _run(api_key: str, api_secret: str, base_url: str | None, region: str | None) -> CheckResult:
-    try:
-        client = check_client(api_key, api_secret, base_url=base_url, region=region)
-    except ConfigError as exc:
-        return CheckResult(EXIT_USAGE, str(exc), "see `mailjet-connector check --help`")
-    with client:
-        return check_connection(client)
-
-
-def _render(result: CheckResult, as_json: bool) -> None:
+def _render(result: CheckResult, code: int, as_json: bool) -> None:
     if as_json:
         payload = {
             "ok": result.ok,
-            "exit_code": result.exit_code,
+            "exit_code": code,
             "message": result.message,
             "hint": result.hint,
             "key_name": result.key_name,

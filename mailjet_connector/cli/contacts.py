@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,23 +13,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import (
-    ApiKey,
-    ApiSecret,
-    BaseUrl,
-    Emulator,
-    EmulatorScale,
-    RateLimit,
-    connected_client,
-    fail,
-    user_errors,
-)
+from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
+from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
     DEFAULT_BATCH_SIZE,
     Backoff,
     ImportPlan,
-    JobTimeoutError,
     Outcome,
     exclude,
     forget,
@@ -41,13 +32,10 @@ from mailjet_connector.contacts import (
     unsubscribe,
     write_errors,
 )
-from mailjet_connector.health import EXIT_API, EXIT_USAGE
-from mailjet_connector.importer import Journal, SourceError, read_rows
+from mailjet_connector.importer import Journal, read_rows
 from mailjet_connector.importer.journal import DEFAULT_JOURNAL
 
-EXIT_ROWS_FAILED = 1  # the run completed but some rows / emails failed (see the errors file or table)
-
-contacts_app = typer.Typer(
+contacts_app = Typer(
     name="contacts",
     help="Contacts at scale: bulk import through Mailjet's async jobs, and subscribe / unsubscribe / "
     "exclude / include / forget by email.\n\n"
@@ -83,7 +71,7 @@ Emails = Annotated[list[str] | None, typer.Argument(help="Email addresses.", sho
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
-@contacts_app.command("import", help=IMPORT_HELP)
+@contacts_app.command("import", help=IMPORT_HELP, resumable=True)
 def import_command(
     file: Annotated[
         Path | None, typer.Argument(help="CSV, JSONL or Parquet file.", show_default=False)
@@ -118,39 +106,32 @@ def import_command(
     ] = None,
     no_journal: Annotated[bool, typer.Option("--no-journal", help="Run without a journal.")] = False,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
-    rate_limit: RateLimit = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     if file is None and sql is None:
-        fail("give a FILE or --sql (see `mailjet-connector contacts import --help`)")
+        fail("give a FILE or --sql")
     # A fresh embedded emulator shares nothing with earlier runs: a default journal would only mislead.
     # A dry run writes nothing, not even a journal.
-    path = None if no_journal or dry_run or (emulator and journal is None) else journal or DEFAULT_JOURNAL
+    path = (
+        None if no_journal or dry_run or (conn.emulator and journal is None) else journal or DEFAULT_JOURNAL
+    )
     stderr = Console(stderr=True, highlight=False)
-    with user_errors("contacts import"), _job_errors():
-        rows = read_rows(file, sql=sql, dataset_url=dataset_url)
-        with (
-            connected_client(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as client,
-            Journal(path) if path else nullcontext() as journal,
-        ):
-            report = import_contacts(
-                client,
-                rows,
-                list=list_ or None,
-                action=action,
-                properties=properties,
-                journal=journal,
-                batch_size=batch_size,
-                create_list=create_list,
-                dry_run=dry_run,
-                parallel_jobs=parallel_jobs,
-                backoff=Backoff(first=poll_interval),
-                on_plan=None if as_json else lambda plan: _render_plan(stderr, plan),
-            )
+    rows = read_rows(file, sql=sql, dataset_url=dataset_url)
+    with conn.client() as client, Journal(path) if path else nullcontext() as journal:
+        report = import_contacts(
+            client,
+            rows,
+            list=list_ or None,
+            action=action,
+            properties=properties,
+            journal=journal,
+            batch_size=batch_size,
+            create_list=create_list,
+            dry_run=dry_run,
+            parallel_jobs=parallel_jobs,
+            backoff=Backoff(first=poll_interval),
+            on_plan=None if as_json else lambda plan: _render_plan(stderr, plan),
+        )
     if errors is not None and report.errors:
         write_errors(report.errors, errors)
     data = report.to_dict()
@@ -159,16 +140,6 @@ def import_command(
     elif not dry_run:
         _render_report(Console(highlight=False), data, errors)
     raise typer.Exit(EXIT_ROWS_FAILED if report.errors else 0)
-
-
-@contextmanager
-def _job_errors() -> Iterator[None]:
-    try:
-        yield
-    except SourceError as exc:
-        fail(str(exc))
-    except JobTimeoutError as exc:
-        fail(str(exc), EXIT_API)
 
 
 def _render_plan(console: Console, plan: ImportPlan) -> None:
@@ -210,18 +181,16 @@ def _emails(emails: list[str] | None, file: Path | None) -> list[str]:
 
 
 def _provision(
-    name: str,
     emails: list[str] | None,
     file: Path | None,
     run: Callable[[Client, list[str]], list[Outcome]],
     as_json: bool,
-    conn: tuple[bool, str, str | None, str | None, str | None, str | None],
+    conn: ConnectionOptions,
 ) -> None:
     """The shared body of the provisioning verbs: read emails, call the library, render, exit code."""
-    with user_errors(f"contacts {name}"), _job_errors():
-        addresses = _emails(emails, file)
-        with connected_client(*conn) as client:
-            outcomes = run(client, addresses)
+    addresses = _emails(emails, file)
+    with conn.client() as client:
+        outcomes = run(client, addresses)
     if as_json:
         typer.echo(orjson.dumps([o.__dict__ for o in outcomes]).decode())
     else:
@@ -241,24 +210,18 @@ def subscribe_command(
         bool, typer.Option("--no-force", help="addnoforce: keep an unsubscription (default: addforce).")
     ] = False,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
-    rate_limit: RateLimit = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Subscribe contacts to a list (created first when unknown).
 
     Example:  mailjet-connector contacts subscribe a@example.com b@example.com --list Newsletter
     """
     _need_list(list_)
-    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
 
     def run(client: Client, addresses: list[str]) -> list[Outcome]:
         return subscribe(client, addresses, resolve_list(client, list_), force=not no_force)
 
-    _provision("subscribe", emails, file, run, as_json, conn)
+    _provision(emails, file, run, as_json, conn)
 
 
 @contacts_app.command("unsubscribe")
@@ -267,24 +230,18 @@ def unsubscribe_command(
     list_: ListOption = "",
     file: FileOption = None,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
-    rate_limit: RateLimit = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Unsubscribe contacts from a list.
 
     Example:  mailjet-connector contacts unsubscribe --file leavers.txt --list 42
     """
     _need_list(list_)
-    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
 
     def run(client: Client, addresses: list[str]) -> list[Outcome]:
         return unsubscribe(client, addresses, resolve_list(client, list_))
 
-    _provision("unsubscribe", emails, file, run, as_json, conn)
+    _provision(emails, file, run, as_json, conn)
 
 
 @contacts_app.command("exclude")
@@ -292,19 +249,13 @@ def exclude_command(
     emails: Emails = None,
     file: FileOption = None,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
-    rate_limit: RateLimit = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Exclude contacts from marketing campaigns (IsExcludedFromCampaigns = true).
 
     Example:  mailjet-connector contacts exclude a@example.com
     """
-    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
-    _provision("exclude", emails, file, exclude, as_json, conn)
+    _provision(emails, file, exclude, as_json, conn)
 
 
 @contacts_app.command("include")
@@ -312,19 +263,13 @@ def include_command(
     emails: Emails = None,
     file: FileOption = None,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
-    rate_limit: RateLimit = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """Include excluded contacts in marketing campaigns again (IsExcludedFromCampaigns = false).
 
     Example:  mailjet-connector contacts include a@example.com
     """
-    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
-    _provision("include", emails, file, include, as_json, conn)
+    _provision(emails, file, include, as_json, conn)
 
 
 @contacts_app.command("forget")
@@ -333,12 +278,7 @@ def forget_command(
     file: FileOption = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (for scripts).")] = False,
     as_json: AsJson = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
-    rate_limit: RateLimit = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """GDPR-delete contacts (DELETE /v4/contacts/{id}): anonymised at once, purged by Mailjet after 30 days.
 
@@ -346,8 +286,7 @@ def forget_command(
 
     Example:  mailjet-connector contacts forget a@example.com --yes
     """
-    with user_errors("contacts forget"), _job_errors():
-        addresses = _emails(emails, file)
+    addresses = _emails(emails, file)
     if not yes:
         try:
             confirmed = typer.confirm(
@@ -357,9 +296,8 @@ def forget_command(
         except click.exceptions.Abort:
             confirmed = False
         if not confirmed:
-            fail("nothing forgotten: confirm, or pass --yes in scripts", EXIT_USAGE)
-    conn = (emulator, emulator_scale, api_key, api_secret, base_url, rate_limit)
-    _provision("forget", addresses, None, forget, as_json, conn)
+            fail("nothing forgotten: confirm, or pass --yes in scripts")
+    _provision(addresses, None, forget, as_json, conn)
 
 
 def _need_list(ref: str) -> None:

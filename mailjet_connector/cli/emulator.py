@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from mailjet_connector import catalog
+from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.exits import fail
+from mailjet_connector.wire.timestamps import parse_moment
 
-emulator_app = typer.Typer(
+emulator_app = Typer(
     name="emulator",
     help="Run a faithful local emulator of the Mailjet API (no account needed).\n\n"
     "Example:  mailjet-connector emulator serve --port 8025",
@@ -30,12 +32,6 @@ Examples:
 
 Then point any Mailjet client at the printed URL with the printed key and secret.
 """
-
-
-def fail(message: str) -> NoReturn:
-    """Report a user error on one line and exit with status 2 (the usage-error status)."""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def parse_overrides(pairs: list[str], contacts: int | None, messages: int | None) -> dict[str, int]:
@@ -73,16 +69,11 @@ def parse_now(value: str | None) -> float | None:
     if value is None:
         return None
     try:
-        when = datetime.fromisoformat(value)
+        return parse_moment(value).timestamp()
     except ValueError:
         raise ValueError(
             f"--now expects an RFC 3339 timestamp like 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
-    if when.tzinfo is None:
-        from datetime import UTC
-
-        when = when.replace(tzinfo=UTC)
-    return when.timestamp()
 
 
 def credentials_banner(url: str, accounts: list[tuple[str, str, str]]) -> str:
@@ -108,7 +99,7 @@ def credentials_banner(url: str, accounts: list[tuple[str, str, str]]) -> str:
 @emulator_app.command("serve", help=SERVE_EXAMPLE)
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port (0 = any free port).")] = 8025,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port).")] = 8025,
     seed: Annotated[int, typer.Option(help="Seed of the generated data (same seed, same data).")] = 0,
     scale: Annotated[str, typer.Option(help="Data preset: tiny, small or large.")] = "tiny",
     set_: Annotated[
@@ -130,9 +121,9 @@ def serve(
         import uvicorn
 
         from mailjet_connector.emulator.app import create_app
-        from mailjet_connector.emulator.faults import parse_faults
-        from mailjet_connector.emulator.limits import parse_rate
+        from mailjet_connector.emulator.middleware.faults import parse_faults
         from mailjet_connector.emulator.server import ServerStartError, bind_socket, server_config
+        from mailjet_connector.wire.rates import parse_rate
     except ModuleNotFoundError as exc:
         if exc.name not in EMULATOR_EXTRA:
             raise

@@ -10,17 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import (
-    ApiKey,
-    ApiSecret,
-    BaseUrl,
-    Emulator,
-    EmulatorScale,
-    RateLimit,
-    connection,
-    fail,
-    user_errors,
-)
+from mailjet_connector import catalog
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
+from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 
 IMPORT_HELP = """Import rows into a writable resource: insert, update, upsert (match on the key) or delete.
 
@@ -45,7 +37,6 @@ Examples:
     mailjet-connector import sender --sql "select email from sender where status = 'Inactive'" --mode delete
 """
 
-EXIT_ROWS_FAILED = 1
 SHOWN_WRITES = 20
 
 
@@ -80,59 +71,37 @@ def import_(
         typer.Option("--journal", help="Checkpoint file (default .mailjet-connector/journal.sqlite)."),
     ] = None,
     restart: Annotated[bool, typer.Option("--restart", help="Ignore checkpoints of a previous run.")] = False,
-    concurrency: Annotated[int, typer.Option("--concurrency", help="Writes in flight at once.")] = 4,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    rate_limit: RateLimit = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    from mailjet_connector.client import Client
-    from mailjet_connector.importer import DEFAULT_JOURNAL, Journal, Mode, PlanError, SourceError, read_rows
+    from mailjet_connector.importer import DEFAULT_JOURNAL, Journal, Mode, read_rows
     from mailjet_connector.importer.apply import import_rows
 
-    with user_errors("import"):
-        if mode not in set(Mode):
-            fail(f"--mode must be insert, update, upsert or delete, not {mode!r}")
-        if (source is None) == (sql is None):
-            fail("give either a FILE or --sql")
-        try:
-            rows = list(read_rows(source, sql=sql, dataset_url=dataset_url, allow_files=allow_files))
-        except SourceError as exc:
-            fail(str(exc))
-        keys = [k.strip() for k in (key or "").split(",") if k.strip()]
-        with (
-            connection(
-                emulator=emulator,
-                emulator_scale=emulator_scale,
-                api_key=api_key,
-                api_secret=api_secret,
-                base_url=base_url,
-                rate_limit=rate_limit,
-            ) as conn,
-            Client(
-                conn.api_key, conn.api_secret, base_url=conn.base_url, rate_limit=conn.rate_limit
-            ) as client,
-            Journal(journal or DEFAULT_JOURNAL) as checkpoints,
-        ):
-            try:
-                result = import_rows(
-                    client,
-                    resource,
-                    rows,
-                    mode,
-                    key=keys,
-                    lists=list_ or (),
-                    part=part,
-                    journal=checkpoints,
-                    restart=restart,
-                    dry_run=dry_run,
-                    concurrency=concurrency,
-                )
-            except PlanError as exc:
-                fail(str(exc))
+    if mode not in set(Mode):
+        fail(f"--mode must be insert, update, upsert or delete, not {mode!r}")
+    if (source is None) == (sql is None):
+        fail("give either a FILE or --sql")
+    catalog.get(resource)  # a misspelt name fails before the file is read
+    rows = list(read_rows(source, sql=sql, dataset_url=dataset_url, allow_files=allow_files))
+    keys = [k.strip() for k in (key or "").split(",") if k.strip()]
+    with (
+        conn.open() as connection,
+        connection.client() as client,
+        Journal(journal or DEFAULT_JOURNAL) as checkpoints,
+    ):
+        result = import_rows(
+            client,
+            resource,
+            rows,
+            mode,
+            key=keys,
+            lists=list_ or (),
+            part=part,
+            journal=checkpoints,
+            restart=restart,
+            dry_run=dry_run,
+            concurrency=connection.settings.concurrency,
+        )
     if errors is not None and result.failures:
         from mailjet_connector.importer.report import write_failures
 

@@ -8,10 +8,9 @@ from typing import Annotated
 import orjson
 import typer
 
-from mailjet_connector.cli.connect import fail
+from mailjet_connector.cli.exits import fail
 from mailjet_connector.cli.sync import parse_date
 from mailjet_connector.dataset import DEFAULT_DATASET
-from mailjet_connector.query import QueryError
 
 REPORT_HELP = """Write one self-contained HTML report (inline CSS and SVG charts, no network) from the synced dataset.
 
@@ -47,24 +46,21 @@ def report(
     ] = "processed",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    try:
-        from mailjet_connector.report import build_report
+    from mailjet_connector.report import build_report
 
-        start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
-        if not output.parent.is_dir():
-            fail(f"no such directory: {output.parent}")
-        summary = build_report(
-            dataset_url,
-            date_from=start.date() if start else None,
-            date_to=end.date() if end else None,
-            campaigns=tuple(campaign or ()),
-            lists=tuple(list_ or ()),
-            output=output,
-            dataset=dataset_name,
-            sort=sort,
-        )
-    except (QueryError, ValueError) as exc:
-        fail(str(exc))
+    start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    if not output.parent.is_dir():
+        fail(f"no such directory: {output.parent}")
+    summary = build_report(
+        dataset_url,
+        date_from=start.date() if start else None,
+        date_to=end.date() if end else None,
+        campaigns=tuple(campaign or ()),
+        lists=tuple(list_ or ()),
+        output=output,
+        dataset=dataset_name,
+        sort=sort,
+    )
     data = {
         "output": str(summary.output),
         "from": summary.params.date_from.isoformat(),

@@ -9,20 +9,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from mailjet_connector.cli.connect import (
-    ApiKey,
-    ApiSecret,
-    BaseUrl,
-    Emulator,
-    EmulatorScale,
-    RateLimit,
-    connect,
-    fail,
-    user_errors,
-)
+from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
+from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import progress_enabled
 from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
 from mailjet_connector.importer.journal import DEFAULT_JOURNAL, Journal
-from mailjet_connector.importer.sources import SourceError, read_rows
+from mailjet_connector.importer.sources import read_rows
 from mailjet_connector.send import (
     Content,
     MergePlan,
@@ -33,8 +25,6 @@ from mailjet_connector.send import (
     write_results,
 )
 from mailjet_connector.send.batching import MAX_RECIPIENTS_PER_CALL
-
-EXIT_ROWS_FAILED = 1
 
 HELP = """Send one message, or a mail merge: one message per row, the row's columns as Variables.
 
@@ -115,53 +105,45 @@ def send(
     ] = False,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Messages per call, 1-50.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    rate_limit: RateLimit = None,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    with user_errors("send"):
-        if sum(x is not None for x in (source, sql, to)) != 1:
-            fail("give exactly one of: a FILE, --sql, or --to")
-        if not 1 <= batch_size <= MAX_RECIPIENTS_PER_CALL:
-            fail(f"--batch-size must be between 1 and {MAX_RECIPIENTS_PER_CALL}")
-        content = Content(template_id=template_id, html=_read(html), text=_read(text))
-        spec = MessageSpec(
-            from_email, content, from_name, subject, custom_campaign, variables=_pairs(var) or None
+    if sum(x is not None for x in (source, sql, to)) != 1:
+        fail("give exactly one of: a FILE, --sql, or --to")
+    if not 1 <= batch_size <= MAX_RECIPIENTS_PER_CALL:
+        fail(f"--batch-size must be between 1 and {MAX_RECIPIENTS_PER_CALL}")
+    content = Content(template_id=template_id, html=_read(html), text=_read(text))
+    spec = MessageSpec(
+        from_email, content, from_name, subject, custom_campaign, variables=_pairs(var) or None
+    )
+    plan = _plan(
+        source, sql, dataset_url, to, to_name, spec, job, sandbox, to_column, name_column, key_column
+    )
+    if dry_run:
+        render_plan(plan, batch_size, sandbox, as_json)
+        if results is not None:
+            write_results(results, plan, None)
+        return
+    journal = Journal(":memory:" if to is not None else journal_path)
+    with journal, conn.client() as client:
+        progress = ProgressLine(
+            Console(stderr=True), plan.batches(batch_size), enabled=progress_enabled(as_json)
         )
-        try:
-            plan = _plan(
-                source, sql, dataset_url, to, to_name, spec, job, sandbox, to_column, name_column, key_column
+        with progress:
+            report = send_merge(
+                client,
+                plan,
+                journal,
+                sandbox=sandbox,
+                retry_failed=retry_failed,
+                batch_size=batch_size,
+                on_batch=progress.advance,
             )
-        except SourceError as exc:
-            fail(str(exc))
-        if dry_run:
-            render_plan(plan, batch_size, sandbox, as_json)
-            if results is not None:
-                write_results(results, plan, None)
-            return
-        journal = Journal(":memory:" if to is not None else journal_path)
-        with journal, connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
-            client = conn.client()
-            progress = ProgressLine(Console(stderr=True), plan.batches(batch_size), enabled=not as_json)
-            with client, progress:
-                report = send_merge(
-                    client,
-                    plan,
-                    journal,
-                    sandbox=sandbox,
-                    retry_failed=retry_failed,
-                    batch_size=batch_size,
-                    on_batch=progress.advance,
-                )
-            if results is not None:
-                write_results(results, plan, journal)
-            counts = journal.counts(plan.job)
-        render_report(report, counts, results, as_json)
-        if counts.get("failed") or counts.get("pending") or report.skipped:
-            raise typer.Exit(EXIT_ROWS_FAILED)
+        if results is not None:
+            write_results(results, plan, journal)
+        counts = journal.counts(plan.job)
+    render_report(report, counts, results, as_json)
+    if counts.get("failed") or counts.get("pending") or report.skipped:
+        raise typer.Exit(EXIT_ROWS_FAILED)
 
 
 send.__doc__ = HELP

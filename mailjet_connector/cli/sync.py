@@ -6,34 +6,23 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
 from rich.console import Console
 
 from mailjet_connector import catalog
-from mailjet_connector.cli.connect import (
-    ApiKey,
-    ApiSecret,
-    BaseUrl,
-    Connection,
-    Emulator,
-    EmulatorScale,
-    RateLimit,
-    connect,
-    fail,
-    split_names,
-    user_errors,
-)
+from mailjet_connector.cli.exits import fail
+from mailjet_connector.cli.options import SMALL_EMULATOR, ConnectionOptions
+from mailjet_connector.cli.output import progress_enabled, verbosity
 from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
 from mailjet_connector.dataset import DEFAULT_DATASET
-from mailjet_connector.errors import MailjetError
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
-from mailjet_connector.query import QueryError
 from mailjet_connector.sqlsandbox import run_readonly
+from mailjet_connector.wire.timestamps import parse_moment
 
 SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres or any dlt destination.
 
@@ -78,8 +67,6 @@ FORMATS = ("table", "csv", "json")
 
 
 def sync(
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "small",
     resources: Annotated[
         list[str] | None, typer.Option("--resources", help="Only these resources (comma-separated).")
     ] = None,
@@ -107,7 +94,6 @@ def sync(
             "Status changed after they were synced.",
         ),
     ] = None,
-    rate_limit: RateLimit = None,
     campaign: Annotated[list[int] | None, typer.Option("--campaign", help="Only this campaign ID.")] = None,
     list_: Annotated[list[int] | None, typer.Option("--list", help="Only this contacts list ID.")] = None,
     include_deleted: Annotated[
@@ -127,45 +113,46 @@ def sync(
     pipelines_dir: Annotated[
         str | None, typer.Option("--pipelines-dir", help="Where dlt keeps its local state (default ~/.dlt).")
     ] = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
-    with user_errors("sync"):
-        if resources and exclude:
-            fail("--resources and --exclude do not go together")
-        only, skipped = split_names(resources), split_names(exclude)
-        start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
-        try:
-            from mailjet_connector.sync.incremental import parse_duration
-            from mailjet_connector.sync.pipeline import SyncOptions, run_sync
-        except ModuleNotFoundError as exc:
-            fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
-        with connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn:
-            bars = ProgressBars(Console(stderr=True), enabled=not as_json)
-            with bars, quiet_dlt(), pipeline_errors():
-                report = run_sync(
-                    SyncOptions(
-                        **_credentials(conn),
-                        resources=only or None,
-                        exclude=tuple(skipped),
-                        destination=destination,
-                        dataset_url=dataset_url,
-                        dataset_name=dataset_name,
-                        pipelines_dir=pipelines_dir,
-                        full_refresh=full_refresh,
-                        start_date=start,
-                        end_date=end,
-                        lookback=parse_duration(lookback) if lookback else 0,
-                        campaigns=tuple(campaign or ()),
-                        lists=tuple(list_ or ()),
-                        include_deleted=include_deleted,
-                        starred_only=starred_only,
-                        progress=bars.update,
-                        clock=conn.clock,
-                        webhook_store=webhook_store,
-                    )
+    if resources and exclude:
+        fail("--resources and --exclude do not go together")
+    only, skipped = split_names(resources), split_names(exclude)
+    start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
+    try:
+        from mailjet_connector.sync.incremental import parse_duration
+        from mailjet_connector.sync.pipeline import SyncOptions, run_sync
+    except ModuleNotFoundError as exc:
+        fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
+    with conn.open() as connection:
+        bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
+        with bars, quiet_dlt():
+            report = run_sync(
+                SyncOptions(
+                    api_key=connection.api_key,
+                    api_secret=connection.api_secret,
+                    base_url=connection.base_url,
+                    rate_limit=connection.rate_limit,
+                    settings=connection.settings,
+                    resources=only or None,
+                    exclude=tuple(skipped),
+                    destination=destination,
+                    dataset_url=dataset_url,
+                    dataset_name=dataset_name,
+                    pipelines_dir=pipelines_dir,
+                    full_refresh=full_refresh,
+                    start_date=start,
+                    end_date=end,
+                    lookback=parse_duration(lookback) if lookback else 0,
+                    campaigns=tuple(campaign or ()),
+                    lists=tuple(list_ or ()),
+                    include_deleted=include_deleted,
+                    starred_only=starred_only,
+                    progress=bars.update,
+                    clock=connection.clock,
+                    webhook_store=webhook_store,
                 )
+            )
     data = report.to_dict()
     if as_json:
         typer.echo(orjson.dumps(data, default=str).decode())
@@ -185,22 +172,21 @@ def parse_date(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.strip())
+        return parse_moment(value)
     except ValueError:
         raise ValueError(
             f"{option} expects a date like 2024-05-01 or 2024-05-01T12:00:00Z, got {value!r}"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @contextmanager
 def quiet_dlt() -> Iterator[None]:
-    """Keep dlt's own log lines (schema-hint warnings...) off the terminal unless RUNTIME__LOG_LEVEL is set.
+    """Keep dlt's own log lines (schema-hint warnings...) off the terminal unless -v or RUNTIME__LOG_LEVEL.
 
     dlt re-creates its logger from its runtime configuration on every pipeline, hence the variable; it is
     restored afterwards so the process environment is left as it was found.
     """
-    if "RUNTIME__LOG_LEVEL" in os.environ:
+    if "RUNTIME__LOG_LEVEL" in os.environ or verbosity().verbose:
         yield
         return
     os.environ["RUNTIME__LOG_LEVEL"] = "ERROR"
@@ -208,45 +194,6 @@ def quiet_dlt() -> Iterator[None]:
         yield
     finally:
         os.environ.pop("RUNTIME__LOG_LEVEL", None)
-
-
-@contextmanager
-def pipeline_errors() -> Iterator[None]:
-    """Unwrap dlt's step failures: an API error inside becomes itself (and its exit code), others one line."""
-    try:
-        yield
-    except Exception as exc:
-        if type(exc).__module__.split(".")[0] != "dlt":
-            raise
-        cause = root_cause(exc)
-        # Our own errors keep their exit codes; dlt's (config, destination...) become one line below.
-        if isinstance(cause, MailjetError | catalog.UnknownResourceError):
-            raise cause from None
-        text = str(cause).strip()
-        fail(
-            f"{getattr(exc, 'step', 'sync')} step failed: {text.splitlines()[0] if text else type(cause).__name__}"
-        )
-
-
-def root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception dlt wrapped (it nests them in `.exception` and `__cause__`)."""
-    seen: set[int] = set()
-    while id(exc) not in seen:
-        seen.add(id(exc))
-        inner = getattr(exc, "exception", None) or exc.__cause__
-        if not isinstance(inner, BaseException):
-            break
-        exc = inner
-    return exc
-
-
-def _credentials(conn: Connection) -> dict[str, Any]:
-    return {
-        "api_key": conn.api_key,
-        "api_secret": conn.api_secret,
-        "base_url": conn.base_url,
-        "rate_limit": conn.rate_limit,
-    }
 
 
 def export(
@@ -258,28 +205,19 @@ def export(
     where: Annotated[
         list[str] | None, typer.Option("--where", help="A query filter FILTER=VALUE (repeatable).")
     ] = None,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "small",
-    rate_limit: RateLimit = None,
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
-    with user_errors("export"):
-        fmt = ExportFormat(format_.lower()) if format_.lower() in set(ExportFormat) else None
-        if fmt is None:
-            fail(f"--format must be csv, jsonl or parquet, not {format_!r}")
-        if fmt is ExportFormat.PARQUET and output is None:
-            fail("parquet needs --output PATH (it cannot be streamed to stdout)")
-        if output is not None and not output.parent.is_dir():
-            fail(f"no such directory: {output.parent}")
-        res = catalog.get(resource)
-        filters = parse_where(res, where or [])
-        with (
-            connect(emulator, emulator_scale, api_key, api_secret, base_url, rate_limit) as conn,
-            conn.client() as client,
-        ):
-            report = export_resource(client, res.name, fmt, output or sys.stdout.buffer, filters=filters)
+    fmt = ExportFormat(format_.lower()) if format_.lower() in set(ExportFormat) else None
+    if fmt is None:
+        fail(f"--format must be csv, jsonl or parquet, not {format_!r}")
+    if fmt is ExportFormat.PARQUET and output is None:
+        fail("parquet needs --output PATH (it cannot be streamed to stdout)")
+    if output is not None and not output.parent.is_dir():
+        fail(f"no such directory: {output.parent}")
+    res = catalog.get(resource)
+    filters = parse_where(res, where or [])
+    with conn.client() as client:
+        report = export_resource(client, res.name, fmt, output or sys.stdout.buffer, filters=filters)
     render_export(Console(stderr=True), report, output)
 
 
@@ -302,11 +240,18 @@ def query(
 ) -> None:
     if format_ not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, not {format_!r}")
-    try:
-        result = run_readonly(sql, dataset_url, dataset_name, allow_files=allow_files)
-    except QueryError as exc:
-        fail(str(exc))
+    result = run_readonly(sql, dataset_url, dataset_name, allow_files=allow_files)
     render_query(Console(), result, format_)
 
 
 query.__doc__ = QUERY_HELP
+
+
+def split_names(values: list[str] | None) -> list[str]:
+    """`--resources a,b --resources c` -> ["a", "b", "c"], each checked against the catalog.
+
+    Raises:
+        UnknownResourceError: a name that is not in the catalog.
+    """
+    names = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+    return [catalog.get(name).name for name in names]

@@ -11,21 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mailjet_connector.cli.connect import (
-    ApiKey,
-    ApiSecret,
-    BaseUrl,
-    Emulator,
-    EmulatorScale,
-    connected_client,
-    user_errors,
-)
+from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.config import load_settings
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.webhooks import register as hooks
 from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
 from mailjet_connector.webhooks.store import Kind, Store, open_store
+from mailjet_connector.wire.timestamps import format_timestamp
 
-webhooks_app = typer.Typer(
+webhooks_app = Typer(
     name="webhooks",
     help="Receive Mailjet events and inbound mails into a durable store, and point Mailjet at it.\n\n"
     "Example:  mailjet-connector webhooks serve --username hook --password s3cret --store sqlite:///events.db",
@@ -69,7 +64,9 @@ def serve(
     host: Annotated[
         str | None, typer.Option("--host", help="Interface to listen on (default 127.0.0.1).")
     ] = None,
-    port: Annotated[int | None, typer.Option("--port", help="TCP port (default 8026).")] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", min=0, max=65535, help="TCP port (default 8026).")
+    ] = None,
     store: StoreOption = None,
     username: Annotated[str | None, typer.Option("--username", help="Basic user expected.")] = None,
     password: Annotated[str | None, typer.Option("--password", help="Basic password expected.")] = None,
@@ -85,14 +82,13 @@ def serve(
 
     given = {"host": host, "port": port, "store": store, "username": username, "password": password,
              "token": token, "allow_anonymous": allow_anonymous or None}  # fmt: skip
-    with user_errors("webhooks serve"):
-        settings = ReceiverSettings(**{k: v for k, v in given.items() if v is not None})
-        opened = open_store(settings.store)
-        try:
-            app = create_app(settings, opened)
-        except ConfigError:
-            opened.close()
-            raise
+    settings = load_settings(ReceiverSettings, **given)
+    opened = open_store(settings.store)
+    try:
+        app = create_app(settings, opened)
+    except ConfigError:
+        opened.close()
+        raise
     typer.echo(f"Receiving on http://{settings.host}:{settings.port}/events and /inbound, "
                f"storing to {opened.location}", err=True)  # fmt: skip
     try:
@@ -121,40 +117,28 @@ def register(
     inbound: Annotated[
         str | None, typer.Option("--inbound", help="Also route Parse mails to this URL.")
     ] = None,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
     as_json: AsJson = False,
 ) -> None:
     """Register the receiver's URLs with Mailjet (idempotent)."""
-    with user_errors("webhooks register"):
-        types = hooks.parse_event_types(events)
-        with connected_client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
-            changes = hooks.register_events(client, url, types, grouped=grouped, backup_url=backup)
-            if inbound:
-                changes.append(hooks.register_inbound(client, inbound))
+    types = hooks.parse_event_types(events)
+    with conn.client() as client:
+        changes = hooks.register_events(client, url, types, grouped=grouped, backup_url=backup)
+        if inbound:
+            changes.append(hooks.register_inbound(client, inbound))
     _render(changes, as_json)
 
 
 @webhooks_app.command("list")
 def list_command(
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
     as_json: AsJson = False,
 ) -> None:
     """List event callback URLs and parse routes (passwords masked).
 
     Example:  mailjet-connector webhooks list --emulator
     """
-    with (
-        user_errors("webhooks list"),
-        connected_client(emulator, emulator_scale, api_key, api_secret, base_url) as client,
-    ):
+    with conn.client() as client:
         changes = hooks.list_hooks(client)
     _render(changes, as_json)
 
@@ -167,27 +151,22 @@ def remove(
     inbound_url: Annotated[
         str | None, typer.Option("--inbound-url", help="Only the parse route pointing at this URL.")
     ] = None,
-    emulator: Emulator = False,
-    emulator_scale: EmulatorScale = "tiny",
-    api_key: ApiKey = None,
-    api_secret: ApiSecret = None,
-    base_url: BaseUrl = None,
+    conn: ConnectionOptions = CONNECTION,
     as_json: AsJson = False,
 ) -> None:
     """Remove event callbacks (and parse routes with --inbound); removing nothing is not an error.
 
     Example:  mailjet-connector webhooks remove --url https://h.example.org/events/TOKEN --inbound
     """
-    with user_errors("webhooks remove"):
-        types = hooks.parse_event_types(events)
-        with connected_client(emulator, emulator_scale, api_key, api_secret, base_url) as client:
-            changes = hooks.remove(client, types, url=url, inbound=inbound or bool(inbound_url),
-                                   inbound_url=inbound_url)  # fmt: skip
+    types = hooks.parse_event_types(events)
+    with conn.client() as client:
+        changes = hooks.remove(client, types, url=url, inbound=inbound or bool(inbound_url),
+                               inbound_url=inbound_url)  # fmt: skip
     _render(changes, as_json)
 
 
 def _line(kind: Kind, row: dict[str, Any]) -> str:
-    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(row.get("time") or row["received_at"]))
+    when = format_timestamp(row.get("time") or row["received_at"])
     if kind == "inbound":
         return f"{row['seq']}\t{when}\tinbound\t{row['sender']} -> {row['recipient']}\t{row.get('subject') or ''}"
     detail = row.get("url") or row.get("error") or row.get("agent") or row.get("source") or ""
@@ -224,8 +203,7 @@ def tail(
     Example:  mailjet-connector webhooks tail --store sqlite:///events.db --from-start
     """
     kind: Kind = "inbound" if inbound else "event"
-    with user_errors("webhooks tail"):
-        opened = open_store(store or ReceiverSettings().store)
+    opened = open_store(store or load_settings(ReceiverSettings).store)
     with opened:
         start = after if after is not None else 0 if from_start else opened.last_seq(kind)
         with suppress(KeyboardInterrupt):  # Ctrl-C is how a follow ends

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from mailjet_connector.client import Client
-from mailjet_connector.errors import MailjetError, NotFoundError
+from mailjet_connector.errors import ListNotFoundError, NotFoundError
 
 __all__ = ["ListNotFoundError", "resolve_list"]
-
-
-class ListNotFoundError(MailjetError):
-    """No contacts list has this ID or name."""
 
 
 def resolve_list(client: Client, ref: int | str, *, create: bool = False) -> int:

@@ -13,6 +13,7 @@ import orjson
 from mailjet_connector import catalog
 from mailjet_connector.catalog.enums import LIST_ACTIONS
 from mailjet_connector.contacts.properties import Definition, PropertyValueError, TypeInference, coerce
+from mailjet_connector.errors import PlanError
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -33,10 +34,6 @@ PROPERTY_MODES = ("auto", "strict")
 EMAIL_CHANGE_REFUSED = "Not allowed to change email address in PUT"
 _CONTACT = catalog.get("contact")
 _ID_COLUMNS = ("id", "contactid")
-
-
-class PlanError(ValueError):
-    """The import cannot be planned at all (no Email column, undefined properties in strict mode...)."""
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mailjet_connector.errors import MailjetError
+from mailjet_connector.errors import JobTimeoutError
 
 __all__ = ["DEFAULT_BACKOFF", "FINAL_STATUSES", "Backoff", "JobTimeoutError", "wait_for_jobs"]
 
 # DOC lists Allocated, Upload, Prepare, Importing, Completed, Error, Abort; NODE adds "In Progress" (§4.2).
 # Anything not final is taken as still running, whatever its spelling.
 FINAL_STATUSES = ("Completed", "Error", "Abort")
-
-
-class JobTimeoutError(MailjetError):
-    """A job did not finish within the poller's timeout (it may still finish: re-run to pick it up)."""
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,13 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from mailjet_connector.catalog import get
 from mailjet_connector.client import Client
+from mailjet_connector.errors import PropertyValueError
+from mailjet_connector.wire import timestamps
 
 __all__ = [
     "DATATYPES",
@@ -30,10 +32,6 @@ _INT = re.compile(r"^[+-]?\d+$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 # Inference order: the narrowest type every value fits wins; "str" always fits.
 _ORDER = ("bool", "int", "float", "datetime")
-
-
-class PropertyValueError(ValueError):
-    """A value does not fit its property's Datatype (Mailjet: `Property type does not match definition`)."""
 
 
 @dataclass(frozen=True)
@@ -130,14 +128,7 @@ def coerce(datatype: str, value: Any) -> Any:
 
 
 def _rfc3339(value: Any) -> str:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    else:
-        moment = datetime.fromisoformat(value.strip().replace(" ", "T").replace("Z", "+00:00"))
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timestamps.normalise(value if isinstance(value, datetime | date) else str(value))
 
 
 def fetch_definitions(client: Client) -> dict[str, Definition]:

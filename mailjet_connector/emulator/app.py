@@ -1,9 +1,11 @@
-"""The emulator's ASGI app: catalog-driven REST routes, Send API, control routes and the middleware stack."""
+"""The emulator's ASGI app: catalog-driven REST routes, Send API, control routes and the middleware stack.
+
+This is where the parts meet: every route factory and middleware is imported here and wired in
+`create_app`, and the per-resource behaviour table (`rest.hooks`) is handed to the routes that need it.
+"""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from starlette.applications import Starlette
@@ -13,64 +15,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from mailjet_connector.emulator import (
-    bulk,  # noqa: F401  (registers managemanycontacts and importlist)
-    callbacks,  # noqa: F401  (registers eventcallbackurl rules and its test action)
-    campaigns,  # noqa: F401  (registers the draft sub-actions and write rules)
-    contact_actions,  # noqa: F401  (registers its sub-actions)
-    csvimport,  # noqa: F401  (registers the csvimport write rules)
-    parse,  # noqa: F401  (registers the parseroute write rules)
-    responses,
-    sender_actions,  # noqa: F401  (registers sender validate, dns check and the sender write rules)
-    templates,  # noqa: F401  (registers template detailcontent)
-)
-from mailjet_connector.emulator.control import control_routes
+from mailjet_connector.emulator.control.routes import control_routes
 from mailjet_connector.emulator.errors import EmulatorError
-from mailjet_connector.emulator.event_pump import DeliveryWorker, EventPumpMiddleware, worker_lifespan
-from mailjet_connector.emulator.faults import FaultMiddleware
-from mailjet_connector.emulator.limits import RateLimitMiddleware, basic_username
-from mailjet_connector.emulator.rest import RestEndpoint
-from mailjet_connector.emulator.send import send_routes
+from mailjet_connector.emulator.jobs.data import data_routes
+from mailjet_connector.emulator.lifecycle.pump import DeliveryWorker, EventPumpMiddleware, worker_lifespan
+from mailjet_connector.emulator.middleware.faults import FaultMiddleware
+from mailjet_connector.emulator.middleware.limits import RateLimitMiddleware
+from mailjet_connector.emulator.middleware.request_log import RequestLogMiddleware
+from mailjet_connector.emulator.resources.templates import template_routes
+from mailjet_connector.emulator.rest import hooks, responses
+from mailjet_connector.emulator.rest.endpoint import RestEndpoint
+from mailjet_connector.emulator.rest.gdpr import gdpr_routes
+from mailjet_connector.emulator.send.routes import send_routes
 from mailjet_connector.emulator.state import EmulatorState
 
-REQUEST_LOG_SIZE = 10_000
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-
-
-class RequestLogMiddleware:
-    """Records method, path, API key and status of every request in `state.request_log` (bounded).
-
-    The secret never enters the log: only the Basic-auth user name (the API key) is kept.
-    """
-
-    def __init__(self, app: Any, *, state: EmulatorState, size: int = REQUEST_LOG_SIZE) -> None:
-        self.app = app
-        self.state = state
-        self.size = size
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        entry: dict[str, Any] = {
-            "method": scope["method"],
-            "path": scope["path"],
-            "query": scope.get("query_string", b"").decode("latin-1"),
-            "api_key": basic_username(scope),
-            "status": None,
-            "at": self.state.clock.now(),
-        }
-
-        async def record(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                entry["status"] = message["status"]
-            await send(message)
-
-        log = self.state.request_log
-        log.append(entry)
-        if len(log) > self.size + self.size // 10:
-            del log[: len(log) - self.size]  # trim in batches so appends stay O(1) amortised
-        await self.app(scope, receive, record)
 
 
 def _efp_error(request: Request) -> Response:
@@ -101,13 +60,6 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return Response(exc.detail, status_code=exc.status_code, media_type="text/plain")
 
 
-def _optional_routes(module: str, factory: str, state: EmulatorState) -> list[BaseRoute]:
-    # Parts written by other issues; wired when their module exists, so this app works while they land.
-    if importlib.util.find_spec(f"mailjet_connector.emulator.{module}") is None:
-        return []
-    return list(getattr(importlib.import_module(f"mailjet_connector.emulator.{module}"), factory)(state))
-
-
 def create_app(
     state: EmulatorState,
     *,
@@ -131,10 +83,10 @@ def create_app(
     if control:
         routes.append(Mount("/_emulator", routes=control_routes(state)))
     routes += [
-        *_optional_routes("templates", "template_routes", state),
-        *_optional_routes("gdpr", "gdpr_routes", state),
-        *_optional_routes("csvdata", "data_routes", state),
-        Mount("/v3/REST", app=RestEndpoint(state)),
+        *template_routes(state, hooks.RULES),
+        *gdpr_routes(state, hooks.RULES),
+        *data_routes(state),
+        Mount("/v3/REST", app=RestEndpoint(state, hooks.RULES, hooks.ACTIONS)),
         Route("/v3/{path:path}", _efp_error, methods=ALL_METHODS),
         Route("/v3.1/{path:path}", _nginx_404, methods=ALL_METHODS),
     ]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from mailjet_connector.catalog import FieldType, Resource
-from mailjet_connector.emulator.query import sort_key, stable_order
+from mailjet_connector.emulator.rest.query import sort_key, stable_order
 from mailjet_connector.emulator.table import empty_value, format_timestamps
 
 # Raw columns by field name: numpy arrays, or Python lists for values numpy cannot hold (dicts per row).

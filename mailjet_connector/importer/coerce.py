@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
 
 from mailjet_connector.catalog import Field, FieldType
+from mailjet_connector.errors import CoerceError
+from mailjet_connector.wire import timestamps
 
 __all__ = ["CoerceError", "coerce", "is_empty", "same"]
 
 _TRUE = ("true", "1", "yes", "y", "t")
 _FALSE = ("false", "0", "no", "n", "f")
-
-
-class CoerceError(ValueError):
-    """A cell does not fit its field's type; the message names the field and the value."""
 
 
 def is_empty(value: Any) -> bool:
@@ -97,17 +95,14 @@ def _bool(value: Any) -> bool:
 
 
 def _timestamp(value: Any) -> str:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime(value.year, value.month, value.day)
-    moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timestamps.normalise(value)
 
 
 def _unix(value: Any) -> int:
-    if isinstance(value, datetime | date) or (isinstance(value, str) and not value.strip().isdigit()):
-        return int(datetime.fromisoformat(_timestamp(value).replace("Z", "+00:00")).timestamp())
+    if isinstance(value, datetime | date):
+        return int(timestamps.to_utc(value).timestamp())
+    if isinstance(value, str) and not value.strip().isdigit():
+        return timestamps.parse_seconds(value, unix=False)
     return _int(value)
 
 

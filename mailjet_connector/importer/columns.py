@@ -7,12 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mailjet_connector.catalog import Field, Resource
+from mailjet_connector.errors import PlanError
 
 __all__ = ["ColumnMap", "PlanError", "choose_key", "map_columns", "normal"]
-
-
-class PlanError(ValueError):
-    """The file cannot be imported at all (unknown columns, no key, a verb the resource lacks). Exit 2."""
 
 
 def normal(name: str) -> str:

@@ -9,13 +9,11 @@ from typing import Any
 
 import orjson
 
+from mailjet_connector.errors import SourceError
+
 __all__ = ["SUFFIXES", "SourceError", "read_rows"]
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
-
-
-class SourceError(Exception):
-    """The rows could not be read: missing file, unknown format, malformed line. One line of text."""
 
 
 def read_rows(

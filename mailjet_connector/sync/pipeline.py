@@ -22,11 +22,13 @@ from typing import Any
 import dlt
 
 from mailjet_connector.client import Client
+from mailjet_connector.config import Settings
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.source import mailjet_source, select_tables
+from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
 
 
@@ -67,6 +69,9 @@ class SyncOptions:
     webhook_store: str | None = (
         None  # the webhook receiver's store: adds the `event`/`inbound_message` tables
     )
+    # Every connection setting (region, timeout, retries, concurrency...): the client is built from it when
+    # given, so a sync honours what the other commands honour (api_key still names the local state).
+    settings: Settings | None = None
 
 
 @dataclass
@@ -177,10 +182,12 @@ def run_sync(options: SyncOptions) -> SyncReport:
         Per-resource rows read, new, updated, deleted, API calls and time.
 
     Raises:
-        MailjetError: the API failed beyond the client's retries (the sync resumes on the next call).
-        UnknownResourceError: a resource name that is not in the catalog.
+        MailjetError: the API failed beyond the client's retries (the sync resumes on the next call), or
+            another step failed (`SyncError`: destination, dlt configuration...).
+        UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
-    with _held_connection(options) as connection:
+    select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
+    with unwrap_step_errors(), _held_connection(options) as connection:
         return _run(options, connection)
 
 
@@ -221,13 +228,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     _restore(pipeline)
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
-    client = Client(
-        options.api_key,
-        options.api_secret,
-        base_url=options.base_url,
-        rate_limit=options.rate_limit,
-        transport=options.transport,
-    )
+    client = _client(options)
     ctx = SyncContext(
         client=client,
         run_id=interrupted[0] if interrupted else uuid.uuid4().hex,
@@ -285,6 +286,18 @@ def _deadline(seconds: float | None) -> float | None:
 def _file_format(options: SyncOptions) -> str | None:
     # dlt loads arrow into Postgres through CSV by default, where "" and NULL are the same: keep them apart.
     return "insert_values" if options.destination == "postgres" else None
+
+
+def _client(options: SyncOptions) -> Client:
+    if options.settings is not None:
+        return options.settings.create_client(transport=options.transport)
+    return Client(
+        options.api_key,
+        options.api_secret,
+        base_url=options.base_url,
+        rate_limit=options.rate_limit,
+        transport=options.transport,
+    )
 
 
 def _finish_pending(pipeline: Any) -> None:

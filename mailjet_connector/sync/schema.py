@@ -36,6 +36,7 @@ from dlt.common.normalizers.naming.snake_case import NamingConvention
 
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.sync.settings import DELETED_COLUMN, HASH_COLUMN, KEY_COLUMN
+from mailjet_connector.wire import timestamps
 
 _NAMING = NamingConvention()
 _TS = pa.timestamp("us", tz="UTC")
@@ -225,7 +226,7 @@ def _struct_columns(
 def _finish(ftype: FieldType, wire: pa.Array) -> pa.Array:
     """A natively converted wire column in its table type (timestamps parsed, 0 and "" as null)."""
     if ftype is FieldType.TS:
-        parsed = pc.strptime(wire, format="%Y-%m-%dT%H:%M:%SZ", unit="s", error_is_null=True)
+        parsed = pc.strptime(wire, format=timestamps.FORMAT, unit="s", error_is_null=True)
         return parsed.cast(pa.timestamp("us")).cast(_TS)
     if ftype is FieldType.UNIX:
         seconds = pc.if_else(pc.equal(wire, 0), pa.scalar(None, pa.int64()), wire)
@@ -244,7 +245,7 @@ def _key_part(value: Any) -> str:
 def _column_array(ftype: FieldType, values: list[Any]) -> pa.Array:
     if ftype is FieldType.TS:
         strings = pa.array([v if isinstance(v, str) and v else None for v in values], pa.string())
-        parsed = pc.strptime(strings, format="%Y-%m-%dT%H:%M:%SZ", unit="s", error_is_null=True)
+        parsed = pc.strptime(strings, format=timestamps.FORMAT, unit="s", error_is_null=True)
         return parsed.cast(pa.timestamp("us")).cast(_TS)
     if ftype is FieldType.UNIX:
         seconds = pa.array([v if isinstance(v, int) and v else None for v in values], pa.int64())

@@ -50,6 +50,16 @@ def table_names() -> tuple[str, ...]:
     return tuple(r.name for r in syncable()) + tuple(table for _, _, table in CONTENT_CHILDREN)
 
 
+def not_synced_reason(resource: Resource) -> str:
+    """Why a catalog resource is not among the sync's tables (it is listed by `resources` all the same)."""
+    if not resource.readable:
+        return "Mailjet offers no listing of it (write-only); the sync reads only listable resources"
+    return (
+        "it is reference data, the same for every account, so the sync skips it; "
+        f"read it with `mailjet-connector export {resource.name}`"
+    )
+
+
 def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) -> list[str]:
     """The tables to sync, in sync order.
 
@@ -61,10 +71,10 @@ def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) 
     def resolve(name: str) -> str:
         if name in known:
             return name
-        found = catalog.get(name).name
-        if found not in known:
-            raise catalog.UnknownResourceError(name)
-        return found
+        found = catalog.get(name)
+        if found.name not in known:
+            raise catalog.UnknownResourceError(name, reason=not_synced_reason(found))
+        return found.name
 
     chosen = {resolve(n) for n in resources} if resources else set(known)
     chosen -= {resolve(n) for n in exclude}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass, field
 
-from mailjet_connector.basic_auth import parse_basic
 from mailjet_connector.errors import WebhookAuthError
+from mailjet_connector.wire.basic_auth import parse_basic
 
 REALM = 'Basic realm="mailjet-connector webhooks"'
 

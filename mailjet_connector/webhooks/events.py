@@ -8,19 +8,18 @@ lenient on the rest: documented optional fields may be absent or null (django-an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
 
-from mailjet_connector.catalog.enums import EVENT_TYPES
+from mailjet_connector.errors import PayloadError
+from mailjet_connector.wire import events as wire_events
+from mailjet_connector.wire.events import EVENT_TYPES
 
 ColumnKind = Literal["int", "str", "bool", "num"]
 INT64_MAX = 2**63 - 1
-
-
-class PayloadError(ValueError):
-    """A body or an event that does not have the documented shape; `str()` is the one-line reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,48 +39,21 @@ class Field:
     required: bool = False
 
 
-# Event fields (§6.2): the common ones, then each type's own. `event`, `time`, `MessageID` and `email` are
-# the only ones present in every sample seen; the others are typed when present.
-EVENT_FIELDS: tuple[Field, ...] = (
-    Field("event", "event", "str", required=True),
-    Field("time", "time", "int", required=True),
-    Field("MessageID", "message_id", "int", required=True),
-    Field("Message_GUID", "message_guid", "str"),
-    Field("email", "email", "str", required=True),
-    Field("mj_campaign_id", "mj_campaign_id", "int"),
-    Field("mj_contact_id", "mj_contact_id", "int"),
-    Field("customcampaign", "customcampaign", "str"),
-    Field("CustomID", "custom_id", "str"),
-    Field("Payload", "payload", "str"),
-    Field("mj_message_id", "mj_message_id", "str"),
-    Field("smtp_reply", "smtp_reply", "str"),
-    Field("ip", "ip", "str"),
-    Field("geo", "geo", "str"),
-    Field("agent", "agent", "str"),
-    Field("url", "url", "str"),
-    Field("blocked", "blocked", "bool"),
-    Field("hard_bounce", "hard_bounce", "bool"),
-    Field("error_related_to", "error_related_to", "str"),
-    Field("error", "error", "str"),
-    Field("comment", "comment", "str"),
-    Field("source", "source", "str"),
-    Field("mj_list_id", "mj_list_id", "int"),
-)
+def _column(name: str) -> str:
+    """The store column of a JSON field: snake_case (`MessageID` -> `message_id`, `Text-part` -> `text_part`)."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).replace("-", "_").lower()
 
-# Parse API inbound mail (§6.3). Attachments (`AttachmentN`, `InlineAttachmentN`) stay in the raw payload.
-INBOUND_FIELDS: tuple[Field, ...] = (
-    Field("Sender", "sender", "str", required=True),
-    Field("Recipient", "recipient", "str", required=True),
-    Field("Date", "date", "str"),
-    Field("From", "from_header", "str"),
-    Field("Subject", "subject", "str"),
-    Field("Text-part", "text_part", "str"),
-    Field("Html-part", "html_part", "str"),
-    Field("SpamAssassinScore", "spam_score", "num"),
-    Field("CustomID", "custom_id", "str"),
-    Field("Payload", "payload", "str"),
+
+def _fields(schema: tuple[wire_events.PayloadField, ...], columns: dict[str, str]) -> tuple[Field, ...]:
+    return tuple(Field(f.name, columns.get(f.name) or _column(f.name), f.kind, f.required) for f in schema)
+
+
+# The field tables come from the shared payload schema (`wire.events`); the column names are the store's.
+EVENT_FIELDS: tuple[Field, ...] = _fields(wire_events.EVENT_FIELDS, {})
+INBOUND_FIELDS: tuple[Field, ...] = _fields(
+    wire_events.INBOUND_FIELDS, {"From": "from_header", "SpamAssassinScore": "spam_score"}
 )
-INBOUND_STRUCTURED = {"Headers": dict, "Parts": list}  # typed containers, kept whole in the raw payload
+INBOUND_STRUCTURED = wire_events.INBOUND_STRUCTURED  # typed containers, kept whole in the raw payload
 
 
 @dataclass(frozen=True, slots=True)

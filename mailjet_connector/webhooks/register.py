@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 from mailjet_connector.catalog.enums import EVENT_TYPES
 from mailjet_connector.client import Client
+from mailjet_connector.wire.urls import mask_password
 
 Action = Literal["created", "updated", "unchanged", "deleted"]
 VERSION_SINGLE, VERSION_GROUPED = 1, 2
@@ -32,16 +32,6 @@ class Change:
     url: str  # password masked
     version: int | None = None
     status: str = ""
-
-
-def mask_url(url: str) -> str:
-    """The URL with any password replaced by `***` (user, host and path kept for recognition)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def parse_event_types(spec: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -70,7 +60,7 @@ def _change(kind: str, row: dict[str, Any], action: Action) -> Change:
         backup=bool(row.get("IsBackup", False)),
         action=action,
         id=int(row.get("ID") or 0),
-        url=mask_url(str(row.get("Url", ""))),
+        url=mask_password(str(row.get("Url", ""))),
         version=int(row["Version"]) if kind == "event" and row.get("Version") is not None else None,
         status=str(row.get("Status", "")),
     )

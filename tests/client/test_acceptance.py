@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.limits import RateSpec, TokenBucket
+from mailjet_connector.emulator.middleware.limits import TokenBucket
 from mailjet_connector.emulator.seed import DEFAULT_API_KEY, build_state
 from mailjet_connector.ratelimit import Pacer
+from mailjet_connector.wire.rates import Rate
 
 FAULTS = "500:0.05,429:0.02,reset:0.005,truncate:0.005"
 
@@ -135,7 +136,7 @@ def test_told_the_limit_the_client_gets_no_429_and_uses_the_budget():
 def test_adaptive_pacer_against_the_emulator_bucket_spends_under_2_percent_on_429s():
     # A 120 s run simulated on the emulator's own token bucket: fake time, one request at a time.
     now = [0.0]
-    server = TokenBucket(RateSpec(40, 1.0), clock=lambda: now[0])
+    server = TokenBucket(Rate(40, 1.0), clock=lambda: now[0])
     pacer = Pacer(None, clock=lambda: now[0])
     late_total = late_429 = 0
     while now[0] < 120.0:

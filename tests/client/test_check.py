@@ -8,14 +8,10 @@ import time
 from typer.testing import CliRunner
 
 from mailjet_connector.cli import app
-from mailjet_connector.health import (
-    EXIT_AUTH,
-    EXIT_NETWORK,
-    EXIT_OK,
-    EXIT_USAGE,
-    check_client,
-    check_connection,
-)
+from mailjet_connector.cli.exits import EXIT_AUTH, EXIT_NETWORK, EXIT_OK, EXIT_USAGE
+from mailjet_connector.config import Settings
+from mailjet_connector.errors import AuthenticationError
+from mailjet_connector.health import check_connection, fast_client_options
 
 runner = CliRunner()
 
@@ -39,9 +35,10 @@ def test_check_against_a_running_emulator_names_the_key(emulator):
 
 
 def test_check_reports_bad_credentials_with_a_hint(emulator):
-    with check_client(emulator.api_key, "not-the-secret", base_url=emulator.url) as client:
+    settings = Settings(api_key=emulator.api_key, api_secret="not-the-secret", base_url=emulator.url)
+    with settings.create_client(**fast_client_options()) as client:
         verdict = check_connection(client)
-    assert verdict.exit_code == EXIT_AUTH and "--region us" in verdict.hint
+    assert isinstance(verdict.error, AuthenticationError) and "--region us" in verdict.hint
     assert "not-the-secret" not in verdict.message + verdict.hint
 
 
@@ -57,3 +54,10 @@ def test_check_gives_up_on_an_unreachable_host_quickly():
 def test_check_without_credentials_is_a_usage_error():
     result = runner.invoke(app, ["check"])
     assert result.exit_code == EXIT_USAGE and "MJ_APIKEY_PUBLIC" in result.output
+
+
+def test_check_exit_code_for_refused_credentials(emulator):
+    result = runner.invoke(
+        app, ["check", "--api-key", emulator.api_key, "--api-secret", "nope", "--base-url", emulator.url]
+    )
+    assert result.exit_code == EXIT_AUTH and "nope" not in result.output

@@ -38,7 +38,8 @@ def test_status_maps_to_one_class(status, cls):
 
 def test_only_rate_limits_server_and_transport_errors_are_retriable():
     retriable = {name for name in errors.__all__ if getattr(getattr(errors, name), "retriable", False)}
-    assert retriable == {"RateLimitError", "ServerError", "TransportError", "ResponseDecodeError"}
+    transport = {name for name in errors.__all__ if name.startswith("Upstream")}
+    assert retriable == {"RateLimitError", "ServerError", "TransportError", "ResponseDecodeError", *transport}
 
 
 def test_every_error_descends_from_mailjet_error_and_is_drawn_in_the_docstring():
@@ -67,3 +68,64 @@ def test_str_is_one_useful_line():
 
 def test_501_not_implemented_is_final():
     assert ServerError(503, "").retriable and not ServerError(501, "").retriable
+
+
+def library_modules() -> list[str]:
+    """Every module of the package except the emulator (a separate application, answering HTTP) and the CLI."""
+    import pkgutil
+
+    import mailjet_connector
+
+    names = [m.name for m in pkgutil.walk_packages(mailjet_connector.__path__, "mailjet_connector.")]
+    skipped = ("mailjet_connector.emulator", "mailjet_connector.cli", "mailjet_connector.__main__")
+    return [n for n in names if not n.startswith(skipped)]
+
+
+# Raised and caught inside one module, never seen by a caller.
+INTERNAL = {
+    "mailjet_connector.webhooks.app.BodyTooLargeError",
+    "mailjet_connector.agents.upstream._Stale",
+    "mailjet_connector.agents.gateway.AgentDisconnected",
+    # The wire package imports nothing of the library; ratelimit.parse_rate wraps it in ConfigError and
+    # the emulator CLI in a usage error.
+    "mailjet_connector.wire.rates.RateError",
+}
+
+
+def test_every_error_the_library_raises_is_in_the_tree():
+    # Regression (#19 item 2): QueryError, SourceError, two PlanErrors, ToolError, the UpstreamError family...
+    # stood outside MailjetError.
+    import importlib
+
+    outside = []
+    for name in library_modules():
+        module = importlib.import_module(name)
+        for obj in vars(module).values():
+            if not (isinstance(obj, type) and issubclass(obj, BaseException) and obj.__module__ == name):
+                continue
+            if not issubclass(obj, MailjetError) and f"{name}.{obj.__qualname__}" not in INTERNAL:
+                outside.append(f"{name}.{obj.__qualname__}")
+    assert not outside
+
+
+def test_the_docs_draw_the_same_tree_as_the_docstring():
+    import re
+    from pathlib import Path
+
+    drawn = re.search(r"```\n(MailjetError.*?)```", errors.__doc__, re.DOTALL).group(1)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "errors.md").read_text()
+    assert drawn in docs
+
+
+def test_the_same_mistake_is_the_same_class_everywhere():
+    from mailjet_connector import catalog
+    from mailjet_connector.contacts.plan import PlanError as ContactsPlanError
+    from mailjet_connector.importer import PlanError as ImporterPlanError
+    from mailjet_connector.protocol import resource
+
+    assert ContactsPlanError is ImporterPlanError is errors.PlanError
+    for lookup in (catalog.get, resource):
+        with pytest.raises(errors.UnknownResourceError) as caught:
+            lookup("contcat")
+        assert isinstance(caught.value, errors.ConfigError | KeyError)
+        assert str(caught.value).startswith("unknown resource 'contcat'; did you mean 'contact'?")

@@ -89,10 +89,14 @@ def test_exhausted_retries_raise_the_mapped_error():
 
 
 def test_creating_post_is_retried_after_connect_failure_but_not_after_a_reset():
-    transport, seen = scripted(httpx.ConnectError("refused"), json_response(ENVELOPE, 201))
+    # The client has been answered once: a refused connection later in a run is a blip worth retrying.
+    transport, seen = scripted(
+        json_response(ENVELOPE), httpx.ConnectError("refused"), json_response(ENVELOPE, 201)
+    )
     with sync_client(transport) as client:
+        client.request("GET", "/v3/REST/contactslist")
         assert client.create("contactslist", {"Name": "x"})["ID"] == 1152921509561837015
-    assert len(seen) == 2
+    assert len(seen) == 3
     transport, seen = scripted(httpx.ReadError("reset"), json_response(ENVELOPE, 201))
     with sync_client(transport) as client, pytest.raises(TransportError):
         client.create("contactslist", {"Name": "x"})
@@ -125,3 +129,21 @@ def test_create_retried_into_mj18_returns_the_contact_it_created(tiny_app, clien
 
     created, matches = asyncio.run(scenario())
     assert transport.lost and created["Email"].lower() == "lost.answer@example.org" and matches == 1
+
+
+def test_a_refused_first_call_fails_at_once():
+    # Regression (#22 item 7): a wrong host or port was retried silently for 36-74 s before the error.
+    transport, seen = scripted(httpx.ConnectError("refused"), json_response(ENVELOPE))
+    with sync_client(transport, retry=RetryPolicy(max_retries=8)) as client, pytest.raises(TransportError):
+        client.request("GET", "/v3/REST/contact")
+    assert len(seen) == 1 and client.naps == []  # type: ignore[attr-defined]
+
+
+def test_retries_are_logged_with_what_the_retry_line_shows(caplog: pytest.LogCaptureFixture):
+    transport, _ = scripted(json_response(b"{}", 503), json_response(ENVELOPE))
+    with caplog.at_level("INFO", "mailjet_connector"), sync_client(transport) as client:
+        client.request("GET", "/v3/REST/contact")
+    (record,) = [r for r in caplog.records if hasattr(r, "mailjet_retry")]
+    retry = record.mailjet_retry  # type: ignore[attr-defined]
+    assert retry["attempt"] == 1 and retry["max"] == 3 and retry["path"] == "/v3/REST/contact"
+    assert "503" in retry["reason"]

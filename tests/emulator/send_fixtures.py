@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from mailjet_connector.emulator.send import send_routes, store_template_content
+from mailjet_connector.emulator.send.routes import send_routes, store_template_content
 from mailjet_connector.emulator.state import Account, Clock, EmulatorState
 
 NOW = 1_700_000_000  # 2023-11-14T22:13:20Z

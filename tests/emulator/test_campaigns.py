@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from mailjet_rest import Client
 
-from mailjet_connector.emulator.campaign_send import run_due
+from mailjet_connector.emulator.send.campaign import run_due
 from mailjet_connector.emulator.state import EmulatorState
-from mailjet_connector.emulator.stats_params import rfc3339
+from mailjet_connector.wire.timestamps import format_timestamp
 from tests.emulator.conftest import MAIN, NOW, build_state
 
 LIST_WITH_ALICE = 1  # alice active, bob unsubscribed
@@ -289,7 +289,7 @@ def test_official_client_schedule_and_cancel(emulator):
     account = state.accounts[emulator.api_key]
     sender = next(r["Email"] for r in account.table("sender").iter_raw() if r["Status"] == "Active")
     list_id = max(account.table("contactslist").iter_raw(), key=lambda r: r["SubscriberCount"])["ID"]
-    at = rfc3339(state.clock.now() + 3600)
+    at = format_timestamp(state.clock.now() + 3600)
     with Client(auth=(emulator.api_key, emulator.api_secret), api_url=emulator.url + "/", timeout=30) as mj:
         body = {"Locale": "en_US", "Sender": "Team", "SenderEmail": sender, "Subject": "Soon"}
         draft_id = mj.campaigndraft.create(data={**body, "ContactsListID": list_id}).json()["Data"][0]["ID"]

@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailjet_connector import catalog
-from mailjet_connector.emulator import computed
 from mailjet_connector.emulator.frame import Frame
-from mailjet_connector.emulator.query import sort_rows
+from mailjet_connector.emulator.rest.query import sort_rows
 from mailjet_connector.emulator.seed import DEFAULT_API_KEY, build_state
 from mailjet_connector.emulator.state import EmulatorState
-from mailjet_connector.emulator.stats import COMPUTED
-from mailjet_connector.emulator.stats_facts import facts
-from mailjet_connector.emulator.stats_history import bounce_time, bounce_times
+from mailjet_connector.emulator.stats import computed
+from mailjet_connector.emulator.stats.facts import facts
+from mailjet_connector.emulator.stats.history import bounce_time, bounce_times
+from mailjet_connector.emulator.stats.registry import COMPUTED
 from tests.emulator.conftest import NOW, TestClient
 
 # Fields of geostatistics: Country (STR), ClickedCount and OpenedCount (INT); campaignstatistics has a TS.

@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from mailjet_connector.emulator.control import control_routes
+from mailjet_connector.emulator.control.routes import control_routes
 from mailjet_connector.emulator.state import Account, Clock, EmulatorState
 
 NOW = 1_700_000_000

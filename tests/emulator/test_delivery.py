@@ -8,11 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from mailjet_connector.emulator import delivery
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.event_pump import DeliveryWorker
-from mailjet_connector.emulator.events import EXTRA_FIELDS, MessageRef, build_event, probe_event
+from mailjet_connector.emulator.lifecycle import delivery
+from mailjet_connector.emulator.lifecycle.events import MessageRef, build_event, probe_event
+from mailjet_connector.emulator.lifecycle.pump import DeliveryWorker
 from mailjet_connector.emulator.state import Account, Clock, EmulatorState
+from mailjet_connector.wire.events import TYPE_FIELDS
+from mailjet_connector.wire.urls import mask_password
 from tests.emulator.conftest import TestClient
 from tests.emulator.send_fixtures import API_KEY, AUTH, make_state, message
 from tests.emulator.webhook_receiver import Receiver
@@ -53,7 +55,7 @@ def hook(state: EmulatorState, kind: str, url: str, version: int = 1, backup: bo
 
 def event(kind: str, at: int = NOW) -> dict:
     samples = probe_event(kind, at)
-    return build_event(kind, at, REF, **{name: samples[name] for name in EXTRA_FIELDS[kind]})
+    return build_event(kind, at, REF, **{name: samples[name] for name in TYPE_FIELDS[kind]})
 
 
 def test_version_1_posts_single_objects_and_version_2_one_array_per_second(state, receiver):
@@ -81,7 +83,7 @@ def test_credentials_in_the_url_become_basic_auth_and_stay_hidden(state, receive
     assert request.headers["Authorization"] == "Basic " + base64.b64encode(b"us@er:p:ss").decode()
     (job,) = delivery.deliveries_view(account(state))
     assert "p%3Ass" not in job["Url"] and "***" in job["Url"]
-    assert delivery.public_url("https://u:pw@h.example.net:8443/x") == "https://u:***@h.example.net:8443/x"
+    assert mask_password("https://u:pw@h.example.net:8443/x") == "https://u:***@h.example.net:8443/x"
 
 
 def test_reserved_names_fail_without_being_contacted(state):

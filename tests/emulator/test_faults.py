@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from mailjet_connector.emulator.faults import FaultMiddleware, FaultPlan, parse_faults
-from mailjet_connector.emulator.limits import TOO_MANY_REQUESTS_BODY
+from mailjet_connector.emulator.middleware.faults import FaultMiddleware, FaultPlan, parse_faults
+from mailjet_connector.emulator.middleware.limits import TOO_MANY_REQUESTS_BODY
 from mailjet_connector.emulator.server import EmulatorServer
 
 PAYLOAD = {"Count": 1, "Data": [{"ID": 1, "Email": "a@example.com", "Name": "x" * 200}], "Total": 1}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.gdpr import anonymous_email
+from mailjet_connector.emulator.rest.gdpr import anonymous_email
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import MAIN, TestClient, build_state
 

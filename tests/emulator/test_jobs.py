@@ -46,7 +46,7 @@ def status_at(state: EmulatorState, account: Account, job: jobs.Job, seconds: in
 def test_job_moves_through_its_phases_on_the_clock() -> None:
     state, account = new_state(queue_seconds=1, prepare_seconds=2, per_second=10)
     work = CountingWork(25)
-    job = jobs.start(state, account, work, kind="k", job_type="Unknown")
+    job = jobs.start(state, account, work, rules={}, kind="k", job_type="Unknown")
     assert (job.status, job.done) == ("Allocated", 0)
     assert status_at(state, account, job, 1).status == "Prepare"
     assert job.started_at == NOW + 1
@@ -61,7 +61,7 @@ def test_job_moves_through_its_phases_on_the_clock() -> None:
 def test_work_does_not_run_before_a_read() -> None:
     state, account = new_state(queue_seconds=0, prepare_seconds=0, per_second=1)
     work = CountingWork(3)
-    jobs.start(state, account, work, kind="k", job_type="Unknown")
+    jobs.start(state, account, work, rules={}, kind="k", job_type="Unknown")
     state.clock.advance(100)
     assert work.ran == []  # lazy: nothing happens until someone looks
     jobs.refresh(state, account)
@@ -70,14 +70,16 @@ def test_work_does_not_run_before_a_read() -> None:
 
 def test_empty_job_completes_when_importing_starts() -> None:
     state, account = new_state(queue_seconds=1, prepare_seconds=1)
-    job = jobs.start(state, account, CountingWork(0), kind="k", job_type="Unknown")
+    job = jobs.start(state, account, CountingWork(0), rules={}, kind="k", job_type="Unknown")
     assert status_at(state, account, job, 2).status == "Completed"
     assert job.ended_at == NOW + 2
 
 
 def test_fatal_preparation_ends_in_error() -> None:
     state, account = new_state()
-    job = jobs.start(state, account, CountingWork(5, fatal="no email column"), kind="k", job_type="Unknown")
+    job = jobs.start(
+        state, account, CountingWork(5, fatal="no email column"), rules={}, kind="k", job_type="Unknown"
+    )
     status_at(state, account, job, 60)
     assert (job.status, job.error, job.done) == ("Error", "no email column", 0)
 
@@ -85,14 +87,14 @@ def test_fatal_preparation_ends_in_error() -> None:
 def test_error_threshold_stops_the_job() -> None:
     state, account = new_state(per_second=100)
     work = CountingWork(50, bad=(3, 4, 5, 6))
-    job = jobs.start(state, account, work, kind="k", job_type="Unknown", err_threshold=2)
+    job = jobs.start(state, account, work, rules={}, kind="k", job_type="Unknown", err_threshold=2)
     status_at(state, account, job, 60)
     assert job.status == "Error" and job.done == 6 and len(job.errors) == 3
 
 
 def test_abort_stops_a_running_job_and_not_a_finished_one() -> None:
     state, account = new_state(per_second=1)
-    job = jobs.start(state, account, CountingWork(10), kind="k", job_type="Unknown")
+    job = jobs.start(state, account, CountingWork(10), rules={}, kind="k", job_type="Unknown")
     status_at(state, account, job, 4)
     assert jobs.abort(state, account, job)
     assert (job.status, job.done, job.ended_at) == ("Abort", 2, NOW + 4)
@@ -110,7 +112,7 @@ def test_progress_depends_on_the_time_not_on_how_often_it_is_read(
     for read_times in ([], sorted(reads)):
         state, account = new_state(per_second=per_second)
         work = CountingWork(total, bad=(1,))
-        job = jobs.start(state, account, work, kind="k", job_type="Unknown")
+        job = jobs.start(state, account, work, rules={}, kind="k", job_type="Unknown")
         for at in read_times:
             status_at(state, account, job, at)
         status_at(state, account, job, max([final, *read_times]))
@@ -122,7 +124,9 @@ def test_progress_depends_on_the_time_not_on_how_often_it_is_read(
 def test_batchjob_listing_shows_live_progress(state: EmulatorState, client: TestClient) -> None:
     account = state.accounts["mainkey"]
     account.extra[jobs.SETTINGS_KEY] = JobSettings(per_second=2)
-    job = jobs.start(state, account, CountingWork(5), kind="k", job_type="Unknown", method="addforce")
+    job = jobs.start(
+        state, account, CountingWork(5), rules={}, kind="k", job_type="Unknown", method="addforce"
+    )
     state.clock.advance(3)
     row = client.get(f"/v3/REST/batchjob/{job.id}").json()["Data"][0]
     assert row["Status"] == "Importing" and row["Count"] == 2 and row["Method"] == "addforce"
@@ -138,7 +142,7 @@ def test_seeded_batchjob_rows_are_kept_next_to_job_rows() -> None:
     for status in ("Completed", "Error", "Completed"):
         plain.insert({"Status": status, "RequestAt": NOW - 100})
     plain.delete(1)
-    job = jobs.start(state, account, CountingWork(1), kind="k", job_type="Unknown")
+    job = jobs.start(state, account, CountingWork(1), rules={}, kind="k", job_type="Unknown")
     table = account.table("batchjob")
     assert [r["ID"] for r in table.records(table.live())] == [1, 3, job.id]
     assert job.id == 4
@@ -151,7 +155,7 @@ class RefusingWork(CountingWork):
 
 def test_an_item_refused_by_a_write_rule_is_an_item_error_not_a_failed_read() -> None:
     state, account = new_state()
-    job = jobs.start(state, account, RefusingWork(2), kind="k", job_type="Unknown")
+    job = jobs.start(state, account, RefusingWork(2), rules={}, kind="k", job_type="Unknown")
     status_at(state, account, job, 60)
     assert job.status == "Completed" and job.errors == [
         {"Index": 0, "Error": "MJ08 refused"},

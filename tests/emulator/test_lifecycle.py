@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.lifecycle import (
+from mailjet_connector.emulator.lifecycle.messages import (
     BLOCKED_STATES,
     HARD_BOUNCE_STATES,
     SOFT_BOUNCE_STATES,

@@ -13,14 +13,13 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from mailjet_connector.emulator.limits import (
+from mailjet_connector.emulator.middleware.limits import (
     TOO_MANY_REQUESTS_BODY,
     RateLimitMiddleware,
-    RateSpec,
     TokenBucket,
-    parse_rate,
 )
 from mailjet_connector.emulator.state import Clock, EmulatorState
+from mailjet_connector.wire.rates import Rate, parse_rate
 
 
 class FakeClock:
@@ -59,16 +58,22 @@ def _statuses(
 
 @pytest.mark.parametrize(
     ("spec", "requests", "seconds"),
-    [("300/min", 300, 60), ("5/s", 5, 1), ("1000/10s", 1000, 10), ("20000/hour", 20000, 3600)],
-    ids=["per-minute", "per-second", "per-10s", "per-hour"],
+    [
+        ("300/min", 300, 60),
+        ("5/s", 5, 1),
+        ("1000/10s", 1000, 10),
+        ("20000/hour", 20000, 3600),
+        ("2.5/s", 2.5, 1),
+    ],
+    ids=["per-minute", "per-second", "per-10s", "per-hour", "decimal"],
 )
-def test_parse_rate_accepts_documented_forms(spec: str, requests: int, seconds: int) -> None:
-    assert parse_rate(spec) == RateSpec(requests, seconds)
+def test_parse_rate_accepts_documented_forms(spec: str, requests: float, seconds: int) -> None:
+    assert parse_rate(spec) == Rate(requests, seconds)
 
 
 @pytest.mark.parametrize("spec", ["", "300", "0/min", "5/0s", "abc/min", "5/fortnight"])
 def test_parse_rate_rejects_bad_specs_with_syntax_hint(spec: str) -> None:
-    with pytest.raises(ValueError, match="expected N/UNIT"):
+    with pytest.raises(ValueError, match=r"e\.g\. 300/min"):
         parse_rate(spec)
 
 
@@ -114,7 +119,7 @@ def test_paced_client_uses_the_whole_rate_without_429() -> None:
 def test_bucket_never_allows_more_than_rate_times_time_plus_burst(gaps: list[float], rate: int) -> None:
     clock = FakeClock()
     start = clock.now
-    bucket = TokenBucket(RateSpec(rate, 1), clock=clock)
+    bucket = TokenBucket(Rate(rate, 1), clock=clock)
     allowed = 0
     for gap in gaps:
         clock.now += gap

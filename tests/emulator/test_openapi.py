@@ -5,7 +5,7 @@ from __future__ import annotations
 import schemathesis
 
 from mailjet_connector import catalog
-from mailjet_connector.emulator.openapi import openapi_document
+from mailjet_connector.emulator.control.openapi import openapi_document
 
 
 def test_document_loads_in_schemathesis() -> None:

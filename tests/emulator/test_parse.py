@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.parse import SINGLE_HEADERS, inbound_payload
+from mailjet_connector.emulator.lifecycle.parse import inbound_payload
+from mailjet_connector.wire.events import INBOUND_SINGLE_HEADERS
 from tests.emulator.conftest import MAIN, OTHER, TestClient, build_state
 from tests.emulator.webhook_receiver import Receiver
 
@@ -104,7 +105,7 @@ def test_inbound_mail_is_posted_in_the_parse_shape(client, receiver):
     assert body["Parts"][3]["Headers"]["Content-ID"] == "<logo1>"
     headers = body["Headers"]
     for name, value in headers.items():
-        assert isinstance(value, str) if name in SINGLE_HEADERS else isinstance(value, list), name
+        assert isinstance(value, str) if name in INBOUND_SINGLE_HEADERS else isinstance(value, list), name
     assert headers["X-Custom"] == ["one"] and headers["Reply-To"] == "a@example.org, b@example.org"
     assert re.fullmatch(r"\d\.\d{3}", body["SpamAssassinScore"])
     assert (body["CustomID"], body["Payload"]) == ("c-1", "p-1")

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from mailjet_connector import catalog
 from mailjet_connector.emulator.errors import EmulatorError
-from mailjet_connector.emulator.listing import list_response
-from mailjet_connector.emulator.query import (
+from mailjet_connector.emulator.rest.listing import list_response
+from mailjet_connector.emulator.rest.query import (
     MAX_LIMIT,
     Paging,
     first_wins,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mailjet_connector.emulator import actions
+from mailjet_connector.emulator.rest import actions, hooks
 from tests.emulator.conftest import TestClient
 
 
@@ -120,7 +120,7 @@ def test_action_verbs_and_unknown_actions(client: TestClient) -> None:
 
 
 def test_unregistered_catalog_action_is_501(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delitem(actions.ACTIONS, ("contactslist", "importlist"), raising=False)
+    monkeypatch.delitem(hooks.ACTIONS, ("contactslist", "importlist"), raising=False)
     response = client.post("/v3/REST/contactslist/1/importlist", json={})
     assert response.status_code == 501
     assert response.json()["ErrorInfo"] == "Not Implemented"
@@ -132,12 +132,12 @@ def test_registered_collection_action_gets_the_job_id(
     seen: list[tuple[str, str | None, int | None]] = []
 
     def handler(ctx: actions.ActionContext) -> Any:
-        from mailjet_connector.emulator.responses import envelope
+        from mailjet_connector.emulator.rest.responses import envelope
 
         seen.append((ctx.method, ctx.action_id, ctx.pos))
         return envelope([{"JobID": 5}], status=201)
 
-    monkeypatch.setitem(actions.ACTIONS, ("contact", "managemanycontacts"), handler)
+    monkeypatch.setitem(hooks.ACTIONS, ("contact", "managemanycontacts"), handler)
     assert data(client.post("/v3/REST/contact/managemanycontacts", json={}), 201) == [{"JobID": 5}]
     client.get("/v3/REST/contact/ManageManyContacts/5")
     assert seen == [("POST", None, None), ("GET", "5", None)]

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from mailjet_connector.emulator.app import RequestLogMiddleware, create_app
+from mailjet_connector.emulator.app import create_app
+from mailjet_connector.emulator.middleware.request_log import RequestLogMiddleware
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import OTHER, TestClient
 

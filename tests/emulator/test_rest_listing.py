@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from mailjet_connector.catalog import FieldType, Filter, Op
-from mailjet_connector.emulator import stats
-from mailjet_connector.emulator.query import apply_filter
+from mailjet_connector.emulator.rest.query import apply_filter
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE, Account, EmulatorState
+from mailjet_connector.emulator.stats import registry as stats
 from tests.emulator.conftest import NOW, TestClient
 
 
@@ -255,7 +255,7 @@ def test_campaign_filter_set_binds_the_campaign_send_start(client: TestClient, s
 
 
 def test_period_starts() -> None:
-    from mailjet_connector.emulator.campaign_filters import period_start
+    from mailjet_connector.emulator.rest.campaign_filters import period_start
 
     # NOW is Tuesday 2023-11-14T22:13:20Z.
     assert period_start(NOW, "Day") == 1_699_920_000

@@ -14,7 +14,7 @@ from mailjet_connector.emulator.seed import (
     SUB_API_SECRET,
     build_state,
 )
-from mailjet_connector.emulator.seed_account import EMPTY
+from mailjet_connector.emulator.seed.account import EMPTY
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE, Account, EmulatorState
 
 NOW = 1_780_000_123  # 2026-05-28T20:28:43Z

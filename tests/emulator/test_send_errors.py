@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mailjet_connector.emulator.send_validation import MAX_ATTACHMENT_BYTES, check_message
+from mailjet_connector.emulator.send.validation import MAX_ATTACHMENT_BYTES, check_message
 from tests.emulator.send_fixtures import (
     PLAIN_ID,
     WELCOME_ID,

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailjet_connector.emulator.send_lookup import store_template_content, template_content
-from mailjet_connector.emulator.send_render import render_parts, render_text
+from mailjet_connector.emulator.send.lookup import store_template_content, template_content
+from mailjet_connector.emulator.send.render import render_parts, render_text
 from tests.emulator.send_fixtures import WELCOME_ID, account_of, make_client, make_state, message, rows
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from mailjet_connector.emulator.app import create_app
+from mailjet_connector.emulator.resources.senders import publish_dns
 from mailjet_connector.emulator.seed import DEFAULT_API_KEY, DEFAULT_API_SECRET, build_state
-from mailjet_connector.emulator.sender_actions import publish_dns
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import TestClient
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.frame import Frame
 from mailjet_connector.emulator.state import MESSAGE_ID_BASE, Account, Clock, EmulatorState
-from mailjet_connector.emulator.stats import COMPUTED
-from mailjet_connector.emulator.stats_facts import derived_event_time
+from mailjet_connector.emulator.stats.facts import derived_event_time
+from mailjet_connector.emulator.stats.registry import COMPUTED
 
 DAY = 86_400
 T0 = 1_700_000_000 - 1_700_000_000 % DAY  # a UTC midnight

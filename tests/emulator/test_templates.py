@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from mailjet_rest import Client
 
 from mailjet_connector.emulator.app import create_app
-from mailjet_connector.emulator.content import PARTS, merge_content
-from mailjet_connector.emulator.send_lookup import template_content
+from mailjet_connector.emulator.resources.content import PARTS, merge_content
+from mailjet_connector.emulator.send.lookup import template_content
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import MAIN, OTHER, TestClient
 

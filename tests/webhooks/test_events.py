@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailjet_connector.emulator.parse import inbound_payload
+from mailjet_connector.emulator.lifecycle.parse import inbound_payload
 from mailjet_connector.webhooks.events import (
     EVENT_FIELDS,
     INBOUND_FIELDS,
