@@ -368,6 +368,7 @@ def create_gateway_app(
     budget: CallBudget | None = None,
     buffer_limit: int = BUFFER_LIMIT,
     timeouts: Timeouts | None = None,
+    audit_key: bytes | None = None,
 ) -> Gateway:
     """The gateway, an ASGI app for any ASGI server (uvicorn in `agents gateway`).
 
@@ -380,6 +381,7 @@ def create_gateway_app(
         budget: the per-agent call budget (default: a fresh one on the monotonic clock).
         buffer_limit: answers up to this many bytes are relayed in one piece; larger ones are streamed.
         timeouts: upstream connect and network timeouts (default 10 s and 60 s).
+        audit_key: the HMAC key of a keyed audit chain (`audit_key.read_audit_key`), for the default log.
 
     Returns:
         The app; its lifespan closes the upstream connections and the audit log.
@@ -389,7 +391,10 @@ def create_gateway_app(
         policy,
         UpstreamPool(upstream_base_url, timeouts=timeouts),
         f"Basic {token}",
-        audit or AuditLog(policy.audit_path, redact_emails=policy.redact_emails, fsync=GROUP_COMMIT_SECONDS),
+        audit
+        or AuditLog(
+            policy.audit_path, redact_emails=policy.redact_emails, fsync=GROUP_COMMIT_SECONDS, key=audit_key
+        ),
         budget or CallBudget(),
         buffer_limit,
     )

@@ -99,6 +99,8 @@ class Policy:
     audit_path: Path
     redact_emails: bool = True
     max_body_bytes: int = 15 * 1024 * 1024  # the gateway answers 413 beyond (Mailjet's message limit)
+    audit_key_env: str | None = None  # the environment variable holding the audit chain's HMAC key
+    audit_key_file: Path | None = None  # or the file holding it (outside the audit log's folder)
 
     def agent(self, name: str) -> AgentPolicy:
         """The agent called `name`.
