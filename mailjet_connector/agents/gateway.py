@@ -24,16 +24,15 @@ from typing import Any
 
 import orjson
 
-from mailjet_connector import catalog
 from mailjet_connector.agents import gateway_responses as answers
 from mailjet_connector.agents.audit import AuditLog
 from mailjet_connector.agents.calls import BodyError, Call, PathError
 from mailjet_connector.agents.gateway_responses import Headers, Send
 from mailjet_connector.agents.lookups import Lookup, drive_async
+from mailjet_connector.agents.masking import StreamScanner, mask_secrets, mentions_secret
 from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, decide, needs_lists
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.upstream import Timeouts, UpstreamError, UpstreamPool, UpstreamResponse
-from mailjet_connector.catalog.links import fold
 from mailjet_connector.wire.basic_auth import basic_token, parse_basic
 
 Receive = Any  # ASGI receive callable
@@ -41,9 +40,7 @@ Receive = Any  # ASGI receive callable
 FORWARDED_HEADERS = frozenset({b"accept", b"accept-language", b"user-agent"})
 BUFFER_LIMIT = 256 * 1024  # answers up to this size are relayed in one piece (fewer ASGI messages)
 MAX_BODY_BYTES = 15 * 1024 * 1024  # Mailjet's own message size limit; the policy may set another
-MASK = "***"
 GROUP_COMMIT_SECONDS = 0.05  # default audit durability: on disk within 50 ms, no caller waits for fsync
-SECRET_KEYS = frozenset(fold(f.name) for r in catalog.all_resources() for f in r.fields if f.secret)
 
 
 class BodyTooLarge(Exception):
@@ -227,9 +224,9 @@ class Gateway:
             await upstream.aclose()
             message = "gateway: Mailjet refused the gateway's own credentials"
             return await _answer(send, answers.error(502, message), message)
-        if secret and upstream.header(b"content-encoding") not in (None, b"identity"):
-            await upstream.aclose()
-            message = "gateway: Mailjet answered compressed; the answer cannot be masked"
+        if upstream.header(b"content-encoding") not in (None, b"identity"):
+            await upstream.aclose()  # asked for identity: an encoded answer cannot be checked for secrets
+            message = "gateway: Mailjet answered compressed; the answer cannot be checked for secrets"
             return await _answer(send, answers.error(502, message), message)
         if not secret and (length is None or length > self.buffer_limit):
             return await _stream(upstream, send)
@@ -238,12 +235,10 @@ class Gateway:
         except UpstreamError as exc:  # nothing sent to the agent yet: a clean 502
             message = f"gateway: Mailjet answer incomplete ({type(exc).__name__})"
             return await _answer(send, answers.error(502, message), message)
-        if not secret:
-            return await _answer(
-                send,
-                answers.Answer(status, answers.passed_headers(upstream.headers, keep_length=True), content),
-            )
-        masked = _mask_secrets(content)
+        if not secret and not mentions_secret(content):
+            headers = answers.passed_headers(upstream.headers, keep_length=True)
+            return await _answer(send, answers.Answer(status, headers, content))
+        masked = mask_secrets(content)
         if masked is None:
             message = "gateway: Mailjet's answer is not JSON; it cannot be masked"
             return await _answer(send, answers.error(502, message), message)
@@ -292,13 +287,17 @@ async def _answer(send: Send, made: answers.Answer, reason: str = "") -> tuple[i
 async def _stream(upstream: UpstreamResponse, send: Send) -> tuple[int, str]:
     """Relay a large or unsized answer as it comes; returns (status, reason) for the audit record.
 
-    If Mailjet fails midway, the answer has started: the app returns without finishing it, so the server
-    drops the agent's connection (a truncated answer, never a silently short one).
+    If Mailjet fails midway, or a piece names a secret field (a streamed answer cannot be masked), the answer
+    has started: the app returns without finishing it, so the server drops the agent's connection (a truncated
+    answer, never a silently short one, and never the secret).
     """
     headers = answers.passed_headers(upstream.headers, keep_length=True)
     await send({"type": "http.response.start", "status": upstream.status, "headers": headers})
+    scanner = StreamScanner()
     try:
         async for piece in upstream.iter_raw():
+            if scanner.holds_secret(piece):
+                return upstream.status, "gateway: a streamed answer names a secret field; cut before it"
             await send({"type": "http.response.body", "body": piece, "more_body": True})
     except UpstreamError as exc:
         return upstream.status, f"gateway: Mailjet answer cut short ({type(exc).__name__})"
@@ -336,26 +335,6 @@ def _claimed_user(headers: Headers) -> str:
     """The Basic-auth user name a refused caller gave (never its token), for the audit log."""
     pair = parse_basic(_header(headers, b"authorization").decode("latin-1"))
     return pair[0][:64] if pair else ""
-
-
-def _mask_secrets(content: bytes) -> bytes | None:
-    """The answer with every catalog secret field masked, at any depth and in any case; None when it is not
-    JSON (then it cannot be checked, and is not passed on). An empty answer (204, 304) has nothing to mask."""
-    if not content.strip():
-        return content
-    try:
-        payload = orjson.loads(content)
-    except orjson.JSONDecodeError:
-        return None
-    return orjson.dumps(_masked(payload))
-
-
-def _masked(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: (MASK if fold(k) in SECRET_KEYS and v else _masked(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(item) for item in value]
-    return value
 
 
 def create_gateway_app(

@@ -16,7 +16,7 @@ from typing import Any
 
 from mailjet_connector import catalog
 from mailjet_connector.agents.bodies import LIST, BodyFacts
-from mailjet_connector.agents.paths import Route
+from mailjet_connector.agents.paths import PathError, Route, parse_key
 from mailjet_connector.catalog import Resource
 from mailjet_connector.catalog.links import MAX_OWNER_DEPTH, owner_links
 from mailjet_connector.protocol import resource_path
@@ -51,6 +51,10 @@ class Resolved:
 Steps = Generator[Lookup, Row, Resolved]
 
 
+class _Untold(Exception):
+    """The list an object belongs to cannot be told from Mailjet's answer."""
+
+
 class _Session:
     """One call's lookups: each object fetched once."""
 
@@ -72,7 +76,11 @@ class _Session:
             return None
         found: list[int] = []
         for link in owner_links(LIST).get(resource.name, ()):
-            value = row.get(link.name)
+            if (
+                link.name not in row
+            ):  # Mailjet's answer lacks the link: the list cannot be told, never assumed
+                raise _Untold(f"{resource.name} {key} came back without {link.name}")
+            value = row[link.name]
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 continue  # no list (0 or empty): the object touches none through this link
             if link.link == LIST:
@@ -117,7 +125,13 @@ def resolve_lists(route: Route, method: str, facts: BodyFacts) -> Steps:
         done.list_ids.append(done.path_list_id)
     for ref in facts.lists:
         if ref.alt is not None:
-            row = yield from session.get(lists_resource, ref.alt)
+            try:
+                address = parse_key(lists_resource, ref.alt)  # a key, never a path: no '/', no dot segment
+            except PathError:
+                return _problem(
+                    done, session, f"{ref.spelling.alt_name} {ref.alt[:40]!r} is not a list Address"
+                )
+            row = yield from session.get(lists_resource, address)
             if row is None:
                 reason = f"{ref.spelling.alt_name} {ref.alt!r} names no contacts list by Address: use {ref.spelling.id_name}"
                 return _problem(done, session, reason)
@@ -136,7 +150,10 @@ def resolve_lists(route: Route, method: str, facts: BodyFacts) -> Steps:
     ):
         owned.insert(0, (route.resource, route.key or ""))
     for resource, key in owned:
-        found = yield from session.lists_of(resource, key)
+        try:
+            found = yield from session.lists_of(resource, key)
+        except _Untold as untold:
+            return _problem(done, session, str(untold))
         if found is None:
             return _problem(
                 done, session, f"{resource.name} {key} not found: its contacts list cannot be told"

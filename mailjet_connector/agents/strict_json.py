@@ -2,8 +2,9 @@
 
 Refused (`BodyError`, answered 400): a byte-order mark, bytes that are not UTF-8, `NaN`/`Infinity` and numbers
 that overflow (1e400), integers beyond 64 bits, duplicate keys, keys that differ only by case or Unicode form
-(`SandboxMode` / `sandboxmode`, `ſandboxMode`), unpaired surrogates, nesting deeper than `MAX_DEPTH`, and
-anything after the value. What passes is serialised back by `dumps` and that text, not the agent's bytes, is
+(`SandboxMode` / `sandboxmode`, `ſandboxMode`), keys holding a character that a case-insensitive parser may
+read as an ASCII letter (`ı`, `İ`, `ſ`, the Kelvin sign, fullwidth letters, `ß`...) or an invisible one
+(control, format), unpaired surrogates, nesting deeper than `MAX_DEPTH`, and anything after the value. What passes is serialised back by `dumps` and that text, not the agent's bytes, is
 what goes upstream.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from typing import Any
 
 import orjson
@@ -28,9 +30,25 @@ class BodyError(ValueError):
     """The body cannot be read one way only; the message is one line for the caller."""
 
 
+def _ascii_lookalike(char: str) -> bool:
+    """Whether a non-ASCII character turns into an ASCII letter under NFKC or a case mapping (Java's
+    `equalsIgnoreCase` reads `ı` as `i`, .NET's invariant culture `ſ` as `s`...), or is invisible."""
+    if char.isascii():
+        return False
+    if unicodedata.category(char) in ("Cc", "Cf"):
+        return True
+    forms = (unicodedata.normalize("NFKC", char), char.upper(), char.lower(), char.casefold())
+    return any(form[:1].isascii() and form[:1].isalpha() for form in forms)
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, str] = {}
     for key, _ in pairs:
+        odd = next((c for c in key if _ascii_lookalike(c)), None)
+        if odd is not None:
+            raise BodyError(
+                f"key {key[:40]!r} holds {odd!r} (U+{ord(odd):04X}), which parsers may read as ASCII"
+            )
         folded = fold(key)
         if folded in seen:
             same = seen[folded] == key

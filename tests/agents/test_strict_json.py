@@ -23,7 +23,12 @@ from mailjet_connector.agents.strict_json import BodyError, dumps, loads
         (b'{"a": 18446744073709551616}', "64-bit"),
         (b'{"SandboxMode": true, "SandboxMode": false}', "duplicate key"),
         (b'{"SandboxMode": true, "sandboxmode": false}', "differ only by case"),
-        (b'{"SandboxMode": true, "\\u017fandboxMode": false}', "differ only by case"),
+        (b'{"SandboxMode": true, "\\u017fandboxMode": false}', "parsers may read as ASCII"),
+        (b'{"L\\u0131stID": 2}', "parsers may read as ASCII"),
+        (b'{"L\\u0130STID": 2}', "parsers may read as ASCII"),
+        (b'{"\\u212aey": 2}', "parsers may read as ASCII"),
+        (b'{"\\uff2cistID": 2}', "parsers may read as ASCII"),
+        (b'{"List\\u200bID": 2}', "parsers may read as ASCII"),
         (b'{"ListID": 1, "LISTID": 2}', "differ only by case"),
         (b'{"M": [{"To": 1, "to": 2}]}', "differ only by case"),
         (b'{"a": "\\ud800"}', "surrogate"),
@@ -39,6 +44,12 @@ def test_ambiguous_bodies_are_refused(raw: bytes, words: str) -> None:
     with pytest.raises(BodyError, match=words) as caught:
         loads(raw)
     assert "\n" not in str(caught.value)
+
+
+def test_non_ascii_keys_that_read_as_themselves_pass() -> None:
+    assert loads('{"Variables": {"ville_préférée": "Zürich", "名前": 1}}'.encode()) == {
+        "Variables": {"ville_préférée": "Zürich", "名前": 1}
+    }
 
 
 def test_a_plain_body_passes_and_serialises_compactly() -> None:
