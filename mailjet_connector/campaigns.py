@@ -8,6 +8,7 @@ from typing import Any
 
 from mailjet_connector.client import Client
 from mailjet_connector.errors import CampaignError, NotFoundError
+from mailjet_connector.lists import resolve_list
 from mailjet_connector.wire import timestamps
 
 __all__ = [
@@ -19,7 +20,6 @@ __all__ = [
     "create_draft",
     "draft_status",
     "parse_when",
-    "resolve_list",
     "schedule",
     "send_now",
     "send_test",
@@ -62,25 +62,6 @@ class DraftStatus:
     delivered_at: str
 
 
-def resolve_list(client: Client, ref: str | int) -> dict[str, Any]:
-    """A contacts list by ID (digits) or by exact name.
-
-    Raises:
-        CampaignError: no list, or several lists, with that name.
-        NotFoundError: no list with that ID.
-    """
-    text = str(ref).strip()
-    if text.isdigit():
-        return client.get("contactslist", int(text))
-    found = [row for row in client.iter("contactslist", {"Name": text}) if not row.get("IsDeleted")]
-    if not found:
-        raise CampaignError(f"no contacts list named {text!r}")
-    if len(found) > 1:
-        ids = ", ".join(str(row["ID"]) for row in found)
-        raise CampaignError(f"several contacts lists are named {text!r} (IDs {ids}): give the ID")
-    return found[0]
-
-
 def create_draft(
     client: Client,
     *,
@@ -105,9 +86,8 @@ def create_draft(
     Returns:
         The created draft.
     """
-    target = resolve_list(client, list_ref)
     body = {
-        "ContactsListID": int(target["ID"]),
+        "ContactsListID": resolve_list(client, list_ref),
         "Locale": locale,
         "Sender": from_name or from_email,
         "SenderEmail": from_email,

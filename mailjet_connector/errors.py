@@ -9,11 +9,10 @@ MailjetError                        root: catch this to catch everything the lib
  |    +-- SourceError               rows cannot be read: missing file, unknown format, malformed line
  |    +-- PlanError                 rows cannot be planned into writes (no key column, unknown columns...)
  |    +-- CoerceError               a cell does not fit its field's type
- |    +-- PropertyValueError        a value does not fit its contact property's Datatype
  |    +-- PayloadError              a webhook body or event without the documented shape
  |    +-- QueryError                SQL refused or failed: no dataset there, bad SQL, database unreachable
- |    +-- ListNotFoundError         no contacts list has this ID or name
- |    +-- CampaignError             a campaign step cannot go on: ambiguous list, no content, bad date
+ |    +-- ListNotFoundError         no contacts list (or no single one) has this ID or name
+ |    +-- CampaignError             a campaign step cannot go on: no content, no test address, bad date
  +-- TransportError                 no usable HTTP answer: connect, timeout, protocol, truncated body
  |    +-- ResponseDecodeError       the server answered 2xx but the body is not the JSON it announced
  |    +-- UpstreamError             the agents gateway's call to Mailjet got no usable answer
@@ -65,7 +64,6 @@ __all__ = [
     "PermissionDeniedError",
     "PlanError",
     "PolicyError",
-    "PropertyValueError",
     "QueryError",
     "RateLimitError",
     "ResponseDecodeError",
@@ -141,10 +139,6 @@ class CoerceError(InputError):
     """A cell does not fit its field's type; the message names the field and the value."""
 
 
-class PropertyValueError(InputError):
-    """A value does not fit its property's Datatype (Mailjet: `Property type does not match definition`)."""
-
-
 class PayloadError(InputError):
     """A body or an event that does not have the documented shape; `str()` is the one-line reason."""
 
@@ -154,11 +148,11 @@ class QueryError(InputError):
 
 
 class ListNotFoundError(InputError):
-    """No contacts list has this ID or name."""
+    """No contacts list (or no single one: two live lists share the name) has this ID or name."""
 
 
 class CampaignError(InputError):
-    """A campaign command cannot go on: unknown or ambiguous list, no content given, bad date."""
+    """A campaign command cannot go on: no content given, no test address, bad date."""
 
 
 class JobTimeoutError(MailjetError):

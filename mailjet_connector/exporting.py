@@ -23,6 +23,7 @@ from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.client import Client
 from mailjet_connector.pagination import MAX_LIMIT
+from mailjet_connector.spreadsheet import neutralise
 
 __all__ = [
     "ExportFormat",
@@ -144,18 +145,29 @@ def _csv_cell(ftype: FieldType | None, value: Any) -> Any:
 
 
 class CsvWriter:
-    """CSV with a header row; KV/JSON fields as JSON text, timestamps as the API spells them."""
+    """CSV with a header row; KV/JSON fields as JSON text, timestamps as the API spells them.
 
-    def __init__(self, res: Resource, columns: list[str], stream: IO[bytes]):
+    With `escape_formulas`, a text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR)
+    is written with a leading `'` (`spreadsheet.neutralise`); off by default, so the file holds exactly
+    what the API returned and imports back unchanged.
+    """
+
+    def __init__(
+        self, res: Resource, columns: list[str], stream: IO[bytes], *, escape_formulas: bool = False
+    ):
         self._types = [_field_type(res, c) for c in columns]
         self._columns = columns
+        self._escape = escape_formulas
         self._stream = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)  # type: ignore[arg-type]
         self._csv = csv.writer(self._stream, lineterminator="\n")
-        self._csv.writerow(columns)
+        self._csv.writerow([neutralise(c) for c in columns] if escape_formulas else columns)
 
     def write_page(self, rows: list[Row]) -> None:
         pairs = list(zip(self._columns, self._types, strict=True))
-        self._csv.writerows([_csv_cell(t, row.get(c)) for c, t in pairs] for row in rows)
+        cells = ([_csv_cell(t, row.get(c)) for c, t in pairs] for row in rows)
+        if self._escape:
+            cells = ([neutralise(v) if isinstance(v, str) else v for v in line] for line in cells)
+        self._csv.writerows(cells)
         self._stream.flush()
 
     def close(self) -> None:
@@ -229,12 +241,21 @@ class ParquetWriter:
         self._writer.close()
 
 
-def open_writer(fmt: ExportFormat, res: Resource, columns: list[str], target: Path | IO[bytes]) -> RowWriter:
+def open_writer(
+    fmt: ExportFormat,
+    res: Resource,
+    columns: list[str],
+    target: Path | IO[bytes],
+    *,
+    escape_formulas: bool = False,
+) -> RowWriter:
     """A writer for `fmt` on `target`: a Parquet file path, or a binary stream (a file, stdout) for CSV/JSONL.
 
     Raises:
-        ValueError: Parquet asked for without a file path.
+        ValueError: Parquet asked for without a file path, or `escape_formulas` for another format than CSV.
     """
+    if escape_formulas and fmt is not ExportFormat.CSV:
+        raise ValueError("--escape-formulas applies to --format csv only")
     if fmt is ExportFormat.PARQUET:
         if not isinstance(target, Path):
             raise ValueError("parquet needs --output PATH (it cannot be streamed to stdout)")
@@ -243,7 +264,7 @@ def open_writer(fmt: ExportFormat, res: Resource, columns: list[str], target: Pa
         raise ValueError(f"{fmt} writes to a binary stream: open the file first")
     if fmt is ExportFormat.JSONL:
         return JsonlWriter(res, target)
-    return CsvWriter(res, columns, target)
+    return CsvWriter(res, columns, target, escape_formulas=escape_formulas)
 
 
 def export_resource(
@@ -255,6 +276,7 @@ def export_resource(
     filters: dict[str, str] | None = None,
     progress: Progress | None = None,
     page_size: int = MAX_LIMIT,
+    escape_formulas: bool = False,
 ) -> ExportReport:
     """Stream every row of `name` into `output`, page by page.
 
@@ -266,18 +288,22 @@ def export_resource(
         filters: query filters already checked by `parse_where`.
         progress: called with the number of rows written so far, after each page.
         page_size: rows per API page (at most 1000), hence per Parquet row group.
+        escape_formulas: csv: write text cells a spreadsheet would run as formulas with a leading `'`.
 
     Returns:
         The rows and pages written.
 
     Raises:
         UnknownResourceError: not in the catalog.
-        ValueError: the resource cannot be listed, a required filter is missing, or parquet without a path.
+        ValueError: the resource cannot be listed, a required filter is missing, parquet without a path, or
+            `escape_formulas` with another format than csv.
         MailjetError: the API refused or failed (the file keeps the pages written so far).
     """
     res = catalog.get(name)
     if not res.readable:
         raise ValueError(f"{res.name} cannot be listed (no GET)")
+    if escape_formulas and fmt is not ExportFormat.CSV:
+        raise ValueError("--escape-formulas applies to --format csv only")
     started = time.perf_counter()
     # Fetch the first page before creating the file: a refused call leaves no empty file behind.
     pages = client.iter_pages(res.name, export_filters(res, filters or {}), limit=page_size)
@@ -287,7 +313,7 @@ def export_resource(
         target: Path | IO[bytes] = output
         if isinstance(output, Path) and fmt is not ExportFormat.PARQUET:
             target = stack.enter_context(output.open("wb"))
-        writer = open_writer(fmt, res, column_names(res, first), target)
+        writer = open_writer(fmt, res, column_names(res, first), target, escape_formulas=escape_formulas)
         stack.callback(writer.close)
         for page in _chain(first, pages):
             writer.write_page(page)

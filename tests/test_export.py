@@ -167,3 +167,48 @@ def test_secret_fields_are_never_exported(client: Client) -> None:
     rows = [orjson.loads(line) for line in buffer.getvalue().splitlines()]
     assert rows and secret
     assert all(name not in row for row in rows for name in secret)
+
+
+def test_escape_formulas_writes_formula_cells_as_text(tmp_path: Path) -> None:
+    # #22 item 3: a contact who signs up as a formula must not run in the spreadsheet that opens the file.
+    from mailjet_connector.emulator.server import start_emulator
+
+    with (
+        start_emulator(scale="tiny", seed=3) as server,
+        Client(server.api_key, server.api_secret, base_url=server.url) as writer,
+    ):
+        writer.create("contact", {"Email": "evil@example.org", "Name": '=HYPERLINK("http://x.example","go")'})
+        writer.create("contact", {"Email": "plain@example.org", "Name": "-Dash"})
+        filters = {"Email": "evil@example.org"}
+        raw, safe = io.BytesIO(), io.BytesIO()
+        export_resource(writer, "contact", ExportFormat.CSV, raw, filters=filters)
+        export_resource(writer, "contact", ExportFormat.CSV, safe, filters=filters, escape_formulas=True)
+        dash = io.BytesIO()
+        export_resource(
+            writer,
+            "contact",
+            ExportFormat.CSV,
+            dash,
+            filters={"Email": "plain@example.org"},
+            escape_formulas=True,
+        )
+        with pytest.raises(ValueError, match="csv only"):
+            export_resource(writer, "contact", ExportFormat.JSONL, io.BytesIO(), escape_formulas=True)
+
+    def names(buffer: io.BytesIO) -> list[str]:
+        return [row["Name"] for row in csv.DictReader(io.StringIO(buffer.getvalue().decode()))]
+
+    assert names(raw) == ['=HYPERLINK("http://x.example","go")']  # the default keeps the API's value
+    assert names(safe) == ['\'=HYPERLINK("http://x.example","go")']
+    assert names(dash) == ["'-Dash"]
+    ids = [row["ID"] for row in csv.DictReader(io.StringIO(safe.getvalue().decode()))]
+    assert ids[0].isdigit()  # numbers are left alone
+
+
+def test_escape_formulas_is_refused_for_other_formats_on_the_command_line() -> None:
+    from typer.testing import CliRunner
+
+    from mailjet_connector.cli import app
+
+    result = CliRunner().invoke(app, ["export", "contact", "--format", "jsonl", "--escape-formulas"])
+    assert result.exit_code == 2 and "--escape-formulas applies to --format csv only" in result.output

@@ -19,21 +19,23 @@ from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
     DEFAULT_BATCH_SIZE,
-    Backoff,
+    ForgetReport,
     ImportPlan,
     Outcome,
     exclude,
-    forget,
+    forget_everywhere,
     import_contacts,
     include,
     read_emails,
-    resolve_list,
     subscribe,
     unsubscribe,
-    write_errors,
 )
-from mailjet_connector.importer import Journal, read_rows
-from mailjet_connector.importer.journal import DEFAULT_JOURNAL
+from mailjet_connector.dataset import DEFAULT_DATASET
+from mailjet_connector.importer.poll import Backoff
+from mailjet_connector.importer.report import write_failures
+from mailjet_connector.importer.sources import read_rows
+from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
+from mailjet_connector.lists import resolve_list
 
 contacts_app = Typer(
     name="contacts",
@@ -133,7 +135,7 @@ def import_command(
             on_plan=None if as_json else lambda plan: _render_plan(stderr, plan),
         )
     if errors is not None and report.errors:
-        write_errors(report.errors, errors)
+        write_failures(report.errors, errors)
     data = report.to_dict()
     if as_json:
         typer.echo(orjson.dumps(data).decode())
@@ -276,28 +278,83 @@ def include_command(
 def forget_command(
     emails: Emails = None,
     file: FileOption = None,
+    webhook_store: Annotated[
+        str | None,
+        typer.Option(
+            "--webhook-store", help="Also delete them from this receiver store (sqlite:///events.db)."
+        ),
+    ] = None,
+    dataset_url: Annotated[
+        str | None,
+        typer.Option(
+            "--dataset-url", help="Also delete their rows from this synced dataset (DuckDB or postgresql://)."
+        ),
+    ] = None,
+    dataset_name: Annotated[
+        str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
+    ] = DEFAULT_DATASET,
+    journal: Annotated[
+        Path | None, typer.Option("--journal", help="Also delete the journal records that name them.")
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation (for scripts).")] = False,
     as_json: AsJson = False,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
     """GDPR-delete contacts (DELETE /v4/contacts/{id}): anonymised at once, purged by Mailjet after 30 days.
 
-    Irreversible: asks for confirmation unless --yes.
+    Then removes them from each local store named: the webhook store (their events and inbound mails),
+    the synced dataset (their rows, docs/contacts.md says which) and the journal. Stores not named, and
+    files you wrote (exports, errors files), keep them. Irreversible: asks for confirmation unless --yes.
 
-    Example:  mailjet-connector contacts forget a@example.com --yes
+    Example:  mailjet-connector contacts forget a@example.com --dataset-url mailjet.duckdb --webhook-store sqlite:///events.db --yes
     """
     addresses = _emails(emails, file)
+    named = (("the webhook store", webhook_store), ("the dataset", dataset_url), ("the journal", journal))
+    stores = [name for name, value in named if value is not None]
     if not yes:
+        where = "Mailjet" + "".join(f", {name}" for name in stores)
         try:
             confirmed = typer.confirm(
-                f"Forget {len(addresses)} contact(s)? Mailjet anonymises them; this cannot be undone",
-                default=False,
+                f"Forget {len(addresses)} contact(s) in {where}? This cannot be undone", default=False
             )
         except click.exceptions.Abort:
             confirmed = False
         if not confirmed:
             fail("nothing forgotten: confirm, or pass --yes in scripts")
-    _provision(addresses, None, forget, as_json, conn)
+    with conn.client() as client:
+        report = forget_everywhere(
+            client,
+            addresses,
+            webhook_store=webhook_store,
+            dataset_url=dataset_url,
+            dataset_name=dataset_name,
+            journal=journal,
+        )
+    if as_json:
+        typer.echo(orjson.dumps(report.to_dict()).decode())
+    else:
+        _render_forget(Console(highlight=False), report)
+    raise typer.Exit(0 if report.ok else EXIT_ROWS_FAILED)
+
+
+def _render_forget(console: Console, report: ForgetReport) -> None:
+    table = Table("email", "Mailjet")
+    for o in report.outcomes:
+        table.add_row(o.email, o.detail if o.ok else f"[red]{o.detail}[/red]")
+    console.print(table)
+    if report.erased:
+        stores = Table("store", "location", "removed")
+        for erased in report.erased:
+            rows = (
+                ", ".join(f"{t}: {n}" for t, n in erased.rows.items() if n) or "nothing (no rows named them)"
+            )
+            stores.add_row(erased.store, erased.location, rows)
+        console.print(stores)
+    console.print(
+        "Kept: stores not named here (other datasets, receivers, journals), exports and errors files you "
+        "wrote, the agents' audit log (emails masked unless redact_emails = false). See docs/contacts.md.",
+        markup=False,
+    )
 
 
 def _need_list(ref: str) -> None:

@@ -74,8 +74,8 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
-    from mailjet_connector.importer import DEFAULT_JOURNAL, Journal, Mode, read_rows
-    from mailjet_connector.importer.apply import import_rows
+    from mailjet_connector.importer import Mode, import_rows, read_rows
+    from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
 
     if mode not in set(Mode):
         fail(f"--mode must be insert, update, upsert or delete, not {mode!r}")
@@ -103,7 +103,7 @@ def import_(
             concurrency=connection.settings.concurrency,
         )
     if errors is not None and result.failures:
-        from mailjet_connector.importer.report import write_failures
+        from mailjet_connector.importer import write_failures
 
         write_failures(result.failures, errors)
     _render(result, as_json, errors)

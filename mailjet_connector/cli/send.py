@@ -13,8 +13,8 @@ from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.cli.output import progress_enabled
 from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
-from mailjet_connector.importer.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.importer.sources import read_rows
+from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.send import (
     Content,
     MergePlan,

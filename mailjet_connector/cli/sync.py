@@ -41,6 +41,7 @@ Examples:
 EXPORT_HELP = """Stream one resource straight from the API to CSV, JSONL or Parquet, one page at a time.
 
 Memory stays bounded whatever the size. CSV and JSONL go to stdout without --output.
+--escape-formulas (csv) writes cells starting with = + - @ as text, for files opened in a spreadsheet.
 
 Examples:
 
@@ -205,11 +206,20 @@ def export(
     where: Annotated[
         list[str] | None, typer.Option("--where", help="A query filter FILTER=VALUE (repeatable).")
     ] = None,
+    escape_formulas: Annotated[
+        bool,
+        typer.Option(
+            "--escape-formulas",
+            help="csv: prefix cells starting with = + - @ (tab, CR) with ' so spreadsheets show, not run them.",
+        ),
+    ] = False,
     conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
     fmt = ExportFormat(format_.lower()) if format_.lower() in set(ExportFormat) else None
     if fmt is None:
         fail(f"--format must be csv, jsonl or parquet, not {format_!r}")
+    if escape_formulas and fmt is not ExportFormat.CSV:
+        fail("--escape-formulas applies to --format csv only")
     if fmt is ExportFormat.PARQUET and output is None:
         fail("parquet needs --output PATH (it cannot be streamed to stdout)")
     if output is not None and not output.parent.is_dir():
@@ -217,7 +227,14 @@ def export(
     res = catalog.get(resource)
     filters = parse_where(res, where or [])
     with conn.client() as client:
-        report = export_resource(client, res.name, fmt, output or sys.stdout.buffer, filters=filters)
+        report = export_resource(
+            client,
+            res.name,
+            fmt,
+            output or sys.stdout.buffer,
+            filters=filters,
+            escape_formulas=escape_formulas,
+        )
     render_export(Console(stderr=True), report, output)
 
 

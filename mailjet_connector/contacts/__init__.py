@@ -1,12 +1,14 @@
-"""Contacts at scale: bulk import through managemanycontacts jobs, property definitions, provisioning verbs."""
+"""Contacts at scale: bulk import through managemanycontacts jobs, and provisioning verbs by email.
+
+Built on the importer: the one planner (`importer.plan_rows`, blind for bulk jobs), its bulk-job backend
+(`importer.jobs`) and the one list resolver (`mailjet_connector.lists`).
+"""
 
 from __future__ import annotations
 
 from mailjet_connector.contacts.bulk import import_contacts, prepare_import
-from mailjet_connector.contacts.lists import ListNotFoundError, resolve_list
-from mailjet_connector.contacts.plan import DEFAULT_BATCH_SIZE, ImportPlan, PlanError, RowError, plan_import
-from mailjet_connector.contacts.poll import Backoff, JobTimeoutError
-from mailjet_connector.contacts.properties import infer_type
+from mailjet_connector.contacts.forget import ForgetReport, forget_everywhere
+from mailjet_connector.contacts.plan import DEFAULT_BATCH_SIZE, ImportPlan, plan_import
 from mailjet_connector.contacts.provision import (
     Outcome,
     exclude,
@@ -16,28 +18,22 @@ from mailjet_connector.contacts.provision import (
     subscribe,
     unsubscribe,
 )
-from mailjet_connector.contacts.report import ImportReport, write_errors
+from mailjet_connector.contacts.report import ImportReport
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
-    "Backoff",
+    "ForgetReport",
     "ImportPlan",
     "ImportReport",
-    "JobTimeoutError",
-    "ListNotFoundError",
     "Outcome",
-    "PlanError",
-    "RowError",
     "exclude",
     "forget",
+    "forget_everywhere",
     "import_contacts",
     "include",
-    "infer_type",
     "plan_import",
     "prepare_import",
     "read_emails",
-    "resolve_list",
     "subscribe",
     "unsubscribe",
-    "write_errors",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailjet_connector.client import Client
-from mailjet_connector.contacts.plan import map_columns
+from mailjet_connector.contacts.plan import email_column
 from mailjet_connector.errors import InvalidRequestError, NotFoundError
 from mailjet_connector.importer.sources import SUFFIXES, SourceError, read_rows
 
@@ -36,7 +36,7 @@ def read_emails(path: str | Path) -> Iterator[str]:
     if path.suffix.lower() in SUFFIXES:
         rows = read_rows(path)
         first = next(rows, None)
-        column = map_columns(first or {}).email
+        column = email_column(first or {})
         if first is not None and column is None:
             raise SourceError(f"{path}: no Email column")
         for row in [first, *rows] if first is not None else []:
@@ -122,15 +122,23 @@ def include(client: Client, emails: Iterable[str]) -> list[Outcome]:
     return _set_excluded(client, emails, False)
 
 
-def forget(client: Client, emails: Iterable[str]) -> list[Outcome]:
+def forget(client: Client, emails: Iterable[str], *, ids: dict[str, int] | None = None) -> list[Outcome]:
     """GDPR-delete contacts (`DELETE /v4/contacts/{id}`): Mailjet anonymises them at once, purges in 30 days.
 
-    Irreversible: callers confirm first. The contact ID is looked up by email.
+    Irreversible: callers confirm first. The contact ID is looked up by email. Only Mailjet is touched:
+    `contacts.forget_everywhere` also cleans the local stores.
+
+    Args:
+        client: a connected client.
+        emails: the addresses.
+        ids: when given, receives email -> contact ID of each contact forgotten.
     """
 
     def verb(email: str) -> str:
         contact_id = int(client.get("contact", email)["ID"])
         client.request("DELETE", GDPR_DELETE.format(id=contact_id))
+        if ids is not None:
+            ids[email] = contact_id
         return f"forgotten (contact {contact_id} anonymised)"
 
     return _each(emails, verb)

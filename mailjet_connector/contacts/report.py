@@ -1,18 +1,14 @@
-"""The outcome of a bulk contact import, and its errors file (each failed row plus Mailjet's reason)."""
+"""The outcome of a bulk contact import (its errors file is the importer's: `importer.report`)."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from mailjet_connector.contacts.plan import RowError
-from mailjet_connector.contacts.properties import Definition
+from mailjet_connector.importer.properties import Definition
+from mailjet_connector.importer.report import RowFailure
 
-__all__ = ["ImportReport", "write_errors"]
-
-ERROR_COLUMN = "error"
+__all__ = ["ImportReport"]
 
 
 @dataclass
@@ -27,7 +23,8 @@ class ImportReport:
         resumed_jobs: JobIDs started by an interrupted run and polled by this one.
         skipped_batches: batches a previous run already finished (from the journal).
         imported: contacts the jobs applied without error.
-        errors: rows not imported: refused before any call, or reported in a job's error file.
+        errors: rows not imported: refused before any call, or reported in a job's error file; `key` is
+            the email (case-folded), or `row:N` for a row without one.
     """
 
     plan: dict[str, Any]
@@ -37,7 +34,7 @@ class ImportReport:
     resumed_jobs: list[int] = field(default_factory=list)
     skipped_batches: int = 0
     imported: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowFailure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,30 +51,10 @@ class ImportReport:
             "imported": self.imported,
             "errors": len(self.errors),
             "first_errors": [
-                {"row": e.row_number, "email": e.email, "error": e.error} for e in self.errors[:10]
+                {"row": e.number, "email": _email(e), "error": e.error} for e in self.errors[:10]
             ],
         }
 
 
-def write_errors(errors: list[RowError], path: str | Path) -> int:
-    """Write failed rows as CSV: the original columns plus `error` (Mailjet's reason), in source order.
-
-    Args:
-        errors: the rows to write.
-        path: the CSV file (overwritten).
-
-    Returns:
-        The number of rows written.
-    """
-    ordered = sorted(errors, key=lambda e: e.row_number)
-    columns = list(dict.fromkeys(c for e in ordered for c in e.row if c != ERROR_COLUMN))
-    with Path(path).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([*columns, ERROR_COLUMN])
-        for error in ordered:
-            writer.writerow([_cell(error.row.get(c)) for c in columns] + [error.error])
-    return len(ordered)
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+def _email(error: RowFailure) -> str:
+    return "" if error.key.startswith("row:") else error.key

@@ -81,8 +81,12 @@ class EmulatorServer:
             return self
         self._socket = bind_socket(self.host, self.port)
         self.port = self._socket.getsockname()[1]
-        # Keep-alive connections would hold shutdown for their timeout; 1 s is plenty for tests.
-        self._server = uvicorn.Server(server_config(self.app, access_log=False, timeout_keep_alive=1))
+        # Idle keep-alive connections are closed at once on shutdown, so a long timeout costs nothing; a short
+        # one races clients that reuse a pooled connection after a pause (requests' "Connection reset by peer"
+        # on a loaded machine when it was 1 s).
+        self._server = uvicorn.Server(
+            server_config(self.app, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+        )
         self._thread = threading.Thread(target=self._run, name=f"mailjet-emulator-{self.port}", daemon=True)
         self._thread.start()
         self._wait_started(timeout)
@@ -130,6 +134,9 @@ class EmulatorServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+KEEP_ALIVE_SECONDS = 75  # requests/urllib3 keep pooled connections with no idle limit of their own
 
 
 def server_config(app: Any, **options: Any) -> uvicorn.Config:

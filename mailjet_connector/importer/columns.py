@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from mailjet_connector.catalog import Field, Resource
 from mailjet_connector.errors import PlanError
 
-__all__ = ["ColumnMap", "PlanError", "choose_key", "map_columns", "normal"]
+if TYPE_CHECKING:
+    from mailjet_connector.importer.properties import Definition
+
+__all__ = ["ColumnMap", "PlanError", "choose_key", "contact_id_column", "map_columns", "normal"]
+
+# A contact row may carry the contact's ID under either name (`contact` export, synced `contact_id`).
+_CONTACT_ID = ("id", "contactid")
 
 
 def normal(name: str) -> str:
@@ -19,11 +26,33 @@ def normal(name: str) -> str:
 
 @dataclass(frozen=True)
 class ColumnMap:
-    """Source column -> catalog field, contact property columns, and columns ignored (with why)."""
+    """Source column -> catalog field, contact property columns, and columns ignored (with why).
+
+    Args:
+        fields: column -> the catalog field it writes.
+        properties: contact: column -> property name (as defined, or the column's own for a new one).
+        new_properties: contact: the property columns not defined in the account yet.
+        ignored: column -> why it is ignored (read-only field, dlt bookkeeping).
+        contact_id: contact: the `ID`/`ContactID` column when it is not the match key; it checks that a
+            row does not change a contact's email.
+    """
 
     fields: dict[str, Field]
-    properties: dict[str, str]  # column -> property name as defined (contact only)
-    ignored: dict[str, str]  # column -> reason, shown as a warning
+    properties: dict[str, str] = field(default_factory=dict)
+    new_properties: tuple[str, ...] = ()
+    ignored: dict[str, str] = field(default_factory=dict)
+    contact_id: str | None = None
+
+    def column(self, name: str) -> str | None:
+        """The column that holds the field `name`, if any."""
+        return next((c for c, f in self.fields.items() if f.name == name), None)
+
+
+def contact_id_column(res: Resource, columns: Iterable[str], key: Sequence[str] = ()) -> str | None:
+    """For `contact`: the first ID/ContactID column, unless `ID` is the match key (then it is the key)."""
+    if res.name != "contact" or "ID" in key:
+        return None
+    return next((c for c in columns if normal(c) in _CONTACT_ID), None)
 
 
 def map_columns(
@@ -31,9 +60,10 @@ def map_columns(
     columns: Iterable[str],
     *,
     key: Sequence[str] = (),
-    properties: Mapping[str, str] | None = None,
+    properties: Mapping[str, Definition] | None = None,
+    define: bool = False,
 ) -> ColumnMap:
-    """Sort the source columns of an import into fields, properties and ignored columns.
+    """Sort the source columns into fields, contact properties and ignored columns.
 
     Read-only fields are ignored with a warning (so a file exported by `export` can be imported back),
     except the match-key fields. dlt's `_dlt_*` columns are ignored silently.
@@ -42,36 +72,54 @@ def map_columns(
         res: the resource written.
         columns: the source's column names.
         key: the match-key fields (kept even when read-only, e.g. ID).
-        properties: for `contact`, defined property names by lower-cased name; other columns map to them.
+        properties: for `contact`, the defined properties by lower-cased name; other columns map to
+            them, ignoring case.
+        define: for `contact`, any other column is a new property to define (`contacts import`,
+            `--properties auto`) instead of an unknown column.
 
     Returns:
         The column map.
 
     Raises:
-        PlanError: a column that is neither a field nor (for contact) a defined property.
+        PlanError: a column that is neither a field nor (for contact) a defined or new property.
     """
+    columns = list(dict.fromkeys(columns))
     by_normal = {normal(f.name): f for f in res.fields}
+    contact_id = contact_id_column(res, columns, key)
     fields: dict[str, Field] = {}
     props: dict[str, str] = {}
+    new: list[str] = []
     ignored: dict[str, str] = {}
     unknown: list[str] = []
     for column in columns:
         found = by_normal.get(normal(column))
         if column.startswith("_dlt_"):
             ignored[column] = "dlt bookkeeping"
+        elif column == contact_id:
+            continue
         elif found is not None and (not found.read_only or found.name in key):
             fields[column] = found
         elif found is not None:
             ignored[column] = f"{found.name} is read-only (Mailjet computes it)"
         elif properties is not None and column.lower() in properties:
-            props[column] = properties[column.lower()]
+            props[column] = properties[column.lower()].name
+        elif properties is not None and define:
+            props[column] = column
+            new.append(column)
         else:
             unknown.append(column)
     if unknown:
-        hint = " (contact properties must be defined first: import contactmetadata)" if properties else ""
+        hint = (
+            " (contact properties must be defined first: import contactmetadata, or let"
+            " `mailjet-connector contacts import` define them)"
+            if properties is not None
+            else ""
+        )
         names = ", ".join(f.name for f in res.writable_fields)
-        raise PlanError(f"unknown column(s) for {res.name}: {', '.join(unknown)}{hint}; fields: {names}")
-    return ColumnMap(fields, props, ignored)
+        raise PlanError(
+            f"unknown column(s) for {res.name}: {', '.join(sorted(unknown))}{hint}; fields: {names}"
+        )
+    return ColumnMap(fields, props, tuple(new), ignored, contact_id)
 
 
 def choose_key(res: Resource, columns: Iterable[str], wanted: Sequence[str] = ()) -> tuple[str, ...]:

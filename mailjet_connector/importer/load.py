@@ -9,8 +9,9 @@ from mailjet_connector.catalog import Resource, get
 from mailjet_connector.client import Client
 from mailjet_connector.errors import NotFoundError
 from mailjet_connector.importer.coerce import is_empty
-from mailjet_connector.importer.columns import normal
-from mailjet_connector.importer.plan import Existing, record_key
+from mailjet_connector.importer.columns import contact_id_column, normal
+from mailjet_connector.importer.model import Existing, record_key
+from mailjet_connector.importer.properties import fetch_definitions
 
 __all__ = ["SMALL_IMPORT", "load_existing"]
 
@@ -26,6 +27,7 @@ def load_existing(
     key: Sequence[str],
     *,
     lists: Sequence[int] = (),
+    blind: bool = False,
 ) -> Existing:
     """The objects and facts the plan compares the rows with.
 
@@ -35,21 +37,24 @@ def load_existing(
         rows: the source rows.
         key: the match-key fields (from `columns.choose_key`); () reads no objects.
         lists: contact imports: the lists contacts are subscribed to.
+        blind: contact bulk imports: read no objects (`records=None`), only what validates rows (property
+            definitions, and the emails of contacts named by an ID column).
 
     Returns:
-        What exists, keyed as `plan.record_key` keys rows.
+        What exists, keyed as `model.record_key` keys rows.
     """
-    records = _records(client, res, rows, tuple(key)) if key else {}
+    records: dict[tuple[str, ...], Mapping[str, Any]] | None = None
+    if not blind:
+        records = _records(client, res, rows, tuple(key)) if key else {}
     if res.name != "contact":
         return Existing(records, links=_links(client, res, rows))
-    from mailjet_connector.contacts.properties import fetch_definitions
-
-    definitions = {k: (d.name, d.datatype) for k, d in fetch_definitions(client).items()}
-    columns = {c for r in rows for c in r}
+    definitions = fetch_definitions(client)
+    columns = list(dict.fromkeys(c for r in rows for c in r))
     wants_properties = any(c.lower() in definitions for c in columns) and records
     properties = _contact_properties(client) if wants_properties else {}
     subscribed = {i: _subscribers(client, i) for i in lists} if records else {}
-    return Existing(records, properties, subscribed, definitions)
+    emails = _emails(client) if contact_id_column(res, columns, key) and rows else {}
+    return Existing(records, properties, subscribed, definitions, emails=emails)
 
 
 def _records(
@@ -92,6 +97,11 @@ def _contact_properties(client: Client) -> dict[int, dict[str, str]]:
         data = record.get("Data") or []
         values[int(record["ID"])] = {str(i["Name"]).lower(): _text(i.get("Value")) for i in data}
     return values
+
+
+def _emails(client: Client) -> dict[int, str]:
+    # One listing pass: a row whose ID names a contact with another email is refused (no email changes).
+    return {int(c["ID"]): str(c["Email"]) for c in client.iter("contact")}
 
 
 def _text(value: Any) -> str:

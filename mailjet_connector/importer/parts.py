@@ -17,7 +17,8 @@ from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.importer.coerce import is_empty
 from mailjet_connector.importer.columns import PlanError, choose_key, normal
-from mailjet_connector.importer.plan import NOT_FOUND, Existing, Kind, Mode, Plan, Write, record_key
+from mailjet_connector.importer.model import Existing, Kind, Mode, Plan, Write, record_key
+from mailjet_connector.importer.rows import NOT_FOUND
 
 __all__ = ["PARTS", "PartSpec", "part_spec", "plan_part"]
 
@@ -115,7 +116,7 @@ def plan_part(
         now = current.get(found["ID"], {})
         kind = Kind.UNCHANGED if all(now.get(f) == v for f, v in body.items()) else Kind.UPDATE
         writes.append(Write(number, dict(row), kind, label, target=found["ID"], body=body))
-    return Plan(res.name, mode, key_fields, writes)
+    return Plan(res.name, mode, key_fields, writes, part=part)
 
 
 def _value(spec: PartSpec, name: str, cell: Any) -> Any:

@@ -63,17 +63,25 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
     # utf-8-sig: spreadsheets often write a BOM that would otherwise glue itself to the first header.
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [name.strip() for name in header]
-        for number, values in enumerate(reader, start=2):
-            if not values:
-                continue
-            if len(values) > len(header):
-                raise SourceError(f"{path}:{number}: {len(values)} cells for {len(header)} columns")
-            padded = values + [""] * (len(header) - len(values))
-            yield {name: (value if value != "" else None) for name, value in zip(header, padded, strict=True)}
+        try:
+            header = next(reader, None)
+            if header is None:
+                return
+            header = [name.strip() for name in header]
+            for values in reader:
+                if not values:
+                    continue
+                if len(values) > len(header):
+                    raise SourceError(
+                        f"{path}:{reader.line_num}: {len(values)} cells for {len(header)} columns"
+                    )
+                padded = values + [""] * (len(header) - len(values))
+                yield {name: (v if v != "" else None) for name, v in zip(header, padded, strict=True)}
+        except UnicodeDecodeError as exc:
+            byte = exc.object[exc.start : exc.start + 1].hex()
+            raise SourceError(f"{path}: not UTF-8 text (byte 0x{byte}); save it as CSV UTF-8") from None
+        except csv.Error as exc:
+            raise SourceError(f"{path}:{reader.line_num}: {exc}") from None
 
 
 def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:

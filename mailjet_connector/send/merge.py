@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from mailjet_connector.importer.journal import job_id
+from mailjet_connector.journal import job_id
 from mailjet_connector.send.batching import batch_count
 from mailjet_connector.send.message import MessageSpec, Recipient
 

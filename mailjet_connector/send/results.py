@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from mailjet_connector.importer.journal import DONE, FAILED, PENDING, Journal
+from mailjet_connector.journal import DONE, FAILED, PENDING, Journal
 from mailjet_connector.send.merge import MergePlan
 
 __all__ = ["COLUMNS", "iter_results", "write_results"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from mailjet_connector.client import Client
 from mailjet_connector.errors import APIError, MailjetError
-from mailjet_connector.importer.journal import DONE, FAILED, PENDING, Entry, Journal
+from mailjet_connector.journal import DONE, FAILED, PENDING, Entry, Journal
 from mailjet_connector.send.answers import SANDBOX, SENT, Outcome, batch_outcomes
 from mailjet_connector.send.batching import MAX_RECIPIENTS_PER_CALL, iter_batches
 from mailjet_connector.send.merge import MergePlan, MergeRow

@@ -39,6 +39,9 @@ class PostgresStore(Store):
         ConfigError: psycopg is missing or the server cannot be reached.
     """
 
+    placeholder = "%s"
+    contains = "strpos"
+
     def __init__(self, url: str) -> None:
         self.location = redact_url(url)
         self._url = url
@@ -112,6 +115,16 @@ class PostgresStore(Store):
     def last_seq(self, kind: Kind) -> int:
         (row,) = self._query(f'SELECT max(seq) FROM "{TABLES[kind][0]}"')
         return int(row[0] or 0)
+
+    def _delete(self, statements: Sequence[tuple[str, str, tuple[Any, ...]]]) -> dict[str, int]:
+        deleted = dict.fromkeys((table for table, _, _ in statements), 0)
+        writer = self._live_writer()
+        with writer.transaction(), writer.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_ID,))
+            for table, sql, params in statements:
+                cur.execute(sql, params)  # type: ignore[arg-type]
+                deleted[table] += max(cur.rowcount, 0)
+        return deleted
 
     def close(self) -> None:
         if self._closed:

@@ -115,6 +115,20 @@ class SQLiteStore(Store):
             row = self._reader.execute(f'SELECT max(seq) FROM "{TABLES[kind][0]}"').fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
+    def _delete(self, statements: Sequence[tuple[str, str, tuple[Any, ...]]]) -> dict[str, int]:
+        conn = self._writer
+        deleted = dict.fromkeys((table for table, _, _ in statements), 0)
+        with self._read_lock if self._reader is conn else contextlib.nullcontext():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for table, sql, params in statements:
+                    deleted[table] += conn.execute(sql, params).rowcount
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return deleted
+
     def close(self) -> None:
         if self._closed:
             return

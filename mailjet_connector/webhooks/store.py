@@ -14,7 +14,7 @@ in ONE transaction and returns only once that transaction is durable.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +28,29 @@ TABLES: dict[str, tuple[str, tuple[Field, ...]]] = {
 }
 META_COLUMNS = ("seq", "dedupe_key", "received_at")
 PAGE_SIZE = 1000
+# Where a person's address sits: an event's recipient; an inbound mail's sender (the envelope address, or
+# the From header, `Name <address>`). `Store.forget` and `contacts forget --dataset-url` match on these.
+PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "event": ("email",),
+    "inbound_message": ("sender", "from_header"),
+}
+
+
+def person_match(columns: Sequence[str], placeholder: str, contains: str) -> str:
+    """SQL true for a row naming a person: a column equal to the address, or holding `<address>`.
+
+    The parameters, per column: the address, then `<address>` (see `person_params`).
+    """
+    tests = [
+        f'(lower("{c}") = {placeholder} OR {contains}(lower(coalesce("{c}", \'\')), {placeholder}) > 0)'
+        for c in columns
+    ]
+    return " OR ".join(tests)
+
+
+def person_params(columns: Sequence[str], email: str) -> tuple[str, ...]:
+    """The parameters of `person_match` for one (lower-case) address."""
+    return (email, f"<{email}>") * len(columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +120,35 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None:
         """Release connections (idempotent)."""
+
+    #: the backend's query placeholder and substring function (`instr` / `strpos`, haystack first)
+    placeholder: str = "?"
+    contains: str = "instr"
+
+    def forget(self, emails: Iterable[str]) -> dict[str, int]:
+        """Delete every stored event and inbound mail of these people, in one transaction.
+
+        An event matches on its recipient (`email`), an inbound mail on its sender (`Sender`, or the
+        address in `From`); case is ignored. `seq` values are never reused, so `sync` cursors stay valid.
+
+        Args:
+            emails: the people's addresses.
+
+        Returns:
+            table -> rows deleted.
+        """
+        statements = []
+        for email in sorted({e.strip().lower() for e in emails if e.strip()}):
+            for table, names in PERSON_COLUMNS.items():
+                where = person_match(names, self.placeholder, self.contains)
+                statements.append(
+                    (table, f'DELETE FROM "{table}" WHERE {where}', person_params(names, email))
+                )
+        return self._delete(statements)
+
+    def _delete(self, statements: Sequence[tuple[str, str, tuple[Any, ...]]]) -> dict[str, int]:
+        """Run `(table, DELETE ..., params)` statements in one durable transaction; rows deleted per table."""
+        raise NotImplementedError(f"{type(self).__name__} cannot delete rows")
 
     def __enter__(self) -> Store:
         return self

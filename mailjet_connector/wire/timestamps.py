@@ -31,7 +31,8 @@ def format_timestamp(seconds: int | float) -> str:
 
 def format_moment(moment: datetime | date) -> str:
     """A datetime (naive = UTC) or a date (midnight UTC) as Mailjet writes it."""
-    return to_utc(moment).strftime(FORMAT)
+    utc = to_utc(moment)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"  # strftime's %Y drops the zeros of years before 1000
 
 
 def to_utc(moment: datetime | date) -> datetime:
@@ -53,8 +54,8 @@ def parse_moment(text: str) -> datetime:
     clock = found.group("time") or "00:00:00"
     try:
         moment = datetime.fromisoformat(f"{found.group('date')}T{clock}")
-    except ValueError:
-        raise ValueError(f"{text!r} is not a valid date-time") from None
+    except ValueError as exc:  # say why: "month must be in 1..12", "day is out of range for month"
+        raise ValueError(f"{text!r} is not a valid date-time ({exc})") from None
     if found.group("hours") is not None:
         offset = timedelta(hours=int(found.group("hours")), minutes=int(found.group("minutes")))
         zone = timezone(-offset if found.group("sign") == "-" else offset)

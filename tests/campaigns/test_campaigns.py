@@ -11,6 +11,7 @@ from mailjet_connector import campaigns
 from mailjet_connector.client import Client
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
 from mailjet_connector.errors import InvalidRequestError
+from mailjet_connector.lists import ListNotFoundError
 from mailjet_connector.ratelimit import Pacer
 
 SENDER = "news@example.com"  # an active sender of the tiny preset
@@ -44,8 +45,10 @@ def test_create_resolves_the_list_by_name_or_id(client: Client) -> None:
 
 
 def test_unknown_list_name_is_a_clear_error(client: Client) -> None:
-    with pytest.raises(campaigns.CampaignError, match="no contacts list named 'Nope'"):
-        campaigns.resolve_list(client, "Nope")
+    with pytest.raises(ListNotFoundError, match="no contacts list named 'Nope'"):
+        campaigns.create_draft(client, list_ref="Nope", subject="S", from_email=SENDER)
+    with pytest.raises(ListNotFoundError, match="no contacts list with ID 99"):
+        campaigns.create_draft(client, list_ref="99", subject="S", from_email=SENDER)
 
 
 def test_content_post_replaces_every_part(client: Client) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from mailjet_connector.client import Client
-from mailjet_connector.contacts import ImportReport, PlanError, import_contacts, write_errors
+from mailjet_connector.contacts import ImportReport, import_contacts
 from mailjet_connector.emulator import jobs
 from mailjet_connector.emulator.state import Account
-from mailjet_connector.importer import Journal, read_rows
+from mailjet_connector.importer import PlanError, read_rows, write_failures
+from mailjet_connector.journal import Journal
 from tests.contacts.conftest import contact_properties, live_records
 
 COLUMNS = ["email", "Name", "age", "score", "vip", "joined", "city"]
@@ -98,9 +99,9 @@ def test_bad_rows_go_to_the_errors_file_with_mailjets_reason(
     rows[5]["age"] = "forty"  # refused before any call: age is an int property
     report = run(client, advance, write_csv(tmp_path / "p.csv", rows), batch_size=700)
     bad = {r["email"] for r in rows if " " in r["email"]} | {rows[5]["email"]}
-    assert {e.email for e in report.errors} == bad and report.imported == 2_000 - len(bad)
+    assert {e.key for e in report.errors} == bad and report.imported == 2_000 - len(bad)
     assert {r["Email"] for r in live_records(account, "contact")} == {r["email"] for r in rows} - bad
-    path = write_errors(report.errors, tmp_path / "errors.csv") and tmp_path / "errors.csv"
+    path = write_failures(report.errors, tmp_path / "errors.csv") and tmp_path / "errors.csv"
     with path.open() as handle:
         written = list(csv.DictReader(handle))
     assert [w["email"] for w in written][:3] == ["broken address 0", "user5@example.com", "broken address 33"]
@@ -164,7 +165,7 @@ def test_a_failed_job_is_retried_with_only_its_unprocessed_contacts(
     assert aborted == [100] and report.submitted_jobs == [1, 2]
     retried = jobs.registry(account)[2]
     assert retried.work.total == 250 - 1 and retried.status == "Completed"  # all but the bad row reported
-    assert {e.email for e in report.errors} == {
+    assert {e.key for e in report.errors} == {
         "broken address 0",
         "broken address 100",
         "broken address 200",

@@ -6,29 +6,32 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailjet_connector.contacts.plan import (
-    EMAIL_CHANGE_REFUSED,
-    PlanError,
-    batch_key,
-    map_columns,
-    plan_import,
-)
-from mailjet_connector.contacts.properties import Definition
+from mailjet_connector import catalog
+from mailjet_connector.contacts.plan import plan_import
+from mailjet_connector.importer import PlanError
+from mailjet_connector.importer.columns import map_columns
+from mailjet_connector.importer.jobs import batch_key
+from mailjet_connector.importer.properties import Definition
+from mailjet_connector.importer.rows import EMAIL_CHANGE_REFUSED
 
 DEFS = {"age": Definition("Age", "int")}
 
 
 def test_columns_follow_the_catalog_in_any_spelling() -> None:
     columns = map_columns(
-        ["EMAIL", "name", "is_excluded_from_campaigns", "contact_id", "created_at", "_dlt_id", "city"]
+        catalog.get("contact"),
+        ["EMAIL", "name", "is_excluded_from_campaigns", "contact_id", "created_at", "_dlt_id", "city"],
+        key=("Email",),
+        properties=DEFS,
+        define=True,
     )
-    assert (columns.email, columns.name, columns.excluded, columns.contact_id) == (
-        "EMAIL",
-        "name",
-        "is_excluded_from_campaigns",
-        "contact_id",
-    )
-    assert columns.properties == ("city",) and columns.ignored == ("created_at", "_dlt_id")
+    assert {c: f.name for c, f in columns.fields.items()} == {
+        "EMAIL": "Email",
+        "name": "Name",
+        "is_excluded_from_campaigns": "IsExcludedFromCampaigns",
+    }
+    assert columns.contact_id == "contact_id" and columns.new_properties == ("city",)
+    assert list(columns.ignored) == ["created_at", "_dlt_id"]
 
 
 def test_rows_become_managemanycontacts_items_with_typed_properties() -> None:
@@ -49,7 +52,7 @@ def test_bad_rows_are_rejected_with_a_reason_and_the_rest_planned() -> None:
     rows = [{"email": "a@x.com", "age": "1"}, {"email": None, "age": "2"}, {"email": "c@x.com", "age": "old"}]
     plan = plan_import(rows, DEFS)
     assert [c.item["Email"] for c in plan.contacts] == ["a@x.com"]
-    assert [(e.row_number, e.error.split(":")[0]) for e in plan.rejected] == [
+    assert [(e.number, e.error.split(":")[0]) for e in plan.rejected] == [
         (2, "Email missing"),
         (3, 'Property "age"'),
     ]

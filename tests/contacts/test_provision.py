@@ -8,12 +8,10 @@ import pytest
 
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
-    ListNotFoundError,
     exclude,
     forget,
     include,
     read_emails,
-    resolve_list,
     subscribe,
     unsubscribe,
 )
@@ -66,15 +64,6 @@ def test_forget_anonymises_the_contact(client: Client, account: Account) -> None
     contact = live_records(account, "contact")[0]
     assert contact["Email"].endswith("@domain.invalid") and contact["Name"] == "Anonymized"
     assert live_records(account, "listrecipient") == []
-
-
-def test_lists_resolve_by_id_or_name(client: Client, account: Account) -> None:
-    assert resolve_list(client, "2") == 2 and resolve_list(client, "News") == 1
-    with pytest.raises(ListNotFoundError, match="--create-list"):
-        resolve_list(client, "Fresh")
-    with pytest.raises(ListNotFoundError, match="ID 99"):
-        resolve_list(client, 99)
-    assert resolve_list(client, "Fresh", create=True) == 3 == resolve_list(client, "Fresh")
 
 
 def test_emails_come_from_text_or_table_files(tmp_path: Path) -> None:

@@ -102,3 +102,26 @@ def test_accepted_connections_get_tcp_nodelay() -> None:
             await server.wait_closed()
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_an_idle_pooled_connection_stays_open_and_shutdown_does_not_wait_for_it() -> None:
+    # Regression: a 1 s keep-alive raced clients that reuse a pooled connection after a pause (the official
+    # mailjet-rest client failed with "Connection reset by peer" on a loaded machine).
+    import base64
+    import http.client
+    import time
+
+    with start_emulator() as server:
+        token = base64.b64encode(f"{server.api_key}:{server.api_secret}".encode()).decode()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        for _ in range(2):
+            conn.request("GET", "/v3/REST/contact?countOnly=1", headers={"Authorization": f"Basic {token}"})
+            response = conn.getresponse()
+            assert response.status == 200
+            response.read()
+            time.sleep(1.5)  # longer than the old keep-alive: the same socket must still serve
+        started = time.monotonic()
+        server.stop()
+        assert time.monotonic() - started < 1.5
+        assert conn.sock is not None and conn.sock.recv(1) == b""  # closed by the shutdown
+        conn.close()

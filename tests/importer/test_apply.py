@@ -7,11 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from mailjet_connector import catalog
 from mailjet_connector.client import Client
 from mailjet_connector.emulator.server import EmulatorServer
-from mailjet_connector.importer import Journal, PlanError, import_rows, read_rows
-from mailjet_connector.importer.journal import DONE, PENDING
-from mailjet_connector.importer.report import write_failures
+from mailjet_connector.importer import (
+    PlanError,
+    apply,
+    import_rows,
+    plan_rows,
+    prepare,
+    read_rows,
+    write_failures,
+)
+from mailjet_connector.importer.load import load_existing
+from mailjet_connector.journal import DONE, PENDING, Journal
 
 
 def write_contacts(path: Path, count: int, *, bad_every: int = 0) -> None:
@@ -180,3 +189,33 @@ def test_schedule_part_programs_a_draft_once(client: Client) -> None:
     assert (
         import_rows(client, "campaigndraft", rows, "update", part="schedule").plan.counts()["unchanged"] == 1
     )
+
+
+def test_prepare_reads_only_and_apply_writes_the_plan(client: Client) -> None:
+    rows = [{"Name": "Alpha"}, {"Name": "Newsletter"}]
+    plan = prepare(client, "contactslist", rows, "upsert", key=["Name"])
+    assert plan.counts()["create"] == 1 and plan.counts()["unchanged"] == 1
+    assert not [r for r in client.iter("contactslist") if r["Name"] == "Alpha"]  # nothing written yet
+    assert apply(client, plan).done == {"create": 1}
+    again = prepare(client, "contactslist", rows, "upsert", key=["Name"])
+    assert again.counts()["unchanged"] == 2 and apply(client, again).done == {}
+
+
+def test_a_blind_contact_plan_runs_as_bulk_jobs_with_its_list_action(
+    server: EmulatorServer, client: Client
+) -> None:
+    # What two-way sync or SQL writes do: plan without reading contacts, let the bulk job resolve them.
+    existing = load_existing(client, catalog.get("contact"), [], ("Email",), blind=True)
+    rows = [{"Email": "blind1@example.org", "age": "41"}, {"Email": "blind2@example.org"}]
+    plan = plan_rows(
+        catalog.get("contact"), rows, "upsert", existing, key=["Email"], lists=[1], list_action="unsub"
+    )
+    assert plan.blind and plan.counts() == {"upsert": 2, "skip": 0, "error": 0}
+    result = apply(client, plan, sleep=server.state.clock.advance)
+    assert result.ok and result.done == {"upsert": 2}
+    subscriptions = list(
+        client.iter("listrecipient", {"ContactsList": 1, "ContactEmail": "blind1@example.org"})
+    )
+    assert [s["IsUnsubscribed"] for s in subscriptions] == [True]
+    data = client.get("contactdata", "blind1@example.org")["Data"]
+    assert {i["Name"]: str(i["Value"]) for i in data}["age"] == "41"

@@ -9,11 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailjet_connector import catalog
-from mailjet_connector.importer.plan import Existing, Kind, Mode, PlanError, plan_rows, record_key
+from mailjet_connector.importer import Existing, Kind, Mode, PlanError, plan_rows
+from mailjet_connector.importer.model import record_key
+from mailjet_connector.importer.properties import Definition
+from mailjet_connector.importer.rows import EMAIL_CHANGE_REFUSED
 
 CONTACT = catalog.get("contact")
 LISTS = catalog.get("contactslist")
-DEFINITIONS = {"age": ("age", "int"), "city": ("City", "str")}
+DEFINITIONS = {"age": Definition("age", "int"), "city": Definition("City", "str")}
 
 
 def contacts(*records: dict[str, Any], properties: dict[int, dict[str, str]] | None = None) -> Existing:
@@ -65,7 +68,7 @@ def test_email_change_is_refused_with_mailjets_reason() -> None:
     existing = Existing({record_key([5]): {"ID": 5, "Email": "old@x.co"}})
     plan = plan_rows(CONTACT, [{"ID": "5", "Email": "new@x.co"}], Mode.UPDATE, existing)
     assert plan.writes[0].kind is Kind.ERROR
-    assert plan.writes[0].reason == "Not allowed to change email address in PUT"
+    assert plan.writes[0].reason.startswith(EMAIL_CHANGE_REFUSED) and "old@x.co" in plan.writes[0].reason
 
 
 def test_bad_values_are_row_errors_not_plan_errors() -> None:

@@ -26,6 +26,17 @@ def test_csv_row_with_too_many_cells_names_its_line(tmp_path: Path) -> None:
         list(read_rows(path))
 
 
+def test_csv_that_is_not_utf8_or_not_readable_is_a_one_line_error(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Name\nZoë\n".encode("latin-1"))
+    with pytest.raises(SourceError, match=r"latin.csv: not UTF-8 text \(byte 0xeb\)"):
+        list(read_rows(latin))
+    huge = tmp_path / "huge.csv"
+    huge.write_text('Name\n"' + "x" * 200_000 + '"\n')
+    with pytest.raises(SourceError, match=r"huge.csv:\d+: field larger than field limit"):
+        list(read_rows(huge))
+
+
 def test_jsonl_bad_line_names_its_number(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_text('{"Name": "a"}\n\n{"Name": \n')

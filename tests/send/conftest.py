@@ -9,7 +9,7 @@ import pytest
 
 from mailjet_connector.client import Client
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
-from mailjet_connector.importer.journal import Journal
+from mailjet_connector.journal import Journal
 from mailjet_connector.ratelimit import Pacer
 from mailjet_connector.retry import RetryPolicy
 from mailjet_connector.send import Content, MessageSpec

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 
-from mailjet_connector.importer.journal import Journal
+from mailjet_connector.journal import Journal
 from mailjet_connector.send import Content, MessageSpec, Outcome, plan_merge, write_results
 
 SPEC = MessageSpec("a@example.com", Content(text="hi"))

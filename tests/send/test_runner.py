@@ -6,7 +6,7 @@ from collections import Counter
 
 from mailjet_connector.client import Client
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
-from mailjet_connector.importer.journal import DONE, FAILED, Journal
+from mailjet_connector.journal import DONE, FAILED, Journal
 from mailjet_connector.send import Content, MessageSpec, build_payload, merge_job_id, plan_merge, send_merge
 from tests.send.conftest import make_client, welcome_spec
 

@@ -75,4 +75,5 @@ def test_unix_seconds_only_where_allowed() -> None:
 def test_datetimes_and_dates() -> None:
     assert format_moment(datetime(2026, 12, 6, 19, 21)) == "2026-12-06T19:21:00Z"  # naive = UTC
     assert format_moment(date(2026, 12, 6)) == "2026-12-06T00:00:00Z"
+    assert format_moment(date(1, 1, 1)) == "0001-01-01T00:00:00Z"  # four digits, as RFC 3339 says
     assert parse_moment("2026-12-06T19:21:00Z") == datetime(2026, 12, 6, 19, 21, tzinfo=UTC)

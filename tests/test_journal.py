@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailjet_connector.importer.journal import DONE, FAILED, PENDING, Journal, job_id
+from mailjet_connector.journal import DONE, FAILED, PENDING, Journal, job_id
 
 
 def test_statuses_survive_reopening(tmp_path: Path) -> None:
@@ -54,3 +54,26 @@ def test_job_id_is_stable_and_separates_parts(left: list[str], right: list[str])
     assert job_id(*left) == job_id(*left)
     if left != right:
         assert job_id(*left) != job_id(*right) or "\x1f".join(left) == "\x1f".join(right)
+
+
+def test_erase_forgets_every_record_naming_an_address_and_only_it(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j.sqlite") as journal:
+        journal.finish_many(
+            "import",
+            [
+                ("a@x.com", DONE, {"ID": 1}, None),
+                ("ba@x.com", DONE, None, None),  # another person: a@x.com is only a substring
+                ("row:3", FAILED, None, 'Invalid email address "A@X.com"'),
+                ("c@y.com", DONE, {"to": "a@x.com.evil.example"}, None),
+            ],
+        )
+        journal.finish_many("send", [("k1", DONE, {"Email": "a@x.com"}, None)])
+        journal.set_meta("contacts", "batch", {"errors": {"0": "refused a@x.com"}})
+        journal.set_meta("contacts", "other", {"errors": {}})
+        assert journal.erase([" A@x.COM "]) == 4
+        assert sorted(journal.entries("import")) == ["ba@x.com", "c@y.com"]
+        assert journal.entries("send") == {}
+        assert journal.get_meta("contacts", "batch") is None and journal.get_meta("contacts", "other") == {
+            "errors": {}
+        }
+        assert journal.erase([]) == 0

@@ -1,4 +1,8 @@
-"""Contact properties: type inference over the data, value coercion, and contactmetadata definitions."""
+"""Contact properties: their contactmetadata definitions (read, create) and type inference over the data.
+
+Values are converted by the one coercion (`coerce.coerce_property`); this module decides which Datatype a
+column of a new property gets.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,20 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from mailjet_connector.catalog import get
 from mailjet_connector.client import Client
-from mailjet_connector.errors import PropertyValueError
-from mailjet_connector.wire import timestamps
+from mailjet_connector.importer.coerce import is_empty
 
 __all__ = [
     "DATATYPES",
     "Definition",
-    "PropertyValueError",
     "TypeInference",
-    "coerce",
     "define_properties",
     "fetch_definitions",
+    "fits",
     "infer_type",
 ]
 
@@ -34,8 +36,7 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d
 _ORDER = ("bool", "int", "float", "datetime")
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(NamedTuple):
     """A contactmetadata property: its name as defined and its Datatype."""
 
     name: str
@@ -47,7 +48,12 @@ def _text(value: Any) -> str:
 
 
 def fits(datatype: str, value: Any) -> bool:
-    """Whether one non-empty value fits a Datatype (Python values from JSONL/Parquet fit their own type)."""
+    """Whether one non-empty value has the shape of a Datatype, for inference.
+
+    Python values from JSONL/Parquet fit their own type. Shape only: `2024-13-45` looks like a datetime, so
+    the column stays datetime and that one cell fails its row in the coercion, instead of turning every
+    other date of the column into text.
+    """
     if datatype == "bool":
         return isinstance(value, bool) or (
             isinstance(value, str) and value.strip().lower() in ("true", "false")
@@ -57,11 +63,9 @@ def fits(datatype: str, value: Any) -> bool:
     if datatype == "int":
         return isinstance(value, int) or (isinstance(value, str) and bool(_INT.match(value.strip())))
     if datatype == "float":
-        if isinstance(value, int | float):
-            return math.isfinite(value)
         try:
-            return math.isfinite(float(_text(value)))
-        except ValueError:
+            return math.isfinite(value if isinstance(value, int | float) else float(_text(value)))
+        except (ValueError, OverflowError):
             return False
     if datatype == "datetime":
         return isinstance(value, date) or (isinstance(value, str) and bool(_ISO.match(value.strip())))
@@ -91,7 +95,7 @@ class TypeInference:
     seen: int = 0
 
     def add(self, value: Any) -> None:
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if is_empty(value):
             return
         self.seen += 1
         self.candidates = [t for t in self.candidates if fits(t, value)]
@@ -99,36 +103,6 @@ class TypeInference:
     @property
     def datatype(self) -> str:
         return self.candidates[0] if self.seen and self.candidates else "str"
-
-
-def coerce(datatype: str, value: Any) -> Any:
-    """A value as the JSON managemanycontacts expects for a property of `datatype`.
-
-    Args:
-        datatype: the property's Datatype.
-        value: the cell (a string from CSV, or a typed value from JSONL/Parquet/SQL).
-
-    Returns:
-        int, float, bool, an RFC 3339 string (datetime; naive values are taken as UTC) or a string.
-
-    Raises:
-        PropertyValueError: the value does not fit the Datatype.
-    """
-    if not fits(datatype, value):
-        raise PropertyValueError(f"{value!r} does not fit type {datatype}")
-    if datatype == "bool":
-        return value if isinstance(value, bool) else value.strip().lower() == "true"
-    if datatype == "int":
-        return int(value) if isinstance(value, int) else int(value.strip())
-    if datatype == "float":
-        return float(value) if isinstance(value, int | float) else float(_text(value))
-    if datatype == "datetime":
-        return _rfc3339(value)
-    return _text(value) if not isinstance(value, str) else value
-
-
-def _rfc3339(value: Any) -> str:
-    return timestamps.normalise(value if isinstance(value, datetime | date) else str(value))
 
 
 def fetch_definitions(client: Client) -> dict[str, Definition]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mailjet_connector.contacts.poll import Backoff, JobTimeoutError, wait_for_jobs
+from mailjet_connector.importer.poll import Backoff, JobTimeoutError, wait_for_jobs
 
 
 class FakeTime:

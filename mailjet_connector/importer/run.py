@@ -1,49 +1,43 @@
-"""Apply an import plan through the client: per-row writes (concurrent, journaled) or bulk contact jobs."""
+"""Rows -> plan -> apply: read what a plan needs, then write it (per-row calls, or bulk jobs for contacts).
+
+`prepare` reads (never writes) and plans; `apply` runs any plan, journaled; `import_rows` does both.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from mailjet_connector import catalog
 from mailjet_connector.client import Client
 from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.importer.columns import choose_key
-from mailjet_connector.importer.journal import DONE, FAILED, PENDING, Journal, job_id
+from mailjet_connector.importer.jobs import bulk_contact, run_jobs
 from mailjet_connector.importer.load import load_existing
+from mailjet_connector.importer.model import Kind, Mode, Plan, Write
 from mailjet_connector.importer.parts import PartSpec, part_spec, plan_part
-from mailjet_connector.importer.plan import Kind, Mode, Plan, Write, plan_rows
+from mailjet_connector.importer.plan import check_options, plan_rows
+from mailjet_connector.importer.report import RowFailure
+from mailjet_connector.journal import DONE, FAILED, PENDING, Journal, job_id
+from mailjet_connector.lists import resolve_list
 
-__all__ = ["ImportResult", "RowFailure", "import_rows"]
+__all__ = ["DEFAULT_CONCURRENCY", "ImportResult", "apply", "import_rows", "prepare"]
 
 DEFAULT_CONCURRENCY = 4
 IN_FLIGHT = "in flight when a previous run stopped and the row has no key to check it: verify it, then rerun with --restart"
 
 
-@dataclass(frozen=True)
-class RowFailure:
-    """A row that was not written, with the reason (Mailjet's message when Mailjet refused it)."""
-
-    number: int
-    row: dict[str, Any]
-    key: str
-    error: str
-
-
 @dataclass
 class ImportResult:
-    """What `import_rows` planned and did.
+    """What `apply` (or `import_rows`) planned and did.
 
     Args:
         plan: the plan (its writes say what each row needed).
         dry_run: nothing was written.
-        done: rows written by this run, per kind (create, update, delete).
+        done: rows written by this run, per kind (create, update, delete, upsert).
         resumed: rows a previous run of the same import already wrote (from the journal).
         failures: rows refused by the plan or by Mailjet, in source order.
         job: the journal job id of this import.
@@ -75,6 +69,103 @@ class ImportResult:
         }
 
 
+def prepare(
+    client: Client,
+    resource: str,
+    rows: Iterable[Mapping[str, Any]],
+    mode: Mode | str,
+    *,
+    key: Sequence[str] = (),
+    lists: Sequence[int | str] = (),
+    part: str | None = None,
+) -> Plan:
+    """Read what exists for these rows, then plan their writes. Reads only.
+
+    Args:
+        client: a connected client.
+        resource: catalog name.
+        rows: source rows (`read_rows`, or any mappings).
+        mode: insert, update, upsert or delete.
+        key: match-key fields (default: ID, else the first catalog unique key present).
+        lists: contact imports: lists (ID or name) every contact is subscribed to (addnoforce).
+        part: write a sub-resource instead: "content" (campaigndraft, template) or "schedule" (`parts`).
+
+    Returns:
+        The plan, for `apply`.
+
+    Raises:
+        PlanError: the import cannot be planned (unknown column, no key, verb not allowed).
+        ListNotFoundError: a list in `lists` does not exist (or its name is ambiguous).
+        APIError / TransportError: reading the account failed.
+    """
+    res = catalog.get(resource)
+    mode = Mode(mode)
+    if part is None:
+        check_options(res, mode, lists)
+    materialised = [dict(r) for r in rows]
+    columns = list(dict.fromkeys(c for r in materialised for c in r))
+    key_fields = choose_key(res, columns, key) if materialised else tuple(key)
+    list_ids = tuple(resolve_list(client, ref) for ref in lists)
+    existing = load_existing(client, res, materialised, key_fields, lists=list_ids)
+    if part is None:
+        return plan_rows(res, materialised, mode, existing, key=key_fields, lists=list_ids)
+    current = _current_parts(client, res.name, part_spec(res, part), existing.records or {})
+    return plan_part(res, part, materialised, mode, existing, current, key=key)
+
+
+def apply(
+    client: Client,
+    plan: Plan,
+    *,
+    journal: Journal | None = None,
+    restart: bool = False,
+    dry_run: bool = False,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ImportResult:
+    """Write a plan: per-row calls (`concurrency` at a time), or bulk jobs for contacts.
+
+    Args:
+        client: a connected client (the account the plan was made against).
+        plan: from `prepare`, `plan_rows` or `parts.plan_part`.
+        journal: checkpoint journal; a re-run of the same rows skips rows already written.
+        restart: forget this import's journal entries first.
+        dry_run: write nothing; the result lists the plan's refused rows.
+        concurrency: writes in flight at once (per-row path).
+        sleep: how bulk contact jobs wait between polls (injectable for tests).
+
+    Returns:
+        The result; failed rows carry Mailjet's reason.
+    """
+    job = job_id(
+        "import",
+        client.base_url,
+        client.api_key,
+        plan.resource,
+        plan.mode,
+        plan.part,
+        plan.key,
+        plan.lists,
+        plan.digest(),
+    )
+    result = ImportResult(plan, dry_run=dry_run, job=job)
+    result.failures = [
+        RowFailure(w.number, w.row, w.key, w.reason) for w in plan.writes if w.kind is Kind.ERROR
+    ]
+    if dry_run:
+        return result
+    if journal is not None and restart:
+        journal.forget(job)
+    todo = _unfinished(plan, journal, job, result)
+    if plan.resource == "contact" and plan.part is None:
+        _apply_contacts(client, plan, todo, journal, job, result, sleep)
+    else:
+        spec = part_spec(catalog.get(plan.resource), plan.part) if plan.part else None
+        _apply_rows(client, plan.resource, todo, journal, job, result, concurrency, spec)
+    result.failures.sort(key=lambda f: f.number)
+    return result
+
+
 def import_rows(
     client: Client,
     resource: str,
@@ -93,76 +184,33 @@ def import_rows(
 ) -> ImportResult:
     """Import rows into one resource: read what exists, plan, then write what differs.
 
-    Args:
-        client: a connected client.
-        resource: catalog name.
-        rows: source rows (`read_rows`).
-        mode: insert, update, upsert or delete.
-        key: match-key fields (default: ID, else the first catalog unique key present).
-        lists: contact imports: lists (ID or name) every contact is subscribed to (addnoforce).
-        part: write a sub-resource instead: "content" (campaigndraft, template) or "schedule" (`parts`).
-        journal: checkpoint journal; a re-run of the same rows skips rows already written.
-        restart: forget this import's journal entries first.
-        dry_run: plan only.
-        concurrency: writes in flight at once (per-row path).
-        sleep: how bulk contact jobs wait between polls (injectable for tests).
-        on_plan: called with the plan before anything is written.
-
-    Returns:
-        The result; failed rows carry Mailjet's reason.
+    `prepare` then `apply`, with the same arguments; `on_plan` is called with the plan before anything is
+    written.
 
     Raises:
         PlanError: the import cannot be planned (unknown column, no key, verb not allowed).
         APIError / TransportError: reading the account failed.
     """
-    res = catalog.get(resource)
-    mode = Mode(mode)
-    materialised = [dict(r) for r in rows]
-    columns = list(dict.fromkeys(c for r in materialised for c in r))
-    key_fields = choose_key(res, columns, key) if materialised else tuple(key)
-    list_ids = _resolve_lists(client, lists)
-    existing = load_existing(client, res, materialised, key_fields, lists=list_ids)
-    if part is None:
-        plan = plan_rows(res, materialised, mode, existing, key=key_fields, lists=list_ids)
-    else:
-        spec = part_spec(res, part)
-        current = _current_parts(client, res.name, spec, existing)
-        plan = plan_part(res, part, materialised, mode, existing, current, key=key)
-    job = job_id(
-        "import",
-        client.base_url,
-        client.api_key,
-        res.name,
-        mode,
-        part,
-        key_fields,
-        list_ids,
-        _digest(materialised),
-    )
-    result = ImportResult(plan, dry_run=dry_run, job=job)
+    plan = prepare(client, resource, rows, mode, key=key, lists=lists, part=part)
     if on_plan is not None:
         on_plan(plan)
-    result.failures = [
-        RowFailure(w.number, w.row, w.key, w.reason) for w in plan.writes if w.kind is Kind.ERROR
-    ]
-    if dry_run:
-        return result
-    if journal is not None and restart:
-        journal.forget(job)
-    todo = _unfinished(plan, journal, job, result)
-    if res.name == "contact":
-        _apply_contacts(client, todo, list_ids, journal, job, result, sleep)
-    else:
-        spec = part_spec(res, part) if part else None
-        _apply_rows(client, res.name, todo, journal, job, result, concurrency, spec)
-    result.failures.sort(key=lambda f: f.number)
-    return result
+    return apply(
+        client,
+        plan,
+        journal=journal,
+        restart=restart,
+        dry_run=dry_run,
+        concurrency=concurrency,
+        sleep=sleep,
+    )
 
 
-def _current_parts(client: Client, name: str, spec: PartSpec, existing: Any) -> dict[Any, Mapping[str, Any]]:
+def _current_parts(
+    client: Client, name: str, spec: PartSpec, records: Mapping[Any, Mapping[str, Any]]
+) -> dict[Any, Mapping[str, Any]]:
     """Each matched object's part as it is now (one GET each: parts are not listable)."""
     current: dict[Any, Mapping[str, Any]] = {}
-    for record in existing.records.values():
+    for record in records.values():
         try:
             found = client.action(name, spec.action, record["ID"])
         except NotFoundError:  # no schedule yet
@@ -170,19 +218,6 @@ def _current_parts(client: Client, name: str, spec: PartSpec, existing: Any) -> 
         if isinstance(found, list) and found:
             current[record["ID"]] = found[0]
     return current
-
-
-def _resolve_lists(client: Client, lists: Sequence[int | str]) -> tuple[int, ...]:
-    if not lists:
-        return ()
-    from mailjet_connector.contacts.lists import resolve_list
-
-    return tuple(resolve_list(client, ref) for ref in lists)
-
-
-def _digest(rows: list[dict[str, Any]]) -> str:
-    # The same source gives the same job, so a re-run finds its checkpoints.
-    return hashlib.sha256(orjson.dumps(rows, default=str)).hexdigest()
 
 
 def _unfinished(plan: Plan, journal: Journal | None, job: str, result: ImportResult) -> list[Write]:
@@ -201,6 +236,10 @@ def _unfinished(plan: Plan, journal: Journal | None, job: str, result: ImportRes
         else:
             todo.append(write)
     return todo
+
+
+def _count(result: ImportResult, write: Write) -> None:
+    result.done[write.kind.value] = result.done.get(write.kind.value, 0) + 1
 
 
 def _apply_rows(
@@ -231,7 +270,7 @@ def _apply_rows(
     with ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="mailjet-import") as pool:
         for write, error in pool.map(run, writes):
             if error is None:
-                result.done[write.kind.value] = result.done.get(write.kind.value, 0) + 1
+                _count(result, write)
             else:
                 result.failures.append(RowFailure(write.number, write.row, write.key, error))
 
@@ -252,49 +291,34 @@ def _write_one(client: Client, name: str, write: Write, spec: PartSpec | None) -
 
 def _apply_contacts(
     client: Client,
+    plan: Plan,
     writes: list[Write],
-    lists: tuple[int, ...],
     journal: Journal | None,
     job: str,
     result: ImportResult,
     sleep: Callable[[float], None],
 ) -> None:
-    """Contacts with properties and subscriptions go through managemanycontacts jobs (`contacts` package)."""
+    """Contacts with properties and subscriptions go through managemanycontacts jobs (`jobs.py`)."""
     if not writes:
         return
-    from mailjet_connector.contacts.bulk import import_contacts
-
-    items = [_contact_item(w) for w in writes]
     if journal is not None:
         journal.begin_many(job, [w.key for w in writes])
-    action = "addnoforce" if lists else "addforce"  # never resubscribe someone who unsubscribed
-    report = import_contacts(
+    bulk = run_jobs(
         client,
-        items,
-        list=list(lists) or None,
-        action=action,
-        properties="strict",
+        [bulk_contact(w) for w in writes],
+        action=plan.list_action,
+        lists=plan.lists,
         journal=journal,
         sleep=sleep,
     )
-    failed = {e.row_number: e.error for e in report.errors}
+    failed = {f.number: f.error for f in bulk.failures}
     outcomes = []
-    for number, write in enumerate(writes, start=1):
-        if number in failed:
-            result.failures.append(RowFailure(write.number, write.row, write.key, failed[number]))
-            outcomes.append((write.key, FAILED, None, failed[number]))
+    for write in writes:
+        if write.number in failed:
+            result.failures.append(RowFailure(write.number, write.row, write.key, failed[write.number]))
+            outcomes.append((write.key, FAILED, None, failed[write.number]))
         else:
-            result.done[write.kind.value] = result.done.get(write.kind.value, 0) + 1
+            _count(result, write)
             outcomes.append((write.key, DONE, None, None))
     if journal is not None:
         journal.finish_many(job, outcomes)
-
-
-def _contact_item(write: Write) -> dict[str, Any]:
-    """The row as `contacts.import_contacts` reads it: Email, Name, IsExcludedFromCampaigns, properties."""
-    item: dict[str, Any] = {"Email": write.body["Email"]}
-    for name in ("Name", "IsExcludedFromCampaigns"):
-        if name in write.body:
-            item[name] = write.body[name]
-    item.update(write.properties)
-    return item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import threading
 import time
@@ -19,6 +20,12 @@ DEFAULT_JOURNAL = Path(".mailjet-connector") / "journal.sqlite"
 PENDING = "pending"  # the write was about to be sent: after a crash its outcome is unknown
 DONE = "done"
 FAILED = "failed"
+
+# What `erase` searches: table, key column, and the text of a record (key, error, result or value).
+_ERASABLE = (
+    ("entry", "key", "key || ' ' || coalesce(error, '') || ' ' || coalesce(cast(result as text), '')"),
+    ("job_meta", "name", "coalesce(cast(value as text), '')"),
+)
 
 _SCHEMA = """
 create table if not exists entry (
@@ -183,6 +190,39 @@ class Journal:
             self._conn.execute("delete from entry where job = ?", (job,))
             self._conn.execute("delete from job_meta where job = ?", (job,))
             self._conn.execute("commit")
+
+    def erase(self, emails: Iterable[str]) -> int:
+        """Delete every record, of any job, that names one of these addresses (any case).
+
+        For forgetting a person: import and send rows are keyed by email, and results and errors may
+        quote it. An address inside a longer one (`a@x.com` in `ba@x.com`) does not count. A re-run of a
+        job whose records were erased writes (or sends) those rows again.
+
+        Returns:
+            The records deleted (entries and job metadata).
+        """
+        wanted = sorted({e.strip().lower() for e in emails if e.strip()})
+        if not wanted:
+            return 0
+        patterns = [re.compile(rf"(?<![\w.+-]){re.escape(e)}(?![\w-]|\.\w)") for e in wanted]
+        near = " or ".join(["instr(lower(doc), ?) > 0"] * len(wanted))  # a cheap pre-filter in SQLite
+        deleted = 0
+        with self._lock:
+            self._conn.execute("begin immediate")
+            try:
+                for table, name, doc in _ERASABLE:
+                    rows = self._conn.execute(
+                        f"select job, {name}, {doc} as doc from {table} where {near}", wanted
+                    ).fetchall()
+                    for job, key, text in rows:
+                        if any(p.search(text.lower()) for p in patterns):
+                            sql = f"delete from {table} where job = ? and {name} = ?"
+                            deleted += self._conn.execute(sql, (job, key)).rowcount
+            except BaseException:
+                self._conn.execute("rollback")
+                raise
+            self._conn.execute("commit")
+        return deleted
 
     def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
