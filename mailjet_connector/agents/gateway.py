@@ -33,6 +33,7 @@ from mailjet_connector.agents.masking import StreamScanner, mask_secrets, mentio
 from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, decide, needs_lists
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.upstream import Timeouts, UpstreamError, UpstreamPool, UpstreamResponse
+from mailjet_connector.errors import InputError
 from mailjet_connector.wire.basic_auth import basic_token, parse_basic
 
 Receive = Any  # ASGI receive callable
@@ -43,11 +44,11 @@ MAX_BODY_BYTES = 15 * 1024 * 1024  # Mailjet's own message size limit; the polic
 GROUP_COMMIT_SECONDS = 0.05  # default audit durability: on disk within 50 ms, no caller waits for fsync
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(InputError):
     """The agent's body is larger than the gateway accepts."""
 
 
-class LookupFailed(Exception):
+class LookupFailed(UpstreamError):
     """Mailjet did not answer a lookup the decision needs (neither the object nor a 404)."""
 
 
@@ -160,7 +161,7 @@ class Gateway:
             return decision
         try:
             resolved = await drive_async(call.lookups(), self._lookup)
-        except (UpstreamError, LookupFailed) as exc:
+        except UpstreamError as exc:  # LookupFailed included
             return Decision(
                 False, f"gateway: the lists this call touches could not be looked up ({exc})", decision.area
             )

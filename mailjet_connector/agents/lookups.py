@@ -21,9 +21,10 @@ from mailjet_connector.catalog import Resource
 from mailjet_connector.catalog.links import MAX_OWNER_DEPTH, owner_links
 from mailjet_connector.protocol import resource_path
 
-__all__ = ["Lookup", "Resolved", "drive", "drive_async", "resolve_lists"]
+__all__ = ["MAX_LOOKUPS", "Lookup", "Resolved", "drive", "drive_async", "resolve_lists"]
 
 Row = dict[str, Any] | None
+MAX_LOOKUPS = 20  # objects named in one call: more is refused, so one call cannot fan out into many reads
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,6 @@ class Resolved:
 Steps = Generator[Lookup, Row, Resolved]
 
 
-class _Untold(Exception):
-    """The list an object belongs to cannot be told from Mailjet's answer."""
-
-
 class _Session:
     """One call's lookups: each object fetched once."""
 
@@ -69,17 +66,15 @@ class _Session:
 
     def lists_of(
         self, resource: Resource, key: str, depth: int = 0
-    ) -> Generator[Lookup, Row, list[int] | None]:
-        """The lists an existing object belongs to (following `owner_links`), or None when it does not exist."""
+    ) -> Generator[Lookup, Row, list[int] | str]:
+        """The lists an existing object belongs to (following `owner_links`), or why they cannot be told."""
         row = yield from self.get(resource, key)
         if row is None:
-            return None
+            return f"{resource.name} {key} not found: its contacts list cannot be told"
         found: list[int] = []
         for link in owner_links(LIST).get(resource.name, ()):
-            if (
-                link.name not in row
-            ):  # Mailjet's answer lacks the link: the list cannot be told, never assumed
-                raise _Untold(f"{resource.name} {key} came back without {link.name}")
+            if link.name not in row:  # the answer lacks the link: the list cannot be told, never assumed
+                return f"{resource.name} {key} came back without {link.name}"
             value = row[link.name]
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 continue  # no list (0 or empty): the object touches none through this link
@@ -87,8 +82,8 @@ class _Session:
                 found.append(value)
             elif depth < MAX_OWNER_DEPTH:
                 deeper = yield from self.lists_of(catalog.get(str(link.link)), str(value), depth + 1)
-                if deeper is None:
-                    return None
+                if isinstance(deeper, str):
+                    return deeper
                 found += deeper
         return found
 
@@ -113,6 +108,13 @@ def resolve_lists(route: Route, method: str, facts: BodyFacts) -> Steps:
     """
     session = _Session()
     done = Resolved()
+    named = {ref.alt for ref in facts.lists if ref.alt is not None} | {
+        (o.resource, o.key) for o in facts.owned
+    }
+    if len(named) > MAX_LOOKUPS:
+        return _problem(
+            done, session, f"the call names {len(named)} lists or objects to look up; at most {MAX_LOOKUPS}"
+        )
     lists_resource = catalog.get(LIST)
     if route.list_key is not None:
         if route.list_key.isdigit():
@@ -150,14 +152,9 @@ def resolve_lists(route: Route, method: str, facts: BodyFacts) -> Steps:
     ):
         owned.insert(0, (route.resource, route.key or ""))
     for resource, key in owned:
-        try:
-            found = yield from session.lists_of(resource, key)
-        except _Untold as untold:
-            return _problem(done, session, str(untold))
-        if found is None:
-            return _problem(
-                done, session, f"{resource.name} {key} not found: its contacts list cannot be told"
-            )
+        found = yield from session.lists_of(resource, key)
+        if isinstance(found, str):
+            return _problem(done, session, found)
         done.list_ids += found
     done.lookups = len(session.rows)
     return done

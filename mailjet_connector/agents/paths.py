@@ -28,6 +28,7 @@ from mailjet_connector.catalog.endpoints import (
     DataEndpoint,
     data_endpoint,
 )
+from mailjet_connector.errors import InputError
 from mailjet_connector.protocol import quote_key
 
 __all__ = ["PathError", "Route", "canonical_query", "parse_key", "resolve_path", "route_for"]
@@ -39,7 +40,7 @@ _DIGITS = re.compile(r"[0-9]{1,20}")
 _PARAM = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 
 
-class PathError(Exception):
+class PathError(InputError):
     """The URL is refused before any decision: `status` 400 (malformed) or 403 (no such path); one line."""
 
     def __init__(self, status: int, message: str) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from mailjet_connector.catalog.links import fold
+from mailjet_connector.errors import InputError
 
 __all__ = ["MAX_DEPTH", "BodyError", "dumps", "loads"]
 
@@ -26,7 +27,7 @@ BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 INT_RANGE = (-(2**63), 2**64 - 1)  # what Mailjet's 64-bit IDs and orjson hold
 
 
-class BodyError(ValueError):
+class BodyError(InputError):
     """The body cannot be read one way only; the message is one line for the caller."""
 
 

@@ -109,6 +109,16 @@ def test_an_alt_value_is_forwarded_as_the_id_it_was_decided_on(env: Env) -> None
     assert lookups[-1] == 1
 
 
+def test_one_call_cannot_fan_out_into_many_lookups(env: Env) -> None:
+    entries = [{"ListAlt": f"address{i}", "Action": "addnoforce"} for i in range(21)]
+    mark = env.mark()
+    answer = env.call(
+        LISTED, "POST", "/v3/REST/contact/1/managecontactslists", orjson.dumps({"ContactsLists": entries})
+    )
+    assert answer.status == 403 and "at most 20" in answer.json()["ErrorMessage"]
+    assert env.since(mark) == []
+
+
 def test_an_unknown_alt_is_denied_not_guessed(env: Env) -> None:
     answer = denied_and_unreached(
         env, LISTED, "POST", "/v3/REST/listrecipient", b'{"ContactID": 1, "ListAlt": "Customers"}'
