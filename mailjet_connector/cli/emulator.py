@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,7 +20,7 @@ emulator_app = Typer(
     no_args_is_help=True,
 )
 
-EMULATOR_EXTRA = ("uvicorn", "starlette", "numpy")
+EMULATOR_EXTRA = ("uvicorn", "starlette", "numpy", "trustme")
 
 SERVE_EXAMPLE = """
 Serve the Mailjet API locally with seeded data, until Ctrl-C.
@@ -29,6 +30,8 @@ Examples:
     mailjet-connector emulator serve --port 8025 --scale small
 
     mailjet-connector emulator serve --contacts 5000 --rate-limit 300/min
+
+    mailjet-connector emulator serve --tls --plan free
 
 Then point any Mailjet client at the printed URL with the printed key and secret.
 """
@@ -76,13 +79,14 @@ def parse_now(value: str | None) -> float | None:
         ) from None
 
 
-def credentials_banner(url: str, accounts: list[tuple[str, str, str]]) -> str:
+def credentials_banner(url: str, accounts: list[tuple[str, str, str]], ca: str | None = None) -> str:
     """What `serve` prints: the URL, every key pair, and shell lines for the main key.
 
     Args:
         url: the server's base URL.
         accounts: (label, api key, api secret) tuples, main account first. These are emulator
             credentials, made up for local use, so showing them is the point.
+        ca: with `--tls`, the CA certificate file clients must trust (its export line is added).
     """
     lines = [f"Mailjet emulator listening on {url}"]
     for label, key, secret in accounts:
@@ -91,8 +95,13 @@ def credentials_banner(url: str, accounts: list[tuple[str, str, str]]) -> str:
     lines += [
         "Use it from a shell:",
         f"  export MJ_APIKEY_PUBLIC={key} MJ_APIKEY_PRIVATE={secret} MAILJET_BASE_URL={url}",
-        "Press Ctrl-C to stop.",
     ]
+    if ca is not None:
+        from mailjet_connector.emulator.tls import trust_exports
+
+        lines.insert(1, f"  CA certificate: {ca} (made for this run, removed on exit)")
+        lines.append(f"  {trust_exports(Path(ca))}")
+    lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)
 
 
@@ -116,13 +125,26 @@ def serve(
     api_secret: Annotated[str | None, typer.Option(help="Secret key of the main account.")] = None,
     control: Annotated[bool, typer.Option(help="Mount the /_emulator control endpoints.")] = True,
     now: Annotated[str | None, typer.Option(help="Start the emulator clock at this RFC 3339 time.")] = None,
+    tls: Annotated[
+        bool, typer.Option(help="Serve HTTPS with a certificate made at start; prints the CA file to trust.")
+    ] = False,
+    plan: Annotated[
+        str, typer.Option(help="Sending plan of every account: unlimited, free (200/day) or test (10/hour).")
+    ] = "unlimited",
 ) -> None:
     try:
         import uvicorn
 
         from mailjet_connector.emulator.app import create_app
         from mailjet_connector.emulator.middleware.faults import parse_faults
-        from mailjet_connector.emulator.server import ServerStartError, bind_socket, server_config
+        from mailjet_connector.emulator.send.plan import set_plan
+        from mailjet_connector.emulator.server import (
+            ServerStartError,
+            bind_socket,
+            server_config,
+            tls_options,
+        )
+        from mailjet_connector.emulator.tls import create_tls
         from mailjet_connector.wire.rates import parse_rate
     except ModuleNotFoundError as exc:
         if exc.name not in EMULATOR_EXTRA:
@@ -141,14 +163,21 @@ def serve(
         if faults is not None:
             parse_faults(faults)
         state = build_state_for_cli(seed, scale, overrides, parse_now(now), api_key, api_secret)
+        for account in state.accounts.values():
+            set_plan(account, plan)
         app = create_app(state, control=control, rate_limit=rate_limit, faults=faults)
         sock = bind_socket(host, port)
     except (ValueError, KeyError, ServerStartError) as exc:
         fail(str(exc).strip("'\""))
-    url = f"http://{host}:{sock.getsockname()[1]}"
-    typer.echo(credentials_banner(url, account_labels(state)))
+    files = create_tls(host) if tls else None
+    url = f"{'https' if files else 'http'}://{host}:{sock.getsockname()[1]}"
+    typer.echo(credentials_banner(url, account_labels(state), str(files.ca) if files else None))
     sys.stdout.flush()
-    uvicorn.Server(server_config(app)).run(sockets=[sock])
+    try:
+        uvicorn.Server(server_config(app, **(tls_options(files) if files else {}))).run(sockets=[sock])
+    finally:
+        if files is not None:
+            files.remove()
 
 
 def build_state_for_cli(

@@ -26,6 +26,7 @@ from mailjet_connector.emulator.resources.templates import template_routes
 from mailjet_connector.emulator.rest import hooks, responses
 from mailjet_connector.emulator.rest.endpoint import RestEndpoint
 from mailjet_connector.emulator.rest.gdpr import gdpr_routes
+from mailjet_connector.emulator.send import http
 from mailjet_connector.emulator.send.routes import send_routes
 from mailjet_connector.emulator.state import EmulatorState
 
@@ -41,6 +42,19 @@ def _efp_error(request: Request) -> Response:
 
 def _nginx_404(request: Request, exc: Exception | None = None) -> Response:
     return responses.nginx_not_found()
+
+
+def unemulated_service(state: EmulatorState) -> Any:
+    """The `/v1` Content API and the other `/v4` services (SMS, ...) are not emulated, but their gateway
+    checks credentials first: bad or Bearer-only credentials get the newer services' 401 body (the official
+    clients' own tests expect a 401 there), good ones the front proxy's 404."""
+
+    async def endpoint(request: Request) -> Response:
+        if http.authenticate(state, request) is None:
+            return http.v31_unauthorized()
+        return responses.nginx_not_found()
+
+    return endpoint
 
 
 def _emulator_error(request: Request, exc: Exception) -> Response:
@@ -89,6 +103,8 @@ def create_app(
         Mount("/v3/REST", app=RestEndpoint(state, hooks.RULES, hooks.ACTIONS)),
         Route("/v3/{path:path}", _efp_error, methods=ALL_METHODS),
         Route("/v3.1/{path:path}", _nginx_404, methods=ALL_METHODS),
+        Route("/v1/{path:path}", unemulated_service(state), methods=ALL_METHODS),
+        Route("/v4/{path:path}", unemulated_service(state), methods=ALL_METHODS),
     ]
     middleware: list[Middleware] = []
     if faults:

@@ -36,17 +36,35 @@ class EmulatorError(Exception):
         self.code = code
 
 
-class NotAllowedError(EmulatorError):
-    """405 for a verb the resource (or action) does not offer, with an `Allow` header; wording assumed (§9)."""
+OPERATION_NOT_ALLOWED = "Operation not allowed"
+METHOD_NOT_ALLOWED = "Method not allowed"
 
-    def __init__(self, method: str, resource: Resource, allowed: tuple[Verb, ...]) -> None:
-        super().__init__(405, f'Method "{method}" is not allowed on resource "{resource.mailjet_name}"')
+
+class MethodNotAllowedError(EmulatorError):
+    """405 `Method not allowed` with an `Allow` header (the wording of `mailjet/mailjet-apiv3-php-simple#9`)."""
+
+    def __init__(self, allowed: tuple[Verb, ...]) -> None:
+        super().__init__(405, METHOD_NOT_ALLOWED)
         self.headers = {"Allow": ", ".join(v.value for v in allowed)}
 
 
+def operation_not_allowed() -> EmulatorError:
+    """A verb the resource does not offer at all (`DELETE contact/{id}`): Mailjet's 401 with a classic body,
+    `{"ErrorInfo": "", "ErrorMessage": "Operation not allowed", "StatusCode": 401}` and that reason phrase
+    (`mailjet/mailjet-apiv3-php#98`, `mailjet/mailjet-apiv3-nodejs#129`, `mailjet/mailjet-apiv3-dotnet#24`)."""
+    return EmulatorError(401, OPERATION_NOT_ALLOWED)
+
+
 def not_allowed(method: str, resource: Resource, allowed: tuple[Verb, ...]) -> EmulatorError:
-    """The 405 error for `method` on `resource`, listing the verbs it does allow."""
-    return NotAllowedError(method, resource, allowed)
+    """The error for `method` where only `allowed` is offered.
+
+    A verb missing from the resource's operations is Mailjet's 401 `Operation not allowed`; a verb the
+    resource offers but not at this path (PUT or DELETE without an ID, POST on an item, a sub-action's
+    other verbs) is 405 `Method not allowed`.
+    """
+    if method not in (v.value for v in resource.verbs):
+        return operation_not_allowed()
+    return MethodNotAllowedError(allowed)
 
 
 def not_found() -> EmulatorError:

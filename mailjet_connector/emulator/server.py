@@ -12,6 +12,7 @@ import uvicorn
 
 from mailjet_connector.emulator.reason import ReasonH11Protocol
 from mailjet_connector.emulator.state import EmulatorState
+from mailjet_connector.emulator.tls import TlsFiles, create_tls
 
 START_TIMEOUT = 10.0
 
@@ -28,10 +29,11 @@ class EmulatorServer:
 
     Args:
         app: the ASGI application (usually `emulator.app.create_app(state)`).
-        host: interface to bind (loopback by default: the emulator has no TLS and test credentials).
+        host: interface to bind (loopback by default: the emulator serves test credentials).
         port: TCP port; 0 picks a free one.
         state: the emulator state behind `app`, kept here so tests can reach it (`server.state`).
         api_key / api_secret: the credentials a caller should use (informational, for `.credentials`).
+        tls: serve HTTPS with these files (`emulator.tls.create_tls`); `owns_tls` removes them on `stop`.
     """
 
     def __init__(
@@ -43,8 +45,12 @@ class EmulatorServer:
         state: EmulatorState | None = None,
         api_key: str | None = None,
         api_secret: str | None = None,
+        tls: TlsFiles | None = None,
+        owns_tls: bool = False,
     ) -> None:
         self.app = app
+        self.tls = tls
+        self.owns_tls = owns_tls
         self.host = host
         self.port = port
         self.state = state
@@ -60,9 +66,14 @@ class EmulatorServer:
 
     @property
     def url(self) -> str:
-        """The base URL, e.g. `http://127.0.0.1:8025` (no trailing slash)."""
+        """The base URL, e.g. `http://127.0.0.1:8025` or `https://...` with TLS (no trailing slash)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def ca_path(self) -> str | None:
+        """The CA certificate a client must trust when the server runs with TLS, else None."""
+        return str(self.tls.ca) if self.tls else None
 
     @property
     def running(self) -> bool:
@@ -84,8 +95,9 @@ class EmulatorServer:
         # Idle keep-alive connections are closed at once on shutdown, so a long timeout costs nothing; a short
         # one races clients that reuse a pooled connection after a pause (requests' "Connection reset by peer"
         # on a loaded machine when it was 1 s).
+        options = tls_options(self.tls) if self.tls else {}
         self._server = uvicorn.Server(
-            server_config(self.app, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+            server_config(self.app, access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS, **options)
         )
         self._thread = threading.Thread(target=self._run, name=f"mailjet-emulator-{self.port}", daemon=True)
         self._thread.start()
@@ -123,6 +135,8 @@ class EmulatorServer:
         if self._socket is not None:
             self._socket.close()
         self._server = self._thread = self._socket = None
+        if self.tls is not None and self.owns_tls:
+            self.tls.remove()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
@@ -152,6 +166,11 @@ def server_config(app: Any, **options: Any) -> uvicorn.Config:
         "timeout_graceful_shutdown": 2,
     }
     return uvicorn.Config(app, **{**defaults, **options})
+
+
+def tls_options(tls: TlsFiles) -> dict[str, Any]:
+    """uvicorn options serving HTTPS with the emulator's certificate."""
+    return {"ssl_certfile": str(tls.server), "ssl_keyfile": str(tls.server)}
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -189,6 +208,7 @@ def start_emulator(
     now: float | None = None,
     frozen: bool = False,
     state: EmulatorState | None = None,
+    tls: bool = False,
 ) -> EmulatorServer:
     """Build seeded emulator data, serve it on a loopback port and return the running server.
 
@@ -202,6 +222,7 @@ def start_emulator(
         control: mount the `/_emulator` control endpoints.
         port / host: where to listen (port 0 = a free port).
         state: serve this ready-made state instead of building one.
+        tls: serve HTTPS with a throwaway CA (`server.ca_path`), removed when the server stops.
 
     Returns:
         The started server; `.url`, `.api_key`, `.api_secret` and `.state` are set.
@@ -220,5 +241,15 @@ def start_emulator(
     if api_key not in state.accounts and state.accounts:  # custom accounts: report the first one
         first = next(iter(state.accounts.values()))
         api_key, api_secret = first.api_key, first.api_secret
-    server = EmulatorServer(app, host=host, port=port, state=state, api_key=api_key, api_secret=api_secret)
+    files = create_tls(host) if tls else None
+    server = EmulatorServer(
+        app,
+        host=host,
+        port=port,
+        state=state,
+        api_key=api_key,
+        api_secret=api_secret,
+        tls=files,
+        owns_tls=tls,
+    )
     return server.start()

@@ -5,6 +5,7 @@ the standard library, so the emulator (which otherwise imports only the catalog)
 webhooks and CLI can all use the one spelling of each fact:
 
 - `basic_auth`: HTTP Basic credentials, parsed and built (Mailjet's only authentication scheme);
+- `addresses`: which email addresses Mailjet accepts (RFC 5321 lengths, a dotted domain, the assumptions);
 - `rates`: the one grammar of a rate limit (`300/min`, `2.5/s`, `1000/10s`);
 - `timestamps`: Mailjet's timestamps (RFC 3339 UTC with `Z`, second precision, `""` when empty) and the
   spellings accepted on input;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import ssl
 import subprocess
 import sys
 
@@ -94,3 +95,34 @@ def test_serve_runs_until_interrupted_and_prints_credentials() -> None:
         _, errors = process.communicate(timeout=20)
     assert process.returncode in (0, -signal.SIGINT, 130), errors
     assert "Traceback" not in errors
+
+
+def test_serve_tls_prints_the_ca_and_serves_https_until_interrupted() -> None:
+    # #18 item 10: a certificate made at start, its CA path printed with the export lines, removed on exit.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILJET_", "MJ_"))}
+    command = [sys.executable, "-m", "mailjet_connector", "emulator", "serve", "--port", "0", "--tls"]
+    command += ["--plan", "test"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        banner = [process.stdout.readline() for _ in range(8)]
+        assert banner[0].startswith("Mailjet emulator listening on https://127.0.0.1:"), banner
+        url = banner[0].split()[-1]
+        ca = next(line.split()[2] for line in banner if "CA certificate:" in line)
+        assert any(
+            f"export SSL_CERT_FILE={ca} REQUESTS_CA_BUNDLE={ca} NODE_EXTRA_CA_CERTS={ca}" in b for b in banner
+        )
+        with httpx.Client(verify=ssl.create_default_context(cafile=ca)) as client:
+            response = client.get(f"{url}/_emulator/plan")
+        assert response.status_code == 200 and {v["plan"] for v in response.json().values()} == {"test"}
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/_emulator/plan")  # the system roots do not trust the throwaway CA
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=20)
+    assert process.returncode in (0, -signal.SIGINT, 130), errors
+    assert not os.path.exists(ca)
+
+
+def test_unknown_plan_is_a_usage_error() -> None:
+    result = serve("--port", "0", "--plan", "gold")
+    assert result.exit_code == 2 and "unknown plan 'gold'" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -101,3 +102,14 @@ def message(**overrides: Any) -> dict[str, Any]:
 def rows(state: EmulatorState, resource: str) -> list[dict[str, Any]]:
     """Every live raw row of one of the account's tables."""
     return list(account_of(state).table(resource).iter_raw())
+
+
+def control_client(state: EmulatorState) -> Iterator[Any]:
+    """An in-process client of the whole app with the control routes, authenticated (yield it from a fixture)."""
+    from starlette.testclient import TestClient  # the warning filter of tests/emulator/conftest.py applies
+
+    from mailjet_connector.emulator.app import create_app
+
+    with TestClient(create_app(state, control=True)) as test_client:
+        test_client.auth = AUTH
+        yield test_client

@@ -13,6 +13,7 @@ from mailjet_connector.emulator.jobs import JobSettings
 from mailjet_connector.emulator.server import EmulatorServer
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import TestClient
+from tests.wire.test_addresses import ISSUE_ADDRESSES as REFUSED_ADDRESSES
 
 
 def data(response: Any, status: int = 200) -> list[dict[str, Any]]:
@@ -127,6 +128,16 @@ def test_per_contact_errors_go_to_the_error_file(client: TestClient, state: Emul
     assert subscription(client, "good@example.com", 1) is False
     assert client.get("/v3/REST/contact/prop@example.com").status_code == 404  # a failed contact is skipped
     assert client.get("/v3/DATA/batchjob/1/JSONError/application:json").json() == errors
+
+
+def test_malformed_addresses_land_in_the_error_file(client: TestClient, state: EmulatorState) -> None:
+    # #18 item 9: these were accepted and created contacts.
+    bad = REFUSED_ADDRESSES
+    status = run_job(
+        client, state, "/v3/REST/contact/managemanycontacts", {"Contacts": [{"Email": e} for e in bad]}
+    )
+    assert [e["Index"] for e in error_file(client, status)] == list(range(len(bad)))
+    assert all(client.get("/v3/REST/contact", params={"Email": e}).json()["Count"] == 0 for e in bad)
 
 
 @pytest.mark.parametrize(

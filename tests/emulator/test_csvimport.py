@@ -62,6 +62,21 @@ def test_upload_to_an_unknown_list_is_404_not_json(client: TestClient, path: str
     assert "Source object not found" in response.text
 
 
+@pytest.mark.parametrize(
+    ("path", "media"),
+    [("BatchJob/99999/CSVError/text:csv", "text/csv"), ("batchjob/1/csverror/text:csv", "text/csv"),
+     ("contactslist/invalid_id/CSVData/text:plain", "text/plain")],
+)  # fmt: skip
+def test_data_errors_are_as_recorded(client: TestClient, path: str, media: str) -> None:
+    # mailjet-gem cassettes Mailjet_RetrieveErrosCsv and Mailjet_ContactslistCsv (#18 item 6): the reason
+    # phrase is the message and the content type is the one the URL names.
+    response = client.request("POST" if "CSVData" in path else "GET", f"/v3/DATA/{path}", content=b"email\n")
+    assert response.status_code == 404
+    assert response.headers["x-emulator-reason"] == "Source object not found"
+    assert response.headers["content-type"] == media
+    assert response.json() == {"ErrorInfo": "", "ErrorMessage": "Source object not found", "StatusCode": 404}
+
+
 def test_data_api_needs_credentials(client: TestClient) -> None:
     response = client.post("/v3/DATA/contactslist/1/CSVData/text:plain", content=b"email\n", auth=("x", "y"))
     assert response.status_code == 401 and response.content == b""
@@ -99,7 +114,7 @@ def test_columns_become_properties_and_errors_are_counted(client: TestClient, st
 def test_error_csv_is_the_original_plus_an_error_column(client: TestClient, state: EmulatorState) -> None:
     row = finished(client, state, start_import(client, CSV)["ID"])
     response = client.get(f"/v3/DATA/BatchJob/{row['ID']}/CSVError/text:csv")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.status_code == 200 and response.headers["content-type"] == "text/csv"
     lines = response.text.splitlines()
     assert lines[0] == "email,age,name,shoe,error"
     assert lines[1] == "new@example.com,30,Newt,44,"

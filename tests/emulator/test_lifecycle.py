@@ -20,7 +20,16 @@ from mailjet_connector.emulator.lifecycle.messages import (
 )
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import TestClient
-from tests.emulator.send_fixtures import API_KEY, AUTH, NOW, account_of, make_state, message, rows
+from tests.emulator.send_fixtures import (
+    API_KEY,
+    AUTH,
+    NOW,
+    account_of,
+    control_client,
+    make_state,
+    message,
+    rows,
+)
 
 DAY = 86_400
 ALL_ZERO = {name: 0.0 for name in ("open_rate", "click_rate", "reopen_rate", "bounce_rate", "blocked_rate",
@@ -34,9 +43,7 @@ def state() -> EmulatorState:
 
 @pytest.fixture
 def client(state: EmulatorState) -> Iterator[TestClient]:
-    with TestClient(create_app(state, control=True)) as test_client:
-        test_client.auth = AUTH
-        yield test_client
+    yield from control_client(state)
 
 
 def configure(client: TestClient, **changes: Any) -> None:
@@ -91,6 +98,24 @@ def test_opens_and_clicks_wait_for_the_clock(client, state):
     assert history(client, mid) == [("sent", NOW), ("opened", NOW + 100), ("clicked", NOW + 150)]
     contact = client.get("/v3/REST/contact/lc0@example.org").json()["Data"][0]
     assert contact["LastActivityAt"] == "2023-11-14T22:15:50Z"  # NOW + 150
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [{"HTMLPart": None, "TextPart": "Visit https://shop.example.org/a"},
+     {"HTMLPart": '<p><img src="https://cdn.example.org/banner.png"></p>'}],
+    ids=["text-only", "image-only"],
+)  # fmt: skip
+def test_no_link_no_click(client, state, parts):
+    # #18 item 4: clicks used to land on the seeded site's pages for messages without links.
+    configure(client, open_rate=1.0, click_rate=1.0, open_delay=[10, 10], click_delay=[10, 10])
+    batch = [message(To=[{"Email": "nolink@example.org"}], **parts)]
+    response = client.post("/v3.1/send", json={"Messages": batch})
+    mid = response.json()["Messages"][0]["To"][0]["MessageID"]
+    advance(client, DAY)
+    assert by_id(state, "message", [mid])[mid]["Status"] == "opened"
+    assert not by_id(state, "clickstatistics", [mid], key="MessageID")
+    assert [kind for kind, _ in history(client, mid)] == ["sent", "opened"]
 
 
 def test_hard_bounce_updates_message_bounce_row_contact_and_statistics(client, state):

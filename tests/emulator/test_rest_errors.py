@@ -61,13 +61,26 @@ def test_v31_rest_is_an_nginx_404(client: TestClient) -> None:
     assert b"<center>nginx</center>" in response.content
 
 
-def test_verb_not_allowed_is_405_with_allow(client: TestClient) -> None:
-    response = client.delete("/v3/REST/contact/1")
-    assert response.status_code == 405
-    assert response.headers["allow"] == "GET, PUT"
-    assert response.json()["StatusCode"] == 405
-    assert client.post("/v3/REST/message", json={}).status_code == 405
-    assert client.post("/v3/REST/contact/1", json={}).status_code == 405
+def test_verb_the_resource_does_not_offer_is_401_operation_not_allowed(client: TestClient) -> None:
+    # Mailjet's answer to DELETE contact, quoted in issues of the PHP, Node, .NET and Java clients (#18 item 2).
+    for response in (client.delete("/v3/REST/contact/1"), client.delete("/v3/REST/contact/999999"),
+                     client.post("/v3/REST/message", json={}), client.put("/v3/REST/message/1", json={})):  # fmt: skip
+        assert response.status_code == 401
+        assert response.headers["x-emulator-reason"] == "Operation not allowed"  # the status line's reason
+        assert response.headers["content-type"] == "application/json"
+        assert "www-authenticate" not in response.headers
+        assert response.json() == {
+            "ErrorInfo": "",
+            "ErrorMessage": "Operation not allowed",
+            "StatusCode": 401,
+        }
+
+
+def test_verb_offered_elsewhere_is_405_method_not_allowed(client: TestClient) -> None:
+    response = client.post("/v3/REST/contact/1", json={})
+    assert response.status_code == 405 and response.headers["allow"] == "GET, PUT"
+    assert response.json() == {"ErrorInfo": "", "ErrorMessage": "Method not allowed", "StatusCode": 405}
+    assert client.delete("/v3/REST/listrecipient").status_code == 405  # DELETE needs an ID (php-simple#9)
 
 
 def test_names_are_case_insensitive(client: TestClient) -> None:
@@ -117,3 +130,13 @@ def test_request_log_is_bounded(state: EmulatorState) -> None:
 
     asyncio.run(many())
     assert 10 <= len(state.request_log) <= 11
+
+
+def test_other_v4_services_check_credentials_first(client: TestClient) -> None:
+    # node-mailjet's own error-handling tests: a bad token on /v4/sms answers the newer services' 401 JSON.
+    refused = client.get("/v4/sms", headers={"Authorization": "Bearer not-a-token"}, auth=None)
+    assert refused.status_code == 401
+    assert refused.json()["ErrorMessage"].startswith("API key authentication/authorization failure")
+    assert client.get("/v4/sms").status_code == 404  # good credentials: the service is not emulated
+    bearer = client.get("/v1/REST/templates", headers={"Authorization": "Bearer fake"}, auth=None)
+    assert bearer.status_code == 401  # the v1 Content API, as mailjet-apiv3-python's tests expect

@@ -38,6 +38,10 @@ def test_status_lines_carry_mailjet_reasons(base_url: str) -> None:
         missing = client.get("/v3/REST/contact/999")
         assert (missing.status_code, missing.reason_phrase) == (404, "Object not found")
         assert "x-emulator-reason" not in missing.headers
+        refused = client.delete(
+            "/v3/REST/contact/1"
+        )  # #18 item 2; node-mailjet prints "401 Operation not allowed"
+        assert (refused.status_code, refused.reason_phrase) == (401, "Operation not allowed")
         duplicate = client.post("/v3/REST/contact", json={"Email": "alice@example.com"})
         assert (
             duplicate.reason_phrase

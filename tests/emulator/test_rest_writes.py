@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from mailjet_connector.emulator.state import EmulatorState
 from tests.emulator.conftest import NOW, TestClient
+from tests.wire.test_addresses import ISSUE_ADDRESSES
 
 
 def one(response: Any) -> dict[str, Any]:
@@ -39,20 +42,46 @@ def test_post_validation_errors(client: TestClient) -> None:
         error(client.post("/v3/REST/contact", json={"Name": "x"}))
         == 'MJ03 A value for property "Email" is required'
     )
-    assert error(client.post("/v3/REST/contact", json={"Email": "a@b.c", "Colour": 1})) == (
+    assert error(client.post("/v3/REST/contact", json={"Email": "a@b.co", "Colour": 1})) == (
         'Invalid json input: object ""->"TContact" property "Colour" is not a class property'
     )
     assert "MJ08" in error(client.post("/v3/REST/contact", json={"Email": "not-an-email"}))
-    assert "MJ08" in error(client.post("/v3/REST/contact", json={"Email": "a@b.c", "Name": 5}))
+    assert "MJ08" in error(client.post("/v3/REST/contact", json={"Email": "a@b.co", "Name": 5}))
     assert error(client.post("/v3/REST/contact", content=b"{nope")) == "Invalid json input"
-    assert error(client.post("/v3/REST/contact", json={"Email": "a@b.c", "DeliveredCount": 4})) == (
+    assert error(client.post("/v3/REST/contact", json={"Email": "a@b.co", "DeliveredCount": 4})) == (
         'MJ19 Setting a value for property "DeliveredCount" is not allowed'
     )
+
+
+@pytest.mark.parametrize("address", ISSUE_ADDRESSES)
+def test_malformed_addresses_are_refused(client: TestClient, address: str) -> None:
+    # #18 item 9: contact create accepted these; senders share the rule.
+    assert "MJ08" in error(client.post("/v3/REST/contact", json={"Email": address}))
+    assert "MJ08" in error(client.post("/v3/REST/sender", json={"Email": address}))
 
 
 def test_duplicate_unique_key_is_mj18(client: TestClient) -> None:
     message = error(client.post("/v3/REST/contact", json={"Email": "Alice@Example.com"}))
     assert message == 'MJ18 A Contact resource with value "Alice@Example.com" for Email already exists.'
+
+
+def test_put_round_trip_of_read_only_fields_as_clients_format_them(client: TestClient) -> None:
+    # #18 item 3, the recorded Mailjet exchange (mailjet-gem cassette resource/test_contact/update): the
+    # client sends the object back with CreatedAt in its own format, read-only fields unchanged, `Id`.
+    row = one(client.get("/v3/REST/contact/alice@example.com"))
+    created = row["CreatedAt"].replace("T", " ").replace("Z", " UTC")  # "2023-11-14 21:56:40 UTC"
+    body = {
+        "CreatedAt": created,
+        "DeliveredCount": row["DeliveredCount"],
+        "Email": row["Email"],
+        "Id": row["ID"],
+    }
+    response = client.put(f"/v3/REST/contact/{row['ID']}", json={**body, "Name": "Joe Doe"})
+    assert response.status_code == 200, response.text
+    assert one(response)["Name"] == "Joe Doe" and one(response)["CreatedAt"] == row["CreatedAt"]
+    # Only a different value of a read-only field is an error.
+    moved = {**body, "CreatedAt": "2001-01-01 00:00:00 UTC"}
+    assert error(client.put(f"/v3/REST/contact/{row['ID']}", json=moved)).startswith("MJ19 ")
 
 
 def test_put_patches_and_returns_the_full_object(client: TestClient) -> None:

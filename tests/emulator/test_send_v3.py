@@ -42,6 +42,17 @@ def test_recipients_each_get_their_own_message(state):
     assert [contents[m["ID"]]["TextPart"] for m in messages] == ["Hi A", "Hi you"]
 
 
+def test_nested_names_are_case_insensitive(state):
+    # #18 item 7: lower-case keys inside Recipients answered `Invalid email address "None"`.
+    body = v3(Recipients=[{"email": "a@example.org", "name": "A", "vars": {"n": "Ann"}}])
+    body.update({"Text-part": "Hi {{var:n}}", "Mj-TemplateLanguage": True})
+    response = make_client(state).post("/v3/send", json={"messages": [body]})
+    assert response.status_code == 200, response.text
+    assert [s["Email"] for s in response.json()["Sent"]] == ["a@example.org"]
+    missing = make_client(state).post("/v3/send", json=v3(Recipients=[{"name": "No address"}]))
+    assert missing.status_code == 400 and "None" not in missing.text
+
+
 def test_smtp_strings_share_one_message_per_address(state):
     body = v3(To='"Ann" <ann@example.org>, bob@example.org', Cc="cat@example.org")
     sent = make_client(state).post("/v3/send", json=body).json()["Sent"]

@@ -141,3 +141,26 @@ def test_recipient_in_two_lists_gets_one_message(client, state):
     result = client.post("/v3.1/send", json=body).json()["Messages"][0]
     assert result["To"][0]["MessageID"] == result["Bcc"][0]["MessageID"]
     assert len(rows(state, "message")) == 1
+
+
+@pytest.mark.parametrize(
+    ("payload_globals", "variables", "path", "statuses"),
+    [({"Variables": {"Some": None}}, None, 'Variables["Some"]', ["error", "error"]),
+     ({}, {"a": {"b": [1, None]}}, 'Variables["a"]["b"][1]', ["error", "success"])],
+)  # fmt: skip
+def test_null_variables_are_refused(client, state, payload_globals, variables, path, statuses):
+    # #18 item 5: Mailjet answers "Property value cannot be null." (mailjet/mailjet-apiv3-php#210).
+    body = {"Globals": payload_globals, "Messages": [message(Variables=variables), message()]}
+    response = client.post("/v3.1/send", json=body)
+    assert response.status_code == 400
+    answers = response.json()["Messages"]
+    assert [a["Status"] for a in answers] == statuses
+    error = answers[0]["Errors"][0]
+    assert (error["ErrorMessage"], error["ErrorRelatedTo"]) == ("Property value cannot be null.", [path])
+
+
+def test_v3_refuses_null_with_a_500(client):
+    body = {"FromEmail": "shop@example.com", "Text-part": "x", "Recipients": [{"Email": "a@example.org"}]}
+    response = client.post("/v3/send", json={**body, "Vars": {"Some": None}})
+    assert response.status_code == 500
+    assert response.json()["ErrorMessage"] == "Cannot convert data from Null value"

@@ -48,6 +48,23 @@ def test_new_sender_is_inactive_with_a_dns_row_for_its_domain(client: TestClient
     assert new_sender(client, "*@shop.example.org")["DNSID"] == dns["ID"]
 
 
+def test_recreating_an_inactive_sender_points_to_validate(client: TestClient, state: EmulatorState) -> None:
+    # node-mailjet's integration tests assert this answer (#18 item 8); lower-case `email` as they send it.
+    new_sender(client, "gbadi@shop.example.org")
+    again = client.post("/v3/REST/sender", json={"email": "GBadi@shop.example.org"})
+    assert again.status_code == 400
+    assert again.json()["ErrorMessage"] == (
+        'There is an already existing inactive sender with the same email. You can use "validate" action in '
+        "order to activate it."
+    )
+    # An active one keeps the generic duplicate answer.
+    publish_dns(state.accounts[DEFAULT_API_KEY], "shop.example.org")
+    active = new_sender(client, "active@shop.example.org")
+    assert data(client.post(f"/v3/REST/sender/{active['ID']}/validate"))[0]["ValidationMethod"]
+    duplicate = client.post("/v3/REST/sender", json={"Email": "active@shop.example.org"})
+    assert duplicate.status_code == 400 and duplicate.json()["ErrorMessage"].startswith("MJ18 ")
+
+
 def test_validate_fails_with_details_while_dns_is_not_published(client: TestClient) -> None:
     sender = new_sender(client, "hello@shop.example.org")
     outcome = data(client.post(f"/v3/REST/sender/{sender['ID']}/validate", json={}))

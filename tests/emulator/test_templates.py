@@ -80,6 +80,17 @@ def test_detailcontent_refuses_delete_and_bad_values(client, template_id):
     assert client.post(url, json=["x"]).status_code == 400
 
 
+def test_builder_metadata_is_accepted_and_not_stored(client, template_id):
+    # Found by replaying mailjet-apiv3-python's own integration tests: TemplateContentBuilder.set_meta adds
+    # Author/Name/Locale to the content, and the test expects 200/201 from Mailjet.
+    url = f"/v3/REST/template/{template_id}/detailcontent"
+    body = {"Author": "CI", "Name": "n", "Locale": "en_US", "Text-part": "T", "MJMLContent": "<mjml/>"}
+    response = client.post(url, json=body)
+    assert response.status_code == 201, response.text
+    assert set(response.json()["Data"][0]) == {"Html-part", "Text-part", "MJMLContent", "Headers"}
+    assert client.post(url, json={"Author": 5}).status_code == 400
+
+
 def test_other_spelling_reaches_the_same_content(client, template_id):
     client.post(f"/v3/REST/template/{template_id}/detailcontent", json={"Text-part": "T"})
     response = client.get(f"/v3/REST/Template/{template_id}/DetailContent")

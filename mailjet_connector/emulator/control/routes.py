@@ -17,6 +17,7 @@ from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.emulator.control.events import event_control_routes
 from mailjet_connector.emulator.control.openapi import openapi_document
+from mailjet_connector.emulator.control.plan import plan_routes
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats.params import parse_timestamp
 from mailjet_connector.emulator.table import Table
@@ -197,4 +198,5 @@ def control_routes(state: EmulatorState) -> list[BaseRoute]:
         Route("/requests", requests, methods=["GET", "DELETE"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         *event_control_routes(state),  # /deliveries, /deliveries/flush, /lifecycle, /inbound
+        *plan_routes(state),  # /plan
     ]

@@ -3,7 +3,9 @@
 Served: CSV upload to a list (`contactslist/{id}/CSVData/text:plain`, POST; GET reads it back), a CSV
 import's error file (`batchjob/{id}/CSVError/text:csv`) and a bulk job's JSON error file
 (`batchjob/{id}/JSONError/application:json[/LAST]`). Segment names match case-insensitively (clients write
-both `BatchJob` and `batchjob`). Errors keep the classic body but a non-JSON content type, as recorded (§1.5).
+both `BatchJob` and `batchjob`). Errors keep the classic body, with the message as the reason phrase
+(`404 Source object not found`) and the content type the URL names (`text:csv` -> `text/csv`), as recorded
+(mailjet-gem cassettes `Mailjet_RetrieveErrosCsv`, `Mailjet_ContactslistCsv`; §1.5).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from mailjet_connector.emulator import jobs
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.jobs.csvimport import CsvImportWork, find_upload, store_upload
+from mailjet_connector.emulator.reason import REASON_HEADER, reason_value
 from mailjet_connector.emulator.rest import responses
 from mailjet_connector.emulator.rest.auth import authenticate
 from mailjet_connector.emulator.state import Account, EmulatorState
@@ -75,7 +78,7 @@ def _csv_error(req: DataRequest) -> Response:
     job = _job(req)
     if not isinstance(job.work, CsvImportWork):
         raise source_not_found()
-    return Response(job.work.error_csv(job), media_type="text/csv")
+    return Response(job.work.error_csv(job), headers={"Content-Type": "text/csv"})  # no charset, as recorded
 
 
 def _json_error(req: DataRequest) -> Response:
@@ -91,20 +94,28 @@ HANDLERS: dict[tuple[str, str, str], DataHandler] = {
 }
 
 
-def _error(error: EmulatorError) -> Response:
+def _error(error: EmulatorError, mime: str) -> Response:
     if error.status == 401:
         return responses.unauthorized()
     body = {"ErrorInfo": error.info, "ErrorMessage": error.message, "StatusCode": error.status}
-    return Response(orjson.dumps(body), status_code=error.status, headers={"Content-Type": "text/plain"})
+    headers = {"Content-Type": mime, REASON_HEADER: reason_value(str(error.message))}
+    return Response(orjson.dumps(body), status_code=error.status, headers=headers)
+
+
+def _content_type(parts: list[str]) -> str:
+    """The media type the URL's mimeType segment names (`text:csv` -> `text/csv`); text/plain otherwise."""
+    kind, sep, sub = (parts[3] if len(parts) > 3 else "").partition(":")
+    ok = sep and kind.isalpha() and sub.replace("-", "").replace("+", "").replace(".", "").isalnum()
+    return f"{kind.lower()}/{sub.lower()}" if ok else "text/plain"
 
 
 def data_routes(state: EmulatorState) -> list[BaseRoute]:
     """The DATA API routes over one emulator state; mount them before the `/v3/{path}` catch-all."""
 
     async def endpoint(request: Request) -> Response:
+        parts = [p for p in request.url.path[len(DATA_PREFIX) :].split("/") if p]
         try:
             account = authenticate(state, request)
-            parts = [p for p in request.url.path[len(DATA_PREFIX) :].split("/") if p]
             if len(parts) < 4 or len(parts) > 5:
                 raise source_not_found()
             handler = HANDLERS.get((parts[0].lower(), parts[2].lower(), request.method))
@@ -113,6 +124,6 @@ def data_routes(state: EmulatorState) -> list[BaseRoute]:
             body = await request.body()
             return handler(DataRequest(state, account, parts[1], parts[4] if len(parts) == 5 else None, body))
         except EmulatorError as error:
-            return _error(error)
+            return _error(error, _content_type(parts))
 
     return [Route(DATA_PREFIX + "{path:path}", endpoint, methods=METHODS)]

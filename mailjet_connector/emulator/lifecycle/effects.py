@@ -22,7 +22,7 @@ from mailjet_connector.emulator.lifecycle.events import (
     smtp_reply,
     state_error,
 )
-from mailjet_connector.emulator.seed.messages import URLS, USER_AGENTS
+from mailjet_connector.emulator.seed.messages import USER_AGENTS
 from mailjet_connector.emulator.state import Account
 from mailjet_connector.emulator.stats.engagement import country_of
 from mailjet_connector.emulator.stats.history import SPAM_FEEDBACK_SOURCE
@@ -47,10 +47,10 @@ class Step:
 
 
 def message_links(account: Account, message_id: int) -> tuple[str, ...]:
-    """The http(s) links of the HTML the recipient got, else the seeded site's pages."""
+    """The http(s) links of the HTML the recipient got: what click tracking can count. A text-only or
+    image-only message has none, so it gets no click (#18 item 4)."""
     html = account.extra.get("sent_content", {}).get(message_id, {}).get("HTMLPart") or ""
-    links = tuple(dict.fromkeys(_LINK.findall(html)))
-    return links or URLS
+    return tuple(dict.fromkeys(_LINK.findall(html)))
 
 
 def _known(table: Table, row: dict[str, Any]) -> dict[str, Any]:

@@ -1,17 +1,21 @@
-"""What keeps events moving: a middleware that runs the clock's ticks around every request, and the
-background thread that posts due deliveries.
+"""What keeps events moving: the clock task, a middleware that runs the clock's ticks around every request,
+and the background thread that posts due deliveries.
 
-Choice (docs/emulator.md): the state machines (jobs, scheduled campaigns, message lifecycles) run
-synchronously and lazily (`ticks.tick` before and after each request: cheap when nothing is due), while HTTP delivery runs in
-one worker thread per app, so a slow or dead callback URL never holds a request. The worker starts when
-there is something to post (or on app startup when the server runs the lifespan), sleeps until the next
-due time, and ends on app shutdown, when nothing is pending, or when the clock is frozen and nothing is
-due (a frozen clock moves only through requests, and the middleware wakes the worker after each one).
-Tests drive delivery deterministically with `POST /_emulator/deliveries/flush` (`flush`) instead.
+Choice (docs/emulator.md): the state machines (jobs, scheduled campaigns, message lifecycles) are
+functions of the clock, brought up to date by `ticks.tick` (cheap when nothing is due). They run before
+and after every request, and, while the clock runs in real time, every `TICK_EVERY` seconds on their own
+(`clock_task`, started by the app's lifespan in the server's event loop, so it never races a request):
+an idle emulator still sends its `sent`, `open`, `bounce` ... events within seconds, as Mailjet does. A
+frozen clock moves only through the control endpoints, and the ticks around those requests apply what
+became due, so tests stay deterministic. HTTP delivery runs in one worker thread per app, so a slow or
+dead callback URL never holds a request or a tick; the worker starts when there is something to post,
+sleeps until the next due time, and ends on app shutdown or when nothing is pending. Tests can also
+drive delivery synchronously with `POST /_emulator/deliveries/flush` (`flush`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 from collections.abc import AsyncIterator
@@ -21,6 +25,7 @@ from mailjet_connector.emulator.lifecycle import delivery, ticks
 from mailjet_connector.emulator.state import EmulatorState
 
 IDLE_WAIT = 60.0  # longest sleep between passes (a safety net; kicks and due times normally wake it)
+TICK_EVERY = 0.5  # seconds between ticks of an idle emulator whose clock runs in real time
 
 
 class DeliveryWorker:
@@ -120,18 +125,41 @@ class EventPumpMiddleware:
 
     def pump(self) -> None:
         """Bring the emulator up to its clock (`ticks.tick`) and kick the worker when a delivery is due."""
-        ticks.tick(self.state)
-        if delivery.has_due(self.state):
-            self.worker.kick()
+        pump(self.state, self.worker)
+
+
+def pump(state: EmulatorState, worker: DeliveryWorker) -> None:
+    """Bring the emulator up to its clock (`ticks.tick`) and kick the worker when a delivery is due."""
+    ticks.tick(state)
+    if delivery.has_due(state):
+        worker.kick()
+
+
+async def clock_task(state: EmulatorState, worker: DeliveryWorker, every: float = TICK_EVERY) -> None:
+    """Tick the emulator while it is idle: jobs, scheduled campaigns, lifecycles and deliveries progress in
+    real time without any request. Does nothing while the clock is frozen. Runs until cancelled."""
+    while True:
+        await asyncio.sleep(every)
+        if state.clock.frozen:
+            continue
+        try:
+            pump(state, worker)
+        except Exception:  # a failed tick leaves its work due for the next one; the task must live on
+            continue
 
 
 @contextlib.asynccontextmanager
 async def worker_lifespan(worker: DeliveryWorker) -> AsyncIterator[None]:
-    """Lifespan for the app: start the worker (if work is pending) and stop it on shutdown."""
+    """Lifespan for the app: start the clock task and the worker (if work is pending); stop both on
+    shutdown."""
     worker.resume()
     if delivery.next_due(worker.state) is not None:
         worker.kick()
+    ticking = asyncio.create_task(clock_task(worker.state, worker), name="mailjet-emulator-clock")
     try:
         yield
     finally:
+        ticking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticking
         worker.stop()

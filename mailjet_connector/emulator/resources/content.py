@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 PARTS = TEMPLATE_PARTS  # ("Html-part", "Text-part", "MJMLContent", "Headers"): one vocabulary for both
 _BY_LOWER = {part.lower(): part for part in PARTS}
+# Descriptive properties the official `mailjet-rest` builder sends with content (TemplateContentBuilder
+# `set_meta`; its integration test expects 200/201 from Mailjet): accepted as strings, not stored.
+META = ("Author", "Name", "Locale")
+_META_LOWER = {name.lower() for name in META}
 
 
 def parse_content(body: Any) -> dict[str, Any]:
@@ -39,9 +43,13 @@ def parse_content(body: Any) -> dict[str, Any]:
     parts: dict[str, Any] = {}
     for name, value in body.items():
         part = _BY_LOWER.get(str(name).lower())
+        if part is None and str(name).lower() in _META_LOWER:
+            if value is not None and not isinstance(value, str):
+                raise EmulatorError(400, f'MJ08 Property "{name}" is invalid: expected a string or null')
+            continue
         if part is None:
             raise EmulatorError(
-                400, f'Invalid json input: property "{name}" is not one of {", ".join(PARTS)}'
+                400, f'Invalid json input: property "{name}" is not one of {", ".join((*PARTS, *META))}'
             )
         expected = dict if part == "Headers" else str
         if value is not None and not isinstance(value, expected):

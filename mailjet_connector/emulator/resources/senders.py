@@ -119,8 +119,22 @@ def _failure(domain: str, filename: str, result: dict[str, Any] | None) -> dict[
     }
 
 
+# Asserted by node-mailjet's integration tests (test/integration/base.test.ts, since 2016).
+INACTIVE_SENDER = (
+    'There is an already existing inactive sender with the same email. You can use "validate" action in '
+    "order to activate it."
+)
+
+
 class SenderRules(Rules):
-    """A new sender gets a validation file name and the dns row of its domain (created when missing)."""
+    """A new sender gets a validation file name and the dns row of its domain (created when missing); an
+    address that an inactive sender already holds is refused with Mailjet's hint to validate that one."""
+
+    def before_create(self, ctx: WriteContext, values: dict[str, Any]) -> None:
+        email = values.get("Email")
+        pos = ctx.table.lookup(("Email",), (email,), ci=True) if isinstance(email, str) else None
+        if pos is not None and ctx.table.column("Status")[pos] == "Inactive":
+            raise EmulatorError(400, INACTIVE_SENDER)
 
     def fill_create(self, ctx: WriteContext, values: dict[str, Any]) -> None:
         rng = _rng(ctx, "file", str(values.get("Email", "")))

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from mailjet_connector import catalog
-from mailjet_connector.emulator.errors import EmulatorError, not_allowed
+from mailjet_connector.emulator.errors import EmulatorError, MethodNotAllowedError
 from mailjet_connector.emulator.resources.content import serve_content
 from mailjet_connector.emulator.rest.actions import ActionContext
 from mailjet_connector.emulator.rest.auth import authenticate
@@ -60,7 +60,7 @@ def template_routes(state: EmulatorState, rules: Mapping[str, Rules]) -> list[Ba
         act = resource.action("detailcontent")
         assert act is not None
         if request.method not in (v.value for v in act.verbs):
-            raise not_allowed(request.method, resource, act.verbs)
+            raise MethodNotAllowedError(act.verbs)
         with account.lock:
             pos = find_position(account, resource, request.path_params["key"])
         if pos is None:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import Resource, Verb
-from mailjet_connector.emulator.errors import EmulatorError, not_allowed, not_found
+from mailjet_connector.emulator.errors import EmulatorError, MethodNotAllowedError, not_allowed, not_found
 from mailjet_connector.emulator.frame import Frame, find_row
 from mailjet_connector.emulator.resources.contacts import ensure_contactdata
 from mailjet_connector.emulator.rest import responses, writes
@@ -127,7 +127,7 @@ class Call:
         if self.method == "POST":
             self._require(Verb.POST, self.resource.verbs)
             return self.create()
-        self._require(Verb.GET, self.resource.verbs)
+        self._require(Verb.GET, tuple(v for v in self.resource.verbs if v in (Verb.GET, Verb.POST)))
         return list_response(self.state, self.account, self.resource, self.params)
 
     def item(self, key: str) -> Response:
@@ -165,7 +165,7 @@ class Call:
         if act is None or (key is None) != (act.scope == "collection"):
             raise EmulatorError(400, f'Unknown action: "{name}"', info="Bad Request")
         if self.method not in (v.value for v in act.verbs):
-            raise not_allowed(self.method, self.resource, act.verbs)
+            raise MethodNotAllowedError(act.verbs)
         pos = None
         if key is not None:
             with self.account.lock:

@@ -89,7 +89,7 @@ def error_response(error: EmulatorError) -> Response:
 
     Returns:
         Classic `{ErrorInfo, ErrorMessage, StatusCode}` JSON, a modern `{ErrorIdentifier, ...}` body, or
-        the bare 401 of classic REST.
+        the bare 401 of classic REST (bad credentials: a 401 without a message).
     """
     if error.style == "modern":
         body: dict[str, Any] = {"ErrorIdentifier": str(uuid.uuid4())}
@@ -98,7 +98,7 @@ def error_response(error: EmulatorError) -> Response:
         body.update({"StatusCode": error.status, "ErrorMessage": error.message})
         headers = {"X-Mj-Request-Guid": body["ErrorIdentifier"]}
         return Response(orjson.dumps(body), status_code=error.status, media_type=MODERN_JSON, headers=headers)
-    if error.status == 401:
+    if error.status == 401 and not error.message:
         return unauthorized()
     body = {"ErrorInfo": error.info, "ErrorMessage": error.message, "StatusCode": error.status}
     headers = dict(getattr(error, "headers", None) or {})

@@ -18,6 +18,7 @@ from mailjet_connector.emulator.rest.keys import find_position
 from mailjet_connector.emulator.rest.query import parse_time
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.table import Table, empty_value
+from mailjet_connector.wire.addresses import is_email
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,8 +224,7 @@ def _convert(ftype: FieldType, value: Any) -> Any:
         parsed = parse_time(value) if isinstance(value, str) else None
         return _INVALID if parsed is None else parsed
     if ftype is FieldType.EMAIL:
-        ok = isinstance(value, str) and "@" in value.strip()[1:-1] and " " not in value.strip()
-        return value.strip() if ok else _INVALID
+        return value.strip() if isinstance(value, str) and is_email(value.strip()) else _INVALID
     if ftype is FieldType.STR:
         return value if isinstance(value, str) else _INVALID
     if ftype is FieldType.KV:

@@ -1,7 +1,7 @@
 """`POST /v3/send`: the older Send API with its `Sent` answer and classic 400 errors (mailjet-api.md §5.3).
 
 Property names are matched case-insensitively (the DOC itself spells `Mj-TemplateID` and
-`MJ-TemplateErrorReporting`). The whole call is validated before anything is sent: one bad message
+`MJ-TemplateErrorReporting`), in nested objects too (`Recipients: [{"email", "name", "vars"}]`). The whole call is validated before anything is sent: one bad message
 fails the call (v3 has no per-message results).
 """
 
@@ -17,10 +17,11 @@ from starlette.responses import Response
 from mailjet_connector.catalog.send import MAX_MESSAGES_V3, MAX_RECIPIENTS_V3
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.rest import responses
-from mailjet_connector.emulator.send import http, lookup
+from mailjet_connector.emulator.send import http, lookup, plan
 from mailjet_connector.emulator.send.effects import Outgoing, Recipient, deliver
-from mailjet_connector.emulator.send.validation import is_email
+from mailjet_connector.emulator.send.validation import null_paths
 from mailjet_connector.emulator.state import Account, EmulatorState
+from mailjet_connector.wire.addresses import is_email
 
 MAX_MESSAGES = MAX_MESSAGES_V3
 MAX_RECIPIENTS = MAX_RECIPIENTS_V3
@@ -91,13 +92,16 @@ def _recipients(m: Mapping[str, Any]) -> list[list[Recipient]]:
 
 
 def _recipient(kind: str, item: Mapping[str, Any]) -> Recipient:
-    email = item.get("Email")
+    r = {key.lower(): value for key, value in item.items()}
+    email = r.get("email")
+    if email is None:
+        raise _fail('Missing "Email" property in "Recipients"')  # wording assumed
     if not isinstance(email, str) or not is_email(email.strip()):
         raise _fail(f'Invalid email address "{email}"')
-    variables = item.get("Vars") or {}
+    variables = r.get("vars") or {}
     if not isinstance(variables, dict):
         raise _fail('"Vars" is not JSON object type')
-    return Recipient(kind, email.strip(), str(item.get("Name") or ""), dict(variables))
+    return Recipient(kind, email.strip(), str(r.get("name") or ""), dict(variables))
 
 
 def _template(account: Account, m: Mapping[str, Any]) -> int | None:
@@ -130,6 +134,9 @@ def parse_message(account: Account, item: Mapping[str, Any]) -> list[Outgoing]:
     Raises:
         EmulatorError: a classic 400 (or 403 for an unauthorised sender) describing the first problem.
     """
+    if null_paths(item, "message"):
+        # v3 refuses a null anywhere in a message with a 500 (mailjet/mailjet-apiv3-php#80, laravel-mailjet#1).
+        raise _fail("Cannot convert data from Null value", 500)
     m = {key.lower(): value for key, value in item.items()}
     if not isinstance(m.get("fromemail"), str) or not m["fromemail"].strip():
         raise _fail('Missing "FromEmail" property')
@@ -175,7 +182,7 @@ def parse_payload(account: Account, payload: Any) -> list[Outgoing]:
     """
     if not isinstance(payload, dict):
         raise _fail("Invalid json input: expected a JSON object")
-    items = payload.get("Messages", [payload])
+    items = next((v for k, v in payload.items() if k.lower() == "messages"), [payload])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise _fail('"Messages" is not JSON array type')
     if len(items) > MAX_MESSAGES:
@@ -199,7 +206,12 @@ async def send_v3(state: EmulatorState, request: Request, max_payload_bytes: int
     try:
         with account.lock:
             outs = parse_payload(account, payload)
+            now = state.clock.now()
+            refused = plan.refusal(account, now, sum(len(out.recipients) for out in outs))
+            if refused is not None:  # an account plan's cap (send/plan.py): the call is refused whole
+                raise _fail(refused, 429)
             sent = [d for out in outs for d in deliver(state, account, out)]
+            plan.record(account, now, len(sent))
     except EmulatorError as exc:
         return responses.error_response(exc)
     body = {"Sent": [{"Email": d.email, "MessageID": d.message_id, "MessageUUID": d.uuid} for d in sent]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,7 @@ from starlette.responses import Response
 
 from mailjet_connector.catalog.send import MAX_MESSAGES_V31 as MAX_MESSAGES
 from mailjet_connector.catalog.send import MAX_RECIPIENTS_PER_CALL
-from mailjet_connector.emulator.send import http, lookup
+from mailjet_connector.emulator.send import http, lookup, plan
 from mailjet_connector.emulator.send.effects import Delivery, Outgoing, Recipient, deliver, sandbox_deliveries
 from mailjet_connector.emulator.send.validation import (
     SendError,
@@ -141,7 +142,10 @@ def process(
     if errors:
         return {"Status": "error", "Errors": [e.body() for e in errors]}, errors
     out = outgoing(account, message)
-    deliveries = sandbox_deliveries(out) if sandbox else deliver(state, account, out)
+    if sandbox:
+        return success_entry(message, sandbox_deliveries(out)), []
+    deliveries = deliver(state, account, out)
+    plan.record(account, state.clock.now(), len(deliveries))
     return success_entry(message, deliveries), []
 
 
@@ -186,6 +190,11 @@ async def send_v31(state: EmulatorState, request: Request, max_payload_bytes: in
     entries: list[dict[str, Any]] = []
     failures: list[SendError] = []
     with account.lock:
+        emails = sum(recipient_count(m) for m in messages)
+        refused = None if sandbox else plan.refusal(account, state.clock.now(), emails)
+        if refused is not None:  # an account plan's cap (send/plan.py): the call is refused whole
+            body = {"ErrorIdentifier": str(uuid.uuid4()), "StatusCode": 429, "ErrorMessage": refused}
+            return http.modern_response(body, 429)
         for message in messages:
             entry, errors = process(state, account, message, sandbox)
             entries.append(entry)

@@ -6,7 +6,6 @@ Structural checks (`check_message`) are pure; account rules (senders, templates,
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from mailjet_connector.catalog.send import (
 )
 from mailjet_connector.emulator.send import lookup
 from mailjet_connector.emulator.state import Account
+from mailjet_connector.wire.addresses import is_email
 
 _FORBIDDEN = frozenset(h.lower() for h in FORBIDDEN_HEADERS)
 
@@ -30,11 +30,6 @@ MAX_ITEMS = MAX_ITEMS_V31
 MAX_LENGTH = {"Subject": 255, "URLTags": 256}
 TRACKING = ("account_default", "disabled", "enabled")
 PRIORITIES = range(0, 5)
-
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
 
 
 @dataclass(frozen=True)
@@ -89,11 +84,6 @@ SPEC: dict[str, Kind] = {
 }  # fmt: skip
 
 _ATTACHMENT_KEYS = ("ContentType", "Filename", "Base64Content")
-
-
-def is_email(value: str) -> bool:
-    """Whether `value` is an address Mailjet accepts (no consecutive dots, a dotted domain)."""
-    return bool(_EMAIL.match(value))
 
 
 def mismatch(path: str, kind: Kind) -> SendError:
@@ -160,6 +150,11 @@ def _check_object(name: str, value: dict[str, Any]) -> list[SendError]:
     if len(value) > MAX_ITEMS:
         return [SendError("mj-0008", f"Too many items in {name}. Max allowed is {MAX_ITEMS}.", (name,))]
     errors: list[SendError] = []
+    if name == "Variables":
+        # Mailjet refuses null variables: "Property value cannot be null." (mailjet/mailjet-apiv3-php#210;
+        # the mj-0003 code is assumed, it covers missing and null values).
+        for path in null_paths(value, name):
+            errors.append(SendError("mj-0003", "Property value cannot be null.", (path,)))
     if name == "Headers":
         for header, text in value.items():
             path = f'Headers["{header}"]'
@@ -169,6 +164,19 @@ def _check_object(name: str, value: dict[str, Any]) -> list[SendError]:
             elif not isinstance(text, str):
                 errors.append(mismatch(path, Kind.STR))
     return errors
+
+
+def null_paths(value: Any, path: str) -> list[str]:
+    """The paths (`Variables["a"]["b"]`, `Vars["c"][0]`) of the nulls inside an object or array."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _null_at(item, f'{path}["{key}"]')]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _null_at(item, f"{path}[{i}]")]
+    return []
+
+
+def _null_at(value: Any, path: str) -> list[str]:
+    return [path] if value is None else null_paths(value, path)
 
 
 def _check_value(name: str, kind: Kind, value: Any) -> list[SendError]:
