@@ -4,8 +4,10 @@ Two processes on loopback ports, one uvicorn worker each: the emulator (`emulato
 (`agents gateway --base-url <emulator>`, real policy, default audit log: group commit within 50 ms).
 One keep-alive client sends the same small GET (`/v3/REST/contact/1`) alternately direct and through the
 gateway, so both see the same emulator state and machine noise. Added latency = gateway - direct, at each
-percentile. Also measured: a denied call, answered by the gateway alone (policy + 403 + audit).
-Target (issue #8): added p50 <= 1 ms.
+percentile. Also measured: a denied call, answered by the gateway alone (policy + 403 + audit), and the cost
+of an ownership lookup (#16): the same `PUT /v3/REST/listrecipient/1` by an agent whose lists are limited
+(the gateway first reads the subscription's list) and by one whose lists are not, alternately.
+Target (issues #8, #16): added p50 <= 1 ms for an allowed call.
 
 Run: `uv run python bench/bench_gateway.py [--calls 2000]`; writes bench/results/gateway.json.
 """
@@ -33,6 +35,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "gateway.json"
 KEY, SECRET = "bench-key", "bench-secret"
 PATH = "/v3/REST/contact/1"
 DENIED_PATH = "/v3/REST/contactslist"
+OWNED_PATH = "/v3/REST/listrecipient/1"
+OWNED_BODY = b'{"IsUnsubscribed": false}'  # the emulator answers 304 once it holds: the write itself is cheap
 TARGET_P50_MS = 1.0
 
 
@@ -62,12 +66,23 @@ def start(args: list[str]) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
-def timed(http: httpx.Client, url: str, auth: tuple[str, str], expect: int) -> float:
+def timed(
+    http: httpx.Client,
+    url: str,
+    auth: tuple[str, str],
+    expect: int | tuple[int, ...],
+    body: bytes | None = None,
+) -> float:
     started = time.perf_counter()
-    response = http.get(url, auth=auth)
+    if body is None:
+        response = http.get(url, auth=auth)
+    else:
+        response = http.put(url, auth=auth, content=body, headers={"content-type": "application/json"})
     elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != expect:
-        raise RuntimeError(f"GET {url}: {response.status_code} (expected {expect})")
+    if response.status_code not in (expect if isinstance(expect, tuple) else (expect,)):
+        raise RuntimeError(
+            f"{'GET' if body is None else 'PUT'} {url}: {response.status_code} (expected {expect})"
+        )
     return elapsed
 
 
@@ -104,6 +119,7 @@ def measure(
         gateway_cpu = cpu_seconds(gateway_pid) - cpu_before
         for _ in range(max(200, calls // 4)):
             denied.append(timed(to_gateway, gateway_url + DENIED_PATH, agent, 403))
+        owned = measure_ownership(max(200, calls // 4), to_gateway, gateway_url, token)
     metrics = {}
     for name, q in (("p50", 0.50), ("p99", 0.99)):
         metrics[f"direct_{name}_ms"] = round(percentile(direct, q), 3)
@@ -113,8 +129,44 @@ def measure(
     metrics["added_mean_ms"] = round(statistics.fmean(through) - statistics.fmean(direct), 3)
     # The gateway's own CPU per forwarded call: unlike latency, not inflated by a busy machine's scheduler.
     metrics["gateway_cpu_ms_per_call"] = round(gateway_cpu * 1000 / calls, 3)
+    metrics.update(owned)
     metrics["calls"] = calls
     return metrics
+
+
+def measure_ownership(calls: int, http: httpx.Client, gateway_url: str, token: str) -> dict[str, float]:
+    """The same write by ID with and without the ownership lookup, alternately; the difference is its cost."""
+    plain, looked_up = [], []
+    url = gateway_url + OWNED_PATH
+    for _ in range(20):
+        timed(http, url, ("writer", token), (200, 304), OWNED_BODY)
+        timed(http, url, ("lists", token), (200, 304), OWNED_BODY)
+    for _ in range(calls):
+        plain.append(timed(http, url, ("writer", token), (200, 304), OWNED_BODY))
+        looked_up.append(timed(http, url, ("lists", token), (200, 304), OWNED_BODY))
+    return {
+        "write_by_id_p50_ms": round(percentile(plain, 0.5), 3),
+        "write_by_id_with_lookup_p50_ms": round(percentile(looked_up, 0.5), 3),
+        "ownership_lookup_added_p50_ms": round(percentile(looked_up, 0.5) - percentile(plain, 0.5), 3),
+    }
+
+
+def owner_list(emulator_url: str) -> int:
+    """The list that listrecipient 1 belongs to (the limited agent is allowed exactly that one)."""
+    with httpx.Client(trust_env=False, timeout=10) as http:
+        row = http.get(emulator_url + OWNED_PATH, auth=(KEY, SECRET)).json()["Data"][0]
+    return int(row["ListID"])
+
+
+def write_policy(path: Path, token: str, allowed_list: int) -> None:
+    digest = hash_token(token)
+    path.write_text(
+        f'[audit]\npath = "audit.jsonl"\n'
+        f'[agents.bench]\ntoken_hash = "{digest}"\n[agents.bench.access]\ncontacts = "read"\n'
+        f'[agents.writer]\ntoken_hash = "{digest}"\n[agents.writer.access]\nlists = "write"\n'
+        f'[agents.lists]\ntoken_hash = "{digest}"\n[agents.lists.access]\nlists = "write"\n'
+        f"[agents.lists.limits]\nallowed_lists = [{allowed_list}]\n"
+    )
 
 
 def main() -> int:
@@ -124,10 +176,6 @@ def main() -> int:
     token = new_token()
     with tempfile.TemporaryDirectory() as workdir:
         policy = Path(workdir, "agents.toml")
-        policy.write_text(
-            f'[audit]\npath = "audit.jsonl"\n[agents.bench]\ntoken_hash = "{hash_token(token)}"\n'
-            '[agents.bench.access]\ncontacts = "read"\n'
-        )
         emulator_port, gateway_port = free_port(), free_port()
         emulator_url = f"http://127.0.0.1:{emulator_port}"
         gateway_url = f"http://127.0.0.1:{gateway_port}"
@@ -138,6 +186,7 @@ def main() -> int:
         ]
         try:
             wait_ready(emulator_url, (KEY, SECRET), processes[0])
+            write_policy(policy, token, owner_list(emulator_url))
             processes.append(
                 start(
                     [
@@ -165,7 +214,8 @@ def main() -> int:
     parser_name = "httptools" if importlib.util.find_spec("httptools") else "h11"
     notes = (
         f"one keep-alive client, GET {PATH} alternately direct and through the gateway; audit group commit; "
-        f"gateway HTTP parser {parser_name}; "
+        f"gateway HTTP parser {parser_name}; ownership lookup: PUT {OWNED_PATH} by an agent with allowed_lists "
+        "minus the same PUT by one without; "
         f"target added p50 <= {TARGET_P50_MS} ms; {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
     )

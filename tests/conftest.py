@@ -6,8 +6,16 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 CREDENTIAL_PREFIXES = ("MAILJET_", "MJ_")
+
+# `make test` (and CI) runs every property test on the same examples, so a red run is reproducible and a
+# green one stays green; `HYPOTHESIS_PROFILE=explore make test` draws new examples each run to hunt for bugs
+# (pin what it finds with @example).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mailjet_connector.agents.audit import AuditLog, VerifyResult, iter_records, verify
+from mailjet_connector.agents.audit import AuditLog, iter_records
+from mailjet_connector.agents.audit_verify import VerifyResult, verify
 from mailjet_connector.agents.policy import (
     Access,
     AgentPolicy,

@@ -2,11 +2,15 @@
 
 Each record holds `seq`, `ts`, `agent`, `operation`, `area`, `decision`, `reason`, `status`, `duration_ms`,
 `counts`, `prev` (the previous record's hash; 64 zeros for the first) and `hash` = SHA-256 of the record's
-canonical JSON (sorted keys, without `hash`). Never holds secrets or message bodies; email addresses in
-`operation` and `reason` are masked (`***@example.com`) unless `redact_emails=False`. Appends are locked
-(thread lock + `flock`, so several processes may share one file) and fsync'ed: after every record by
-default, or in groups (`fsync=0.05`: a background thread syncs at most 50 ms after a write, so no caller
-waits for the disk; a process crash loses nothing, a power cut at most that window).
+canonical JSON (sorted keys, without `hash`). With a key (`AuditLog(key=...)`), `hash` is an HMAC-SHA256
+under that key and the record says `"alg": "hmac-sha256"`: whoever can write the file but not read the key
+cannot re-hash an edited chain. After each append the anchor file (`<log>.anchor`: the last `seq` and
+`hash`, with an HMAC of both when keyed) is replaced, so removing the last lines is detected too
+(`audit_verify`). Never holds secrets or message bodies; email addresses in `operation` and `reason` are
+masked (`***@example.com`) unless `redact_emails=False`. Appends are locked (thread lock + `flock`, so
+several processes may share one file) and fsync'ed: after every record by default, or in groups
+(`fsync=0.05`: a background thread syncs at most 50 ms after a write and then updates the anchor, so no
+caller waits for the disk; a process crash loses nothing, a power cut at most that window).
 """
 
 from __future__ import annotations
@@ -14,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import hmac
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,10 +48,37 @@ def redact_emails(text: str) -> str:
     return EMAIL.sub(r"***@\1", EMAIL_ENCODED.sub(r"***@\1", text))
 
 
-def record_hash(record: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the record's canonical JSON, without its `hash` key."""
-    body = {k: v for k, v in record.items() if k != "hash"}
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+KEYED = "hmac-sha256"
+
+
+def record_hash(record: dict[str, Any], key: bytes | None = None) -> str:
+    """The hash (hex) of the record's canonical JSON without its `hash` key: SHA-256, or HMAC-SHA256 under
+    `key` for a keyed record."""
+    body = orjson.dumps({k: v for k, v in record.items() if k != "hash"}, option=orjson.OPT_SORT_KEYS)
+    if key is not None:
+        return hmac.new(key, body, hashlib.sha256).hexdigest()
+    return hashlib.sha256(body).hexdigest()
+
+
+def anchor_path(path: Path) -> Path:
+    """Where the anchor of the audit file `path` lives (next to it)."""
+    return path.with_name(path.name + ".anchor")
+
+
+def anchor_mac(key: bytes, seq: int, digest: str) -> str:
+    """The anchor's HMAC over the last record's seq and hash."""
+    return hmac.new(key, f"{seq}:{digest}".encode(), hashlib.sha256).hexdigest()
+
+
+def write_anchor(path: Path, seq: int, digest: str, key: bytes | None) -> None:
+    """Replace the anchor of `path` atomically with the last record's seq and hash (and their HMAC)."""
+    anchor = {"seq": seq, "hash": digest}
+    if key is not None:
+        anchor |= {"alg": KEYED, "mac": anchor_mac(key, seq, digest)}
+    target = anchor_path(path)
+    temporary = target.with_name(target.name + f".{os.getpid()}.{threading.get_ident()}")
+    temporary.write_bytes(orjson.dumps(anchor))
+    os.replace(temporary, target)
 
 
 class AuditLog:
@@ -59,6 +90,7 @@ class AuditLog:
         fsync: True: each record is on disk before `record` returns; a number of seconds: group commit by a
             background thread within that delay; False: never (tests).
         clock: returns Unix seconds (injectable for tests).
+        key: the HMAC key of a keyed chain (`audit_key.read_audit_key`); None: plain SHA-256.
     """
 
     def __init__(
@@ -68,11 +100,13 @@ class AuditLog:
         redact_emails: bool = True,
         fsync: bool | float = True,
         clock: Callable[[], float] = time.time,
+        key: bytes | None = None,
     ) -> None:
         self.path = Path(path)
         self.redact = redact_emails
         self.fsync = fsync
         self.clock = clock
+        self._key = key
         self._lock = threading.Lock()
         self._handle: Any = None
         self._dirty = threading.Event()
@@ -81,8 +115,8 @@ class AuditLog:
         self._known_size = -1
         self._last: tuple[int, str] = (0, GENESIS)
 
-    def __repr__(self) -> str:
-        return f"AuditLog(path={str(self.path)!r})"
+    def __repr__(self) -> str:  # the key stays out
+        return f"AuditLog(path={str(self.path)!r}, keyed={self._key is not None})"
 
     def record(
         self,
@@ -122,14 +156,16 @@ class AuditLog:
             "duration_ms": round(float(duration_ms), 3),
             "counts": dict(counts) if counts else {},
         }
+        if self._key is not None:
+            fields["alg"] = KEYED
         with self._lock:
             if self._group_commit:
-                record = self._append(self._open(), fields)
+                record = self._append(self._open(), fields, anchor=False)
                 self._dirty.set()
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 with open(self.path, "ab") as handle:
-                    record = self._append(handle, fields)
+                    record = self._append(handle, fields, anchor=True)
                     if self.fsync:
                         os.fsync(handle.fileno())
         return record
@@ -138,14 +174,17 @@ class AuditLog:
     def _group_commit(self) -> bool:
         return self.fsync is not True and bool(self.fsync)
 
-    def _append(self, handle: Any, fields: dict[str, Any]) -> dict[str, Any]:
-        """Chain and write one record under an exclusive `flock` (other processes may share the file)."""
+    def _append(self, handle: Any, fields: dict[str, Any], *, anchor: bool) -> dict[str, Any]:
+        """Chain and write one record under an exclusive `flock` (other processes may share the file); with
+        `anchor`, replace the anchor too (group commit does it in its sync loop instead)."""
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             record = self._chain(handle, fields)
             handle.write(orjson.dumps(record) + b"\n")
             handle.flush()
             self._known_size = handle.tell()
+            if anchor:
+                write_anchor(self.path, record["seq"], record["hash"], self._key)
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
         return record
@@ -169,6 +208,7 @@ class AuditLog:
                     os.fsync(self._handle.fileno())
                 self._handle.close()
                 self._handle = None
+        self._write_anchor()
         self._stop.clear()
 
     def _open(self) -> Any:
@@ -190,6 +230,15 @@ class AuditLog:
             if handle is not None:
                 with contextlib.suppress(OSError, ValueError):  # closed meanwhile: close() synced it
                     os.fsync(handle.fileno())
+            self._write_anchor()
+
+    def _write_anchor(self) -> None:
+        """The anchor after group-committed records: the last record this writer knows (under the lock)."""
+        with self._lock:
+            seq, digest = self._last
+            if seq:
+                with contextlib.suppress(OSError):
+                    write_anchor(self.path, seq, digest, self._key)
 
     def _clean(self, text: str) -> str:
         return redact_emails(text) if self.redact else text
@@ -201,7 +250,7 @@ class AuditLog:
             self._last = _last_link(self.path, size)
         seq, prev = self._last
         record = {"seq": seq + 1, **fields, "prev": prev}
-        record["hash"] = record_hash(record)
+        record["hash"] = record_hash(record, self._key)
         self._last = (record["seq"], record["hash"])
         return record
 
@@ -225,55 +274,6 @@ def _last_link(path: Path, size: int) -> tuple[int, str]:
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         # A broken tail: keep appending from the genesis value; `verify` reports the break.
         return 0, GENESIS
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    """Outcome of `verify`: ok, how many records were checked, and the first bad line (1-based) and why."""
-
-    ok: bool
-    records: int
-    line: int | None = None
-    reason: str = ""
-
-
-def verify(path: str | Path) -> VerifyResult:
-    """Check the whole hash chain of an audit file.
-
-    Returns:
-        `ok=True` with the record count, or the first bad line number and why (bad JSON, hash mismatch
-        (an edited line), broken link (a removed or reordered line), sequence gap).
-
-    Raises:
-        OSError: the file cannot be read.
-    """
-    prev, seq, count = GENESIS, 0, 0
-    with open(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            problem = _check_line(line, prev, seq)
-            if problem:
-                return VerifyResult(False, count, number, problem)
-            record = orjson.loads(line)
-            prev, seq, count = record["hash"], record["seq"], count + 1
-    return VerifyResult(True, count)
-
-
-def _check_line(line: bytes, prev: str, seq: int) -> str:
-    try:
-        record = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return "not valid JSON"
-    if not isinstance(record, dict) or not {"seq", "prev", "hash"} <= record.keys():
-        return "not an audit record (seq, prev or hash missing)"
-    if record["hash"] != record_hash(record):
-        return "hash mismatch: the record was edited"
-    if record["prev"] != prev:
-        return "broken chain: a record before it was removed, inserted or reordered"
-    if record["seq"] != seq + 1:
-        return f"sequence gap: expected seq {seq + 1}, found {record['seq']}"
-    return ""
 
 
 def iter_records(

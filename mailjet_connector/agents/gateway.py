@@ -1,11 +1,15 @@
 """The HTTP gateway: the Mailjet REST and Send APIs with per-agent tokens, checked by the policy, audited.
 
 An agent calls the gateway exactly as it would call Mailjet (any client: change base URL and credentials),
-with Basic auth `agent name : agent token`. The gateway authenticates it, maps the URL to a catalog
-resource/action and area (`gateway_paths`), applies the call budget and `policy.decide`, then forwards the
-call with the real key over a pool of keep-alive connections (`upstream`). Denials never reach Mailjet.
-The real key never reaches the agent: upstream auth headers are dropped, catalog fields marked secret are
-masked, and an upstream 401 becomes a 502. Every call gets an audit record, written once its answer is sent.
+with Basic auth `agent name : agent token`. The gateway authenticates it, applies the call budget, reads the
+body (at most `max_body_bytes`: 413 beyond, before buffering more), builds the canonical `Call` (`calls`:
+the path resolved against the catalog, the query and the body read strictly; 400/403/405 otherwise), looks
+up the lists a write touches when the agent's lists are limited (`lookups`), asks `policy.decide`, and
+forwards the canonical call (`call.target()`, `call.body_bytes()`: never the agent's bytes) with the real key
+over a pool of keep-alive connections (`upstream`). Denials never reach Mailjet. The real key never reaches
+the agent: upstream auth headers are dropped, the answer is asked for without compression, catalog fields
+marked secret are masked (an answer that cannot be masked is a 502), and an upstream 401 becomes a 502.
+Every call gets an audit record, written once its answer is sent.
 
 The gateway is a plain ASGI application (no framework): each call is one short path through `handle`.
 """
@@ -21,25 +25,31 @@ from typing import Any
 import orjson
 
 from mailjet_connector.agents import gateway_responses as answers
-from mailjet_connector.agents import payloads
 from mailjet_connector.agents.audit import AuditLog
-from mailjet_connector.agents.gateway_paths import Target, classify
+from mailjet_connector.agents.calls import BodyError, Call, PathError
 from mailjet_connector.agents.gateway_responses import Headers, Send
-from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, Request, decide
+from mailjet_connector.agents.lookups import Lookup, drive_async
+from mailjet_connector.agents.masking import StreamScanner, mask_secrets, mentions_secret
+from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, decide, needs_lists
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.upstream import Timeouts, UpstreamError, UpstreamPool, UpstreamResponse
+from mailjet_connector.errors import InputError
 from mailjet_connector.wire.basic_auth import basic_token, parse_basic
 
 Receive = Any  # ASGI receive callable
-Body = bytes | AsyncIterator[bytes]
 
-FORWARDED_HEADERS = frozenset(
-    {b"content-type", b"accept", b"accept-encoding", b"accept-language", b"user-agent"}
-)
-BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+FORWARDED_HEADERS = frozenset({b"accept", b"accept-language", b"user-agent"})
 BUFFER_LIMIT = 256 * 1024  # answers up to this size are relayed in one piece (fewer ASGI messages)
-MASK = "***"
+MAX_BODY_BYTES = 15 * 1024 * 1024  # Mailjet's own message size limit; the policy may set another
 GROUP_COMMIT_SECONDS = 0.05  # default audit durability: on disk within 50 ms, no caller waits for fsync
+
+
+class BodyTooLarge(InputError):
+    """The agent's body is larger than the gateway accepts."""
+
+
+class LookupFailed(UpstreamError):
+    """Mailjet did not answer a lookup the decision needs (neither the object nor a 404)."""
 
 
 class AgentDisconnected(Exception):
@@ -47,7 +57,7 @@ class AgentDisconnected(Exception):
 
 
 @dataclass
-class Call:
+class Record:
     """One call in flight, for its audit record."""
 
     agent: str
@@ -78,6 +88,7 @@ class Gateway:
         self.audit = audit
         self.budget = budget
         self.buffer_limit = buffer_limit
+        self.max_body = policy.max_body_bytes
 
     def __repr__(self) -> str:  # the upstream credentials stay out of reprs
         return f"Gateway(upstream={self.upstream!r}, agents={sorted(self.policy.agents)})"
@@ -95,35 +106,83 @@ class Gateway:
 
     async def handle(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         """Serve one agent call (any method, any path), then write its audit record."""
-        call = Call(agent="", operation=f"{scope['method']} {scope['path']}", started=time.perf_counter())
+        record = Record(agent="", operation=f"{scope['method']} {scope['path']}", started=time.perf_counter())
         status: int | None
         try:
-            status, reason = await self._serve(scope, receive, send, call)
+            status, reason = await self._serve(scope, receive, send, record)
         except AgentDisconnected:
             status, reason = None, "agent disconnected"
         except Exception:  # recorded, then left to the server (a 500 and its log)
-            await self._audit(call, 500, "gateway error")
+            await self._audit(record, 500, "gateway error")
             raise
-        await self._audit(call, status, reason)
+        await self._audit(record, status, reason)
 
     async def _serve(
-        self, scope: dict[str, Any], receive: Receive, send: Send, call: Call
+        self, scope: dict[str, Any], receive: Receive, send: Send, record: Record
     ) -> tuple[int, str]:
         """Answer the call; returns (status, reason) for its audit record."""
         method, headers = scope["method"], scope["headers"]
-        target = classify(method, scope["path"])
         agent = self._authenticate(headers)
         if agent is None:
-            call.agent = _claimed_user(headers)
-            return await _answer(send, answers.unauthorized(target.send_version == "v3.1"), "bad credentials")
-        call.agent = agent.name
+            record.agent = _claimed_user(headers)
+            v31 = scope["path"].rstrip("/").lower() == "/v3.1/send"
+            return await _answer(send, answers.unauthorized(v31), "bad credentials")
+        record.agent = agent.name
         if not self.budget.allow(agent.name, agent.limits.calls_per_minute):
             return await _answer(send, answers.too_many_requests(), "calls_per_minute exceeded")
-        body, parsed = await self._read_body(method, headers, receive, target, agent)
-        call.decision = decide(agent, self._policy_request(method, target, parsed, call))
-        if not call.decision.allowed:
-            return await _answer(send, answers.error(403, call.decision.reason))
-        return await self._forward(scope, body, target, send)
+        try:
+            raw = await self._read_body(headers, receive)
+            call = Call.from_http(
+                method,
+                scope.get("raw_path") or scope["path"].encode("utf-8"),
+                scope.get("query_string", b""),
+                raw,
+                _header(headers, b"content-type"),
+            )
+        except BodyTooLarge:
+            message = f"gateway: the body is larger than {self.max_body} bytes (max_body_bytes)"
+            return await _answer(send, answers.error(413, message), message)
+        except PathError as exc:
+            return await _answer(send, answers.error(exc.status, str(exc)), str(exc))
+        except BodyError as exc:
+            return await _answer(send, answers.error(400, f"gateway: {exc}"), str(exc))
+        record.decision = await self._decide(agent, call, record)
+        if not record.decision.allowed:
+            return await _answer(send, answers.error(403, record.decision.reason))
+        return await self._forward(call, headers, send)
+
+    async def _decide(self, agent: AgentPolicy, call: Call, record: Record) -> Decision:
+        """The policy's verdict, with the lists the call touches looked up first when that matters."""
+        request = call.request()
+        if call.facts.send is not None:
+            record.counts = {"recipients": call.facts.send.recipients}
+        decision = decide(agent, request, lists_known=False)
+        if not decision.allowed or not needs_lists(agent, request):
+            return decision
+        try:
+            resolved = await drive_async(call.lookups(), self._lookup)
+        except UpstreamError as exc:  # LookupFailed included
+            return Decision(
+                False, f"gateway: the lists this call touches could not be looked up ({exc})", decision.area
+            )
+        call.settle(resolved)
+        record.counts = {**(record.counts or {}), "lookups": resolved.lookups}
+        return decide(agent, call.request())
+
+    async def _lookup(self, lookup: Lookup) -> dict[str, Any] | None:
+        """One object read with the real key for a decision: its row, or None when Mailjet has none (404)."""
+        headers = [(b"accept-encoding", b"identity"), (b"authorization", self._auth)]
+        upstream = await self.upstream.request("GET", lookup.path.encode("ascii"), headers)
+        content = await upstream.read()
+        if upstream.status == 404:
+            return None
+        if upstream.status != 200 or upstream.header(b"content-encoding") not in (None, b"identity"):
+            raise LookupFailed(f"GET {lookup.resource.mailjet_name} answered {upstream.status}")
+        try:
+            rows = orjson.loads(content).get("Data")
+        except (orjson.JSONDecodeError, AttributeError):
+            raise LookupFailed(f"GET {lookup.resource.mailjet_name} answered no JSON") from None
+        return rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else None
 
     def _authenticate(self, headers: Headers) -> AgentPolicy | None:
         pair = parse_basic(_header(headers, b"authorization").decode("latin-1"))
@@ -132,70 +191,60 @@ class Gateway:
         agent = self.policy.agents.get(pair[0])
         return agent if agent is not None and agent.check_token(pair[1]) else None
 
-    async def _read_body(
-        self, method: str, headers: Headers, receive: Receive, target: Target, agent: AgentPolicy
-    ) -> tuple[Body, Any]:
-        """(the body: bytes, or an iterator to stream it; parsed JSON when the policy needs to look inside)."""
-        if method in BODYLESS_METHODS:
-            return b"", None
-        inspect = target.send_version is not None or agent.limits.allowed_lists is not None
+    async def _read_body(self, headers: Headers, receive: Receive) -> bytes:
+        """The whole body, refused (`BodyTooLarge`) as soon as it is known to exceed `max_body`: from its
+        Content-Length before reading anything, else while it arrives."""
         length = _header(headers, b"content-length")
-        if not inspect and not (length.isdigit() and int(length) <= self.buffer_limit):
-            return _iter_body(receive), None  # a large upload (DATA CSV): streamed through untouched
-        raw = b"".join([piece async for piece in _iter_body(receive)])
-        if not inspect:
-            return raw, None
-        try:
-            return raw, orjson.loads(raw) if raw else None
-        except orjson.JSONDecodeError:
-            return raw, None
+        if length.isdigit() and int(length) > self.max_body:
+            raise BodyTooLarge
+        pieces, size = [], 0
+        async for piece in _iter_body(receive):
+            size += len(piece)
+            if size > self.max_body:
+                raise BodyTooLarge
+            pieces.append(piece)
+        return b"".join(pieces)
 
-    @staticmethod
-    def _policy_request(method: str, target: Target, parsed: Any, call: Call) -> Request:
-        send = None
-        if target.send_version is not None:
-            send = payloads.send_info(parsed, version=target.send_version)
-            call.counts = {"recipients": send.recipients}
-        lists = target.list_ids + (payloads.list_ids(parsed) if parsed is not None else ())
-        return Request(target.resource, method, target.action, target.area, send, lists)
-
-    async def _forward(
-        self, scope: dict[str, Any], body: Body, target: Target, send: Send
-    ) -> tuple[int, str]:
-        headers = [(name, value) for name, value in scope["headers"] if name in FORWARDED_HEADERS]
-        headers.append((b"authorization", self._auth))
-        if not isinstance(body, bytes) and (length := _header(scope["headers"], b"content-length")):
-            headers.append((b"content-length", length))
-        path = scope.get("raw_path") or scope["path"].encode()
-        query = scope.get("query_string", b"")
+    async def _forward(self, call: Call, agent_headers: Headers, send: Send) -> tuple[int, str]:
+        headers = [(name, value) for name, value in agent_headers if name in FORWARDED_HEADERS]
+        body = call.body_bytes()
+        if body:
+            headers.append((b"content-type", call.content_type))
+        headers += [(b"accept-encoding", b"identity"), (b"authorization", self._auth)]
         try:
-            upstream = await self.upstream.request(
-                scope["method"], path + b"?" + query if query else path, headers, body
-            )
+            upstream = await self.upstream.request(call.method, call.target(), headers, body)
         except UpstreamError as exc:
             message = f"gateway: Mailjet unreachable ({type(exc).__name__})"
             return await _answer(send, answers.error(502, message), message)
-        return await self._relay(upstream, target, send)
+        return await self._relay(upstream, call, send)
 
-    async def _relay(self, upstream: UpstreamResponse, target: Target, send: Send) -> tuple[int, str]:
+    async def _relay(self, upstream: UpstreamResponse, call: Call, send: Send) -> tuple[int, str]:
         status, length = upstream.status, upstream.content_length
+        secret = call.route.resource is not None and any(f.secret for f in call.route.resource.fields)
         if status == 401:
             await upstream.aclose()
             message = "gateway: Mailjet refused the gateway's own credentials"
             return await _answer(send, answers.error(502, message), message)
-        if not target.secret_fields and (length is None or length > self.buffer_limit):
+        if upstream.header(b"content-encoding") not in (None, b"identity"):
+            await upstream.aclose()  # asked for identity: an encoded answer cannot be checked for secrets
+            message = "gateway: Mailjet answered compressed; the answer cannot be checked for secrets"
+            return await _answer(send, answers.error(502, message), message)
+        if not secret and (length is None or length > self.buffer_limit):
             return await _stream(upstream, send)
         try:
             content = await upstream.read()
         except UpstreamError as exc:  # nothing sent to the agent yet: a clean 502
             message = f"gateway: Mailjet answer incomplete ({type(exc).__name__})"
             return await _answer(send, answers.error(502, message), message)
-        if target.secret_fields:
-            headers = answers.passed_headers(upstream.headers, keep_length=False)
-            made = answers.answer(status, _mask_secrets(content, target.secret_fields), headers)
-        else:
-            made = answers.Answer(status, answers.passed_headers(upstream.headers, keep_length=True), content)
-        return await _answer(send, made)
+        if not secret and not mentions_secret(content):
+            headers = answers.passed_headers(upstream.headers, keep_length=True)
+            return await _answer(send, answers.Answer(status, headers, content))
+        masked = mask_secrets(content)
+        if masked is None:
+            message = "gateway: Mailjet's answer is not JSON; it cannot be masked"
+            return await _answer(send, answers.error(502, message), message)
+        headers = answers.passed_headers(upstream.headers, keep_length=False)
+        return await _answer(send, answers.answer(status, masked, headers))
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -207,26 +256,26 @@ class Gateway:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _audit(self, call: Call, status: int | None, reason: str) -> None:
+    async def _audit(self, record: Record, status: int | None, reason: str) -> None:
         """Write the call's record: inline for a group-committing log (a page-cache write), else in a thread
         (a per-record fsync blocks)."""
         if self.audit.fsync is True:
-            await asyncio.to_thread(self._record, call, status, reason)
+            await asyncio.to_thread(self._record, record, status, reason)
         else:
-            self._record(call, status, reason)
+            self._record(record, status, reason)
 
-    def _record(self, call: Call, status: int | None, reason: str) -> None:
-        decision = call.decision
+    def _record(self, record: Record, status: int | None, reason: str) -> None:
+        decision = record.decision
         allowed = decision is not None and decision.allowed
         self.audit.record(
-            agent=call.agent,
-            operation=call.operation,
+            agent=record.agent,
+            operation=record.operation,
             area=decision.area if decision is not None else None,
             decision="allow" if allowed else "deny",
             reason=reason or (decision.reason if decision is not None else ""),
             status=status,
-            duration_ms=(time.perf_counter() - call.started) * 1000,
-            counts=call.counts,
+            duration_ms=(time.perf_counter() - record.started) * 1000,
+            counts=record.counts,
         )
 
 
@@ -239,13 +288,17 @@ async def _answer(send: Send, made: answers.Answer, reason: str = "") -> tuple[i
 async def _stream(upstream: UpstreamResponse, send: Send) -> tuple[int, str]:
     """Relay a large or unsized answer as it comes; returns (status, reason) for the audit record.
 
-    If Mailjet fails midway, the answer has started: the app returns without finishing it, so the server
-    drops the agent's connection (a truncated answer, never a silently short one).
+    If Mailjet fails midway, or a piece names a secret field (a streamed answer cannot be masked), the answer
+    has started: the app returns without finishing it, so the server drops the agent's connection (a truncated
+    answer, never a silently short one, and never the secret).
     """
     headers = answers.passed_headers(upstream.headers, keep_length=True)
     await send({"type": "http.response.start", "status": upstream.status, "headers": headers})
+    scanner = StreamScanner()
     try:
         async for piece in upstream.iter_raw():
+            if scanner.holds_secret(piece):
+                return upstream.status, "gateway: a streamed answer names a secret field; cut before it"
             await send({"type": "http.response.body", "body": piece, "more_body": True})
     except UpstreamError as exc:
         return upstream.status, f"gateway: Mailjet answer cut short ({type(exc).__name__})"
@@ -285,19 +338,6 @@ def _claimed_user(headers: Headers) -> str:
     return pair[0][:64] if pair else ""
 
 
-def _mask_secrets(content: bytes, secret_fields: tuple[str, ...]) -> bytes:
-    """The answer with every secret field of its `Data` rows masked (non-JSON answers pass unchanged)."""
-    try:
-        payload = orjson.loads(content)
-    except orjson.JSONDecodeError:
-        return content
-    rows = payload.get("Data") if isinstance(payload, dict) else None
-    for row in rows if isinstance(rows, list) else []:
-        if isinstance(row, dict):
-            row.update({name: MASK for name in secret_fields if row.get(name)})
-    return orjson.dumps(payload)
-
-
 def create_gateway_app(
     policy: Policy,
     upstream_base_url: str,
@@ -308,6 +348,7 @@ def create_gateway_app(
     budget: CallBudget | None = None,
     buffer_limit: int = BUFFER_LIMIT,
     timeouts: Timeouts | None = None,
+    audit_key: bytes | None = None,
 ) -> Gateway:
     """The gateway, an ASGI app for any ASGI server (uvicorn in `agents gateway`).
 
@@ -318,8 +359,9 @@ def create_gateway_app(
         audit: the audit log (default: `policy.audit_path`, the policy's redaction setting, group commit
             within 50 ms).
         budget: the per-agent call budget (default: a fresh one on the monotonic clock).
-        buffer_limit: bodies up to this many bytes are read whole; larger ones are streamed through.
+        buffer_limit: answers up to this many bytes are relayed in one piece; larger ones are streamed.
         timeouts: upstream connect and network timeouts (default 10 s and 60 s).
+        audit_key: the HMAC key of a keyed audit chain (`audit_key.read_audit_key`), for the default log.
 
     Returns:
         The app; its lifespan closes the upstream connections and the audit log.
@@ -329,7 +371,10 @@ def create_gateway_app(
         policy,
         UpstreamPool(upstream_base_url, timeouts=timeouts),
         f"Basic {token}",
-        audit or AuditLog(policy.audit_path, redact_emails=policy.redact_emails, fsync=GROUP_COMMIT_SECONDS),
+        audit
+        or AuditLog(
+            policy.audit_path, redact_emails=policy.redact_emails, fsync=GROUP_COMMIT_SECONDS, key=audit_key
+        ),
         budget or CallBudget(),
         buffer_limit,
     )

@@ -1,4 +1,5 @@
-"""The answers the gateway makes itself, shaped like Mailjet's (401, 403, 429 and 502), and how one is sent."""
+"""The answers the gateway makes itself, shaped like Mailjet's (400, 401, 403, 405, 413, 429 and 502), and how
+one is sent."""
 
 from __future__ import annotations
 
@@ -61,9 +62,13 @@ async def reply(send: Send, made: Answer) -> None:
 
 
 def error(status: int, message: str) -> Answer:
-    """A classic Mailjet error body: `{"ErrorInfo": "", "ErrorMessage": ..., "StatusCode": ...}`."""
+    """A classic Mailjet error body: `{"ErrorInfo": "", "ErrorMessage": ..., "StatusCode": ...}` (a 405
+    also says which methods the API has)."""
     body = {"ErrorInfo": "", "ErrorMessage": message, "StatusCode": status}
-    return answer(status, orjson.dumps(body), [(b"content-type", JSON)])
+    headers = [(b"content-type", JSON)]
+    if status == 405:
+        headers.append((b"allow", b"GET, POST, PUT, DELETE"))
+    return answer(status, orjson.dumps(body), headers)
 
 
 def unauthorized(send_v31: bool) -> Answer:

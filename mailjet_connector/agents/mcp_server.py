@@ -97,13 +97,21 @@ def build_server(ctx: ToolContext, *, host: str = "127.0.0.1", port: int = 8000)
     return server
 
 
-def context_for(policy: Policy, agent: str, client: Client, *, dataset_url: str | None = None) -> ToolContext:
-    """The tool context of agent `agent` of `policy`, auditing to the policy's audit log.
+def context_for(
+    policy: Policy,
+    agent: str,
+    client: Client,
+    *,
+    dataset_url: str | None = None,
+    audit_key: bytes | None = None,
+) -> ToolContext:
+    """The tool context of agent `agent` of `policy`, auditing to the policy's audit log (keyed with
+    `audit_key` when given).
 
     Raises:
         PolicyError: no such agent.
     """
-    audit = AuditLog(policy.audit_path, redact_emails=policy.redact_emails)
+    audit = AuditLog(policy.audit_path, redact_emails=policy.redact_emails, key=audit_key)
     return ToolContext(client=client, agent=policy.agent(agent), audit=audit, dataset_url=dataset_url)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from mailjet_connector import catalog
 from mailjet_connector.agents import tokens
 from mailjet_connector.catalog import Area, Verb
+from mailjet_connector.catalog.endpoints import data_endpoint
 from mailjet_connector.errors import PolicyError
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "decide",
     "hash_token",
     "load_policy",
+    "needs_lists",
 ]
 
 hash_token = tokens.hash_token
@@ -91,11 +93,14 @@ class AgentPolicy:
 
 @dataclass(frozen=True)
 class Policy:
-    """The whole policy file: the agents by name and where the audit log goes."""
+    """The whole policy file: the agents by name, where the audit log goes, and the gateway's body cap."""
 
     agents: Mapping[str, AgentPolicy]
     audit_path: Path
     redact_emails: bool = True
+    max_body_bytes: int = 15 * 1024 * 1024  # the gateway answers 413 beyond (Mailjet's message limit)
+    audit_key_env: str | None = None  # the environment variable holding the audit chain's HMAC key
+    audit_key_file: Path | None = None  # or the file holding it (outside the audit log's folder)
 
     def agent(self, name: str) -> AgentPolicy:
         """The agent called `name`.
@@ -128,7 +133,10 @@ class Request:
         action: sub-action name (`managecontactslists`, `send`...), if any.
         area: the area when `resource` is None (ignored otherwise: the catalog says).
         send: recipients and SandboxMode for send calls.
-        list_ids: the contacts lists the call touches (path or body).
+        list_ids: the contacts lists the call touches (path, body, and the lists of the object written).
+        data_type: the DATA API endpoint (`CSVData`...) under `resource`, for DATA paths.
+        lists_problem: why the lists the call touches cannot be told (an Alt value naming no list, an
+            object that cannot be found); a write is then refused when the agent's lists are limited.
     """
 
     resource: str | None
@@ -137,6 +145,8 @@ class Request:
     area: Area | None = None
     send: SendInfo | None = None
     list_ids: tuple[int, ...] = ()
+    data_type: str | None = None
+    lists_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,12 @@ def _locate(request: Request) -> tuple[Area | None, str | None]:
         except catalog.UnknownResourceError:
             return None, f"unknown resource {request.resource!r}"
     verbs, area, what = resource.verbs, resource.area, resource.mailjet_name
-    if request.action is not None:
+    if request.data_type is not None:
+        endpoint = data_endpoint(resource.name, request.data_type)
+        if endpoint is None:
+            return None, f"unknown DATA path {resource.mailjet_name}/{request.data_type}"
+        verbs, what = endpoint.verbs, f"DATA {resource.mailjet_name}/{endpoint.data_type}"
+    elif request.action is not None:
         action = resource.action(request.action)
         if action is None:
             return None, f"unknown action {request.action!r} on {resource.mailjet_name}"
@@ -173,19 +188,22 @@ def _locate(request: Request) -> tuple[Area | None, str | None]:
     return area, None
 
 
-def decide(agent: AgentPolicy, request: Request) -> Decision:
+def decide(agent: AgentPolicy, request: Request, *, lists_known: bool = True) -> Decision:
     """Whether `agent` may make `request`, and why (pure: no I/O, no clock).
 
     Rules, in order: the path must map to a catalog resource/action (or a known area) supporting the verb;
     the area's access must be READ for GET and WRITE otherwise; then, for writes: `dry_run_only` refuses
     all but SandboxMode sends; a write in the send area that is not a SandboxMode send (live sends,
     campaign send/test/schedule) needs `send = "live"`, except DELETE (cancelling sends nothing);
-    `max_recipients` caps a send; `allowed_lists` refuses writes naming other lists, and lists-area writes that name none
-    (list creation, listrecipient by ID).
+    `max_recipients` caps a send; `allowed_lists` refuses writes that touch another list (named in the path
+    or body, in ID or Alt form, or the list the written object belongs to: the faces look these up first),
+    writes whose lists cannot be told (`lists_problem`), and lists-area writes that touch none (list creation).
 
     Args:
         agent: the agent's policy.
         request: the call it wants to make.
+        lists_known: False for the first pass a face makes before looking lists up (`needs_lists`): every
+            rule but `allowed_lists` is applied, so a call denied anyway costs no lookup.
 
     Returns:
         The decision; `reason` is one line meant for the agent and the audit log.
@@ -202,10 +220,16 @@ def decide(agent: AgentPolicy, request: Request) -> Decision:
         return _deny(f"agent {agent.name!r} may only read area {area.value!r}", area)
     if not write:
         return Decision(True, f"{area.value}: read allowed", area)
-    return _check_write(agent, request, area, verb)
+    return _check_write(agent, request, area, verb, lists_known)
 
 
-def _check_write(agent: AgentPolicy, request: Request, area: Area, verb: str) -> Decision:
+def needs_lists(agent: AgentPolicy, request: Request) -> bool:
+    """Whether deciding `request` needs the lists it touches looked up (a write by an agent with
+    `allowed_lists`); the faces then resolve Alt values and the written object's list first."""
+    return agent.limits.allowed_lists is not None and request.verb.upper() != Verb.GET
+
+
+def _check_write(agent: AgentPolicy, request: Request, area: Area, verb: str, lists_known: bool) -> Decision:
     limits = agent.limits
     sandbox_send = request.send is not None and request.send.sandbox
     if limits.dry_run_only and not sandbox_send:
@@ -217,12 +241,16 @@ def _check_write(agent: AgentPolicy, request: Request, area: Area, verb: str) ->
     recipients = request.send.recipients if request.send is not None else 0
     if limits.max_recipients is not None and recipients > limits.max_recipients:
         return _deny(f"{recipients} recipients exceed this agent's limit of {limits.max_recipients}", area)
-    if limits.allowed_lists is not None:
+    if limits.allowed_lists is not None and lists_known:
+        if request.lists_problem is not None:
+            return _deny(
+                f"agent {agent.name!r} may only write to its allowed lists: {request.lists_problem}", area
+            )
         others = sorted(set(request.list_ids) - limits.allowed_lists)
         if others:
             return _deny(f"agent {agent.name!r} may not write to contacts list {others[0]}", area)
         if area is Area.LISTS and not request.list_ids:
-            # Creating a list, or a listrecipient by ID: the lists touched are unknown, so refuse.
+            # Creating a list, or a lists-area object that names no list: it touches no allowed list.
             return _deny(f"agent {agent.name!r} may only write to its allowed lists, named in the call", area)
     return Decision(True, f"{area.value}: write allowed", area)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,9 @@ from mailjet_connector.agents.policy import Access, AgentPolicy, Limits, Policy,
 from mailjet_connector.catalog import Area
 
 DEFAULT_AUDIT_FILE = "audit.jsonl"
-TOP_KEYS = {"audit", "agents"}
-AUDIT_KEYS = {"path", "redact_emails"}
+TOP_KEYS = {"audit", "agents", "gateway"}
+GATEWAY_KEYS = {"max_body_bytes"}
+AUDIT_KEYS = {"path", "redact_emails", "key_env", "key_file"}
 AGENT_KEYS = {"token_hash", "access", "send", "limits"}
 LIMIT_KEYS = {"max_recipients", "calls_per_minute", "allowed_lists", "dry_run_only"}
 SEND_MODES = ("sandbox", "live")
@@ -59,8 +61,33 @@ def parse_policy(data: dict[str, Any], *, base_dir: Path, source: str = "policy"
     agents = {
         name: _agent(name, _table(raw, f"agents.{name}", fail), fail) for name, raw in agents_table.items()
     }
+    gateway = _table(data.get("gateway", {}), "gateway", fail)
+    _no_unknown_keys(gateway, GATEWAY_KEYS, "gateway.", fail)
+    max_body = _positive(gateway.get("max_body_bytes"), "gateway.max_body_bytes", fail)
     resolved = audit_path if audit_path.is_absolute() else base_dir / audit_path
-    return Policy(agents=agents, audit_path=resolved, redact_emails=redact)
+    key_env, key_file = _audit_key(audit, base_dir, resolved, fail)
+    policy = Policy(
+        agents=agents,
+        audit_path=resolved,
+        redact_emails=redact,
+        audit_key_env=key_env,
+        audit_key_file=key_file,
+    )
+    return replace(policy, max_body_bytes=max_body) if max_body is not None else policy
+
+
+def _audit_key(audit: dict[str, Any], base_dir: Path, log: Path, fail: Any) -> tuple[str | None, Path | None]:
+    """Where the audit chain's key comes from: an environment variable or a file outside the log's folder
+    (whoever can write the log must not be able to read the key next to it)."""
+    env = _typed(audit["key_env"], str, "audit.key_env", fail) if "key_env" in audit else None
+    file = Path(_typed(audit["key_file"], str, "audit.key_file", fail)) if "key_file" in audit else None
+    if env is not None and file is not None:
+        raise fail("audit.key_file", "give key_env or key_file, not both")
+    if file is not None:
+        file = (file if file.is_absolute() else base_dir / file).resolve()
+        if file.is_relative_to(log.resolve().parent):
+            raise fail("audit.key_file", f"{file} is inside the audit log's folder: keep the key elsewhere")
+    return env, file
 
 
 def _agent(name: str, raw: dict[str, Any], fail: Any) -> AgentPolicy:

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mailjet_connector.agents.audit import AuditLog
-from mailjet_connector.agents.policy import AgentPolicy, Decision, Request, decide
+from mailjet_connector.agents.calls import BodyError, Call, PathError
+from mailjet_connector.agents.lookups import Lookup, drive
+from mailjet_connector.agents.policy import AgentPolicy, Decision, Request, decide, needs_lists
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.tools_confirm import ConfirmationError, Confirmations
 from mailjet_connector.client import Client
 from mailjet_connector.dataset import DEFAULT_DATASET
-from mailjet_connector.errors import APIError, MailjetError, ToolDenied, ToolError
+from mailjet_connector.errors import APIError, MailjetError, NotFoundError, ToolDenied, ToolError
 from mailjet_connector.sqlsandbox import QueryRunner, open_sandbox
 
 __all__ = ["Result", "ToolContext", "ToolDenied", "ToolError"]
@@ -60,22 +62,49 @@ class ToolContext:
             self._sql = open_sandbox(self.dataset_url, self.dataset, self.agent.can_read_table)
         return self._sql
 
-    def decide(self, requests: Sequence[Request]) -> Decision:
+    def decide(self, requests: Sequence[Request], *, lists_known: bool = True) -> Decision:
         """The policy's verdict on a tool call made of `requests`: allowed only if each one is."""
         decision = Decision(True, "allowed", None)
         for request in requests:
-            decision = decide(self.agent, request)
+            decision = decide(self.agent, request, lists_known=lists_known)
             if not decision.allowed:
                 return decision
         return decision
 
-    def run(self, operation: str, requests: Sequence[Request], body: Callable[[], Result]) -> Result:
+    def prepare(self, operation: str, build: Callable[[], Call]) -> Call:
+        """The canonical call a tool makes (`Call.from_parts`); a refused key, path or body is audited and
+        raised as a tool error before anything is decided or sent.
+
+        Raises:
+            ToolDenied: no such resource or action.
+            ToolError: a key that fits no key of the resource, a field the catalog does not know, or a body
+                that cannot be read one way only.
+        """
+        try:
+            return build()
+        except (PathError, BodyError, ToolError) as exc:
+            status = exc.status if isinstance(exc, PathError) else 400
+            self._audit(operation, Decision(False, str(exc), None), self.clock(), status=status)
+            if status == 403:
+                raise ToolDenied(f"denied: {exc}") from None
+            raise ToolError(str(exc)) from None
+
+    def run(
+        self,
+        operation: str,
+        requests: Sequence[Request],
+        body: Callable[[], Result],
+        calls: Sequence[Call] = (),
+    ) -> Result:
         """Decide, then run `body` (the API calls) and audit the outcome.
 
         Args:
             operation: the tool name (and a short target, e.g. `delete contactslist/12`).
             requests: every API call the tool may make, as the policy sees them; all must be allowed.
             body: does the work and returns the result.
+            calls: canonical calls (from `prepare`) the body makes; decided like `requests`, with the lists
+                they touch looked up first when the agent's lists are limited (Alt values, the list the
+                written object belongs to).
 
         Returns:
             The body's result.
@@ -85,27 +114,56 @@ class ToolContext:
             ToolError: the body failed (Mailjet's message, or a bad argument).
         """
         started = self.clock()
-        decision = self.decide(requests)
+        counts: dict[str, int] = {}
+        decision = self._decide_all(requests, calls, counts)
         if decision.allowed and not self.budget.allow(self.agent.name, self.agent.limits.calls_per_minute):
             limit = self.agent.limits.calls_per_minute
             decision = Decision(False, f"over this agent's limit of {limit} calls per minute", decision.area)
         if not decision.allowed:
-            self._audit(operation, decision, started, status=403)
+            self._audit(operation, decision, started, status=403, counts=counts)
             raise ToolDenied(f"denied: {decision.reason}")
         try:
             result = body()
         except Exception as exc:
             # Every call is audited, failures included; only expected failures become one-line tool errors.
             status = exc.status if isinstance(exc, APIError) else None
-            self._audit(operation, decision, started, status=status, reason=_one_line(exc))
+            self._audit(operation, decision, started, status=status, reason=_one_line(exc), counts=counts)
             if isinstance(exc, ToolError):
                 raise
             if isinstance(exc, MailjetError | ConfirmationError | ValueError):
                 raise ToolError(_one_line(exc)) from None
             raise
-        counts = {k: int(result[k]) for k in COUNT_KEYS if isinstance(result.get(k), int | bool)}
+        counts.update({k: int(result[k]) for k in COUNT_KEYS if isinstance(result.get(k), int | bool)})
         self._audit(operation, decision, started, status=200, counts=counts)
         return result
+
+    def _decide_all(
+        self, requests: Sequence[Request], calls: Sequence[Call], counts: dict[str, int]
+    ) -> Decision:
+        """Every rule but the lists first; then, if a call needs them, look its lists up and decide again."""
+        wanted = [*requests, *(call.request() for call in calls)]
+        decision = self.decide(wanted, lists_known=False)
+        if not decision.allowed:
+            return decision
+        lookups = 0
+        for call in calls:
+            if needs_lists(self.agent, call.request()):
+                try:
+                    resolved = drive(call.lookups(), self._lookup)
+                except MailjetError as exc:
+                    reason = f"the lists this call touches could not be looked up ({_one_line(exc)})"
+                    return Decision(False, reason, decision.area)
+                call.settle(resolved)
+                lookups += resolved.lookups
+        if lookups:
+            counts["lookups"] = lookups
+        return self.decide([*requests, *(call.request() for call in calls)])
+
+    def _lookup(self, lookup: Lookup) -> dict[str, Any] | None:
+        try:
+            return self.client.get(lookup.resource.name, lookup.key)
+        except NotFoundError:
+            return None
 
     def confirm(
         self, operation: str, args: dict[str, Any], token: str | None, preview: Callable[[], Result]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mailjet_connector import catalog
+from mailjet_connector.agents.calls import Call
 from mailjet_connector.agents.policy import Access, AgentPolicy, Request
 from mailjet_connector.agents.tools import Result, ToolContext, ToolError
 from mailjet_connector.catalog import Resource, Verb
@@ -13,7 +14,6 @@ __all__ = ["TOOLS", "count", "create", "delete", "get", "list_rows", "resources"
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100  # an agent reads pages, not tables: the `query` tool is for whole datasets
-LIST_ID_FIELDS = ("ListID", "ContactsListID", "ContactsList")
 
 
 def visible_resources(agent: AgentPolicy) -> list[Resource]:
@@ -190,13 +190,20 @@ def get(ctx: ToolContext, resource: str, key: str | int, fields: list[str] | Non
         key: the ID or a unique key.
         fields: only these fields (default: all).
     """
+    operation = f"get {resource}/{key}"
+    call = ctx.prepare(operation, lambda: Call.from_parts("GET", resource, key))
 
     def body() -> Result:
         res = _resource(resource)
         keep = _check_fields(res, fields)
-        return {"resource": res.name, "row": _shape(res, ctx.client.get(res.name, key), keep)}
+        return {"resource": res.name, "row": _shape(res, ctx.client.get(res.name, _key(call)), keep)}
 
-    return ctx.run(f"get {resource}/{key}", [Request(resource, Verb.GET)], body)
+    return ctx.run(operation, [], body, calls=[call])
+
+
+def _key(call: Call) -> str:
+    assert call.route.key is not None  # from_parts with a key always gives one
+    return call.route.key
 
 
 def count(ctx: ToolContext, resource: str, filters: dict[str, Any] | None = None) -> Result:
@@ -212,18 +219,6 @@ def count(ctx: ToolContext, resource: str, filters: dict[str, Any] | None = None
         return {"resource": res.name, "total": ctx.client.count(res.name, _check_filters(res, filters))}
 
     return ctx.run(f"count {resource}", [Request(resource, Verb.GET)], body)
-
-
-def _list_ids(resource: str, key: str | int | None, data: dict[str, Any] | None) -> tuple[int, ...]:
-    """The contacts lists a write touches, for the policy's `allowed_lists`."""
-    found = []
-    if resource.lower() == "contactslist" and key is not None and str(key).isdigit():
-        found.append(int(key))
-    for name in LIST_ID_FIELDS:
-        value = (data or {}).get(name)
-        if value is not None and str(value).isdigit():
-            found.append(int(value))
-    return tuple(found)
 
 
 def _check_data(res: Resource, data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -248,14 +243,16 @@ def create(ctx: ToolContext, resource: str, data: dict[str, Any]) -> Result:
         resource: resource name.
         data: field -> value; writable fields only (see `resources`).
     """
+    operation = f"create {resource}"
+    call = ctx.prepare(operation, lambda: Call.from_parts("POST", resource, data=dict(data or {})))
 
     def body() -> Result:
         res = _resource(resource)
-        row = ctx.client.create(res.name, _check_data(res, data, creating=True))
+        _check_data(res, data, creating=True)  # the names as the agent gave them: the catalog's only
+        row = ctx.client.create(res.name, call.body or {})
         return {"resource": res.name, "created": _shape(res, row or {}, None)}
 
-    request = Request(resource, Verb.POST, list_ids=_list_ids(resource, None, data))
-    return ctx.run(f"create {resource}", [request], body)
+    return ctx.run(operation, [], body, calls=[call])
 
 
 def update(ctx: ToolContext, resource: str, key: str | int, data: dict[str, Any]) -> Result:
@@ -266,14 +263,16 @@ def update(ctx: ToolContext, resource: str, key: str | int, data: dict[str, Any]
         key: the ID or a unique key.
         data: field -> new value.
     """
+    operation = f"update {resource}/{key}"
+    call = ctx.prepare(operation, lambda: Call.from_parts("PUT", resource, key, data=dict(data or {})))
 
     def body() -> Result:
         res = _resource(resource)
-        row = ctx.client.update(res.name, key, _check_data(res, data, creating=False))
+        _check_data(res, data, creating=False)  # the names as the agent gave them: the catalog's only
+        row = ctx.client.update(res.name, _key(call), call.body or {})
         return {"resource": res.name, "changed": row is not None, "row": _shape(res, row or {}, None)}
 
-    request = Request(resource, Verb.PUT, list_ids=_list_ids(resource, key, data))
-    return ctx.run(f"update {resource}/{key}", [request], body)
+    return ctx.run(operation, [], body, calls=[call])
 
 
 def delete(ctx: ToolContext, resource: str, key: str | int, confirm: str | None = None) -> Result:
@@ -285,25 +284,26 @@ def delete(ctx: ToolContext, resource: str, key: str | int, confirm: str | None 
         key: the ID or a unique key.
         confirm: the token from the first call.
     """
+    operation = f"delete {resource}/{key}"
+    call = ctx.prepare(operation, lambda: Call.from_parts("DELETE", resource, key))
 
     def body() -> Result:
         res = _resource(resource)
         if Verb.DELETE not in res.verbs:
             raise ToolError(f"{res.name} cannot be deleted")
-        args = {"resource": res.name, "key": str(key)}
+        args = {"resource": res.name, "key": _key(call)}
         preview = ctx.confirm(
             "delete",
             args,
             confirm,
-            lambda: {"would_delete": _shape(res, ctx.client.get(res.name, key), None)},
+            lambda: {"would_delete": _shape(res, ctx.client.get(res.name, _key(call)), None)},
         )
         if preview is not None:
             return preview
-        ctx.client.delete(res.name, key)
-        return {"resource": res.name, "deleted": str(key)}
+        ctx.client.delete(res.name, _key(call))
+        return {"resource": res.name, "deleted": _key(call)}
 
-    request = Request(resource, Verb.DELETE, list_ids=_list_ids(resource, key, None))
-    return ctx.run(f"delete {resource}/{key}", [request], body)
+    return ctx.run(operation, [], body, calls=[call])
 
 
 TOOLS = {

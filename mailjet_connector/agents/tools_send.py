@@ -3,24 +3,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from mailjet_connector import campaigns
+from mailjet_connector.agents.calls import Call
 from mailjet_connector.agents.policy import Request, SendInfo
 from mailjet_connector.agents.tools import Result, ToolContext, ToolError
-from mailjet_connector.catalog import Area, Verb
-from mailjet_connector.send.message import SEND_PATH, Content, MessageSpec, Recipient, build_payload
+from mailjet_connector.catalog import Verb
+from mailjet_connector.send.message import Content, MessageSpec, Recipient, build_payload
 
-__all__ = ["TOOLS", "campaign", "recipients_of", "send"]
+__all__ = ["TOOLS", "campaign", "send"]
 
 MAX_MESSAGES = 50  # Mailjet's limit per v3.1 call
 DRAFT = campaigns.DRAFT
 CampaignStep = Literal["create", "content", "test", "schedule", "send", "cancel", "status"]
-
-
-def recipients_of(messages: list[dict[str, Any]]) -> int:
-    """To + Cc + Bcc addresses over all messages (what the policy's `max_recipients` caps)."""
-    return sum(len(m.get(part) or []) for m in messages for part in ("To", "Cc", "Bcc"))
 
 
 def _payload(
@@ -107,20 +104,21 @@ def send(
         payload, problem = _payload(messages, to, spec), None
     except ToolError as exc:
         payload, problem = {"Messages": []}, exc
-    count = recipients_of(payload["Messages"])
-    request = Request(None, Verb.POST, area=Area.SEND, send=SendInfo(count, sandbox=not live))
+    if not live:
+        payload["SandboxMode"] = True
+    # The canonical call: recipients counted and keys spelled the way the policy reads them, whatever the
+    # case of the agent's raw `messages`; that same body is what is sent.
+    call = ctx.prepare("send", lambda: Call.from_send("v3.1", payload))
 
     def body() -> Result:
         if problem is not None:
             raise problem
-        if not 1 <= len(payload["Messages"]) <= MAX_MESSAGES:
+        if not 1 <= len(call.body["Messages"]) <= MAX_MESSAGES:
             raise ToolError(f"a send holds 1 to {MAX_MESSAGES} messages")
-        if not live:
-            payload["SandboxMode"] = True
-        answer = ctx.client.request("POST", SEND_PATH, json=payload)
-        return _summary(answer, not live, count)
+        answer = ctx.client.request("POST", call.route.path(), json=call.body)
+        return _summary(answer, not live, call.facts.send.recipients if call.facts.send else 0)
 
-    return ctx.run("send", [request], body)
+    return ctx.run("send", [], body, calls=[call])
 
 
 def _draft_id(draft_id: int | None) -> int:
@@ -222,6 +220,16 @@ def campaign(
         Request(r.resource, r.verb, r.action, send=test_send) if step == "test" else r
         for r in CAMPAIGN_REQUESTS.get(step, [])
     ]
+    calls = []
+    if step == "create":
+        requests = _with_list(ctx, requests, contacts_list)
+    elif draft_id is not None and step in CAMPAIGN_REQUESTS:
+        # The draft's own list counts for an agent whose lists are limited (looked up before deciding).
+        calls = [
+            ctx.prepare(f"campaign {step}", lambda r=r: Call.from_parts(r.verb, DRAFT, draft_id, r.action))
+            for r in requests
+            if r.resource == DRAFT and r.verb != Verb.GET
+        ]
 
     def body() -> Result:
         if step not in CAMPAIGN_REQUESTS:
@@ -258,7 +266,19 @@ def campaign(
             return {"draft_id": draft, "status": "Draft"}
         return _status(ctx, draft)
 
-    return ctx.run(f"campaign {step}", requests, body)
+    return ctx.run(f"campaign {step}", requests, body, calls=calls)
+
+
+def _with_list(ctx: ToolContext, requests: list[Request], contacts_list: str | None) -> list[Request]:
+    """The create step's requests, the draft's POST naming its list when it is given by ID. An agent whose
+    lists are limited must give the ID (a name would be resolved after the decision)."""
+    ref = (contacts_list or "").strip()
+    if ref.isdigit():
+        return [replace(r, list_ids=(int(ref),)) if r.verb == Verb.POST else r for r in requests]
+    if ctx.agent.limits.allowed_lists is not None and ref:
+        problem = f"give contacts_list by ID, not {ref[:40]!r}"
+        return [replace(r, lists_problem=problem) if r.verb == Verb.POST else r for r in requests]
+    return requests
 
 
 TOOLS = {"send": send, "campaign": campaign}

@@ -78,6 +78,8 @@ class Field:
         choices: the allowed values, when the API documents an enumeration.
         secret: never stored by the sync engine nor shown to agents (apikey SecretKey).
         doc: one line for docs and agent tool descriptions.
+        items: for a JSON array of objects, the fields of each object (managecontactslists'
+            `ContactsLists: [{ListID, Action}]`), so that links inside bodies are catalog facts too.
     """
 
     name: str
@@ -89,6 +91,7 @@ class Field:
     choices: tuple[str, ...] = ()
     secret: bool = False
     doc: str = ""
+    items: tuple[Field, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

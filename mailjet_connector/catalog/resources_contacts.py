@@ -7,7 +7,9 @@ from mailjet_connector.catalog.enums import (
     CONTACT_NAMESPACES,
     CONTACTFILTER_STATUSES,
     CSVIMPORT_METHODS,
+    IMPORTLIST_ACTIONS,
     JOB_STATUSES,
+    LIST_ACTIONS,
 )
 from mailjet_connector.catalog.model import Action, Area, Cursor, Field, Filter, Op, Resource, Sort
 from mailjet_connector.catalog.model import FieldType as T
@@ -19,6 +21,18 @@ from mailjet_connector.catalog.resources_parts import (
     id_field,
     range_filters,
     text_filters,
+)
+
+# `[{ListID|ListAlt, Action}]` in managecontactslists and contact/managemanycontacts bodies (§4.1).
+CONTACTS_LISTS = Field(
+    "ContactsLists",
+    T.JSON,
+    required=True,
+    doc="The lists and what to do in each.",
+    items=(
+        Field("ListID", T.INT, required=True, link="contactslist", doc="Or ListAlt (address)."),
+        Field("Action", T.STR, required=True, choices=LIST_ACTIONS),
+    ),
 )
 
 CONTACT = Resource(
@@ -56,8 +70,22 @@ CONTACT = Resource(
     sort=(Sort("ID", desc=False), Sort("Email"), Sort("DeliveredCount"), Sort("CreatedAt")),
     actions=(
         Action("getcontactslists", (V.GET,), doc="Lists the contact is subscribed to."),
-        Action("managecontactslists", (V.POST,), doc="Add to, remove from or unsubscribe from lists."),
-        Action("managemanycontacts", (V.GET, V.POST), scope="collection", doc="Async bulk job."),
+        Action(
+            "managecontactslists",
+            (V.POST,),
+            doc="Add to, remove from or unsubscribe from lists.",
+            fields=(CONTACTS_LISTS,),
+        ),
+        Action(
+            "managemanycontacts",
+            (V.GET, V.POST),
+            scope="collection",
+            doc="Async bulk job.",
+            fields=(
+                Field("Contacts", T.JSON, required=True),
+                Field("ContactsLists", T.JSON, items=CONTACTS_LISTS.items),
+            ),
+        ),
         Action("export", (V.GET, V.POST), scope="collection", doc="Undocumented export job."),
     ),
 )
@@ -87,7 +115,15 @@ CONTACTSLIST = Resource(
     actions=(
         Action("managecontact", (V.POST,), doc="Create or update one contact and its subscription."),
         Action("managemanycontacts", (V.GET, V.POST), doc="Async bulk job on this list."),
-        Action("importlist", (V.GET, V.POST), doc="Copy another list's contacts (async job)."),
+        Action(
+            "importlist",
+            (V.GET, V.POST),
+            doc="Copy another list's contacts (async job).",
+            fields=(
+                Field("ListID", T.INT, required=True, link="contactslist", doc="The list copied from."),
+                Field("Action", T.STR, required=True, choices=IMPORTLIST_ACTIONS),
+            ),
+        ),
     ),
 )
 

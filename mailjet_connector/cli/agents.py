@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -84,18 +85,20 @@ def gateway(
     ] = 8030,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
+    from mailjet_connector.agents.audit_key import read_audit_key
     from mailjet_connector.agents.gateway import create_gateway_app
     from mailjet_connector.agents.gateway_server import serve_gateway
     from mailjet_connector.agents.policy import load_policy
     from mailjet_connector.agents.upstream import Timeouts
 
     loaded = load_policy(policy)
+    key = read_audit_key(loaded, os.environ)
     with conn.open() as connection:
         upstream = connection.base_url
         timeout = connection.settings.timeout  # forwarded once: the agent's own client retries and paces
         timeouts = Timeouts(connect=min(Timeouts.connect, timeout), network=timeout)
         app = create_gateway_app(
-            loaded, upstream, connection.api_key, connection.api_secret, timeouts=timeouts
+            loaded, upstream, connection.api_key, connection.api_secret, timeouts=timeouts, audit_key=key
         )
 
         def ready(url: str) -> None:
@@ -136,6 +139,7 @@ def mcp(
     ] = None,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
+    from mailjet_connector.agents.audit_key import read_audit_key
     from mailjet_connector.agents.mcp_server import context_for, run_server
     from mailjet_connector.agents.policy import load_policy
 
@@ -143,6 +147,7 @@ def mcp(
         fail(f"--transport must be stdio or http, not {transport!r}")
     loaded = load_policy(policy)
     loaded.agent(agent)  # an unknown agent fails before anything starts
+    key = read_audit_key(loaded, os.environ)
     with conn.client() as client:
         where = "stdio" if transport == "stdio" else f"http://{host}:{port}/mcp"
         # stderr: with stdio, stdout carries the MCP protocol only.
@@ -150,7 +155,10 @@ def mcp(
             f"Mailjet MCP server for agent {agent!r} on {where}; audit log: {loaded.audit_path}", err=True
         )
         run_server(
-            context_for(loaded, agent, client, dataset_url=dataset_url), transport, host=host, port=port
+            context_for(loaded, agent, client, dataset_url=dataset_url, audit_key=key),
+            transport,
+            host=host,
+            port=port,
         )
 
 
@@ -175,22 +183,30 @@ def audit_verify(
     policy: PolicyForAudit = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Check the audit log's hash chain; exit 1 at the first edited, removed or reordered line.
+    """Check the audit log's chain and anchor; exit 1 naming what happened: edited, removed, reordered,
+    inserted, truncated or rewritten. With --policy, a keyed chain is checked with the policy's key.
 
     Example:  mailjet-connector agents audit verify --policy agents.toml
     """
-    from mailjet_connector.agents.audit import verify
+    from mailjet_connector.agents.audit_key import read_audit_key
+    from mailjet_connector.agents.audit_verify import verify
+    from mailjet_connector.agents.policy import load_policy
 
     path = _audit_file(file, policy)
     if path is None:
         raise typer.Exit(0)
-    result = verify(path)
+    key = read_audit_key(load_policy(policy), os.environ) if policy is not None else None
+    result = verify(path, key=key)
     if as_json:
         typer.echo(orjson.dumps(result.__dict__).decode())
     elif result.ok:
-        typer.echo(f"ok: {result.records} records, hash chain intact")
+        note = f" ({result.note})" if result.note else ""
+        typer.echo(f"ok: {result.records} records, chain intact{' (keyed)' if key else ''}{note}")
     else:
-        typer.echo(f"TAMPERED: line {result.line}: {result.reason} ({result.records} good records before it)")
+        where = f"line {result.line}: " if result.line is not None else ""
+        typer.echo(
+            f"TAMPERED: {where}{result.problem}: {result.reason} ({result.records} good records before it)"
+        )
     raise typer.Exit(0 if result.ok else EXIT_ROWS_FAILED)
 
 

@@ -9,7 +9,8 @@ import orjson
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from mailjet_connector.agents.audit import GENESIS, AuditLog, iter_records, record_hash, redact_emails, verify
+from mailjet_connector.agents.audit import GENESIS, AuditLog, iter_records, record_hash, redact_emails
+from mailjet_connector.agents.audit_verify import verify
 
 T0 = 1_700_000_000.0
 
@@ -69,7 +70,7 @@ def test_verify_detects_an_edited_line(tmp_path: Path) -> None:
     content[2] = orjson.dumps(record)
     path.write_bytes(b"\n".join(content) + b"\n")
     result = verify(path)
-    assert not result.ok and result.line == 3 and "edited" in result.reason and result.records == 2
+    assert not result.ok and result.line == 3 and result.problem == "edited" and result.records == 2
 
 
 def test_verify_detects_a_removed_line_and_a_rehashed_edit(tmp_path: Path) -> None:
@@ -77,14 +78,14 @@ def test_verify_detects_a_removed_line_and_a_rehashed_edit(tmp_path: Path) -> No
     fill(path)
     content = lines(path)
     path.write_bytes(b"\n".join(content[:1] + content[2:]) + b"\n")
-    assert verify(path).line == 2 and "broken chain" in verify(path).reason
+    assert verify(path).line == 2 and verify(path).problem == "removed"
     # Re-hashing an edited record does not help: the next record's `prev` no longer matches.
     record = orjson.loads(content[1])
     record["agent"] = "someone-else"
     record["hash"] = record_hash(record)
     path.write_bytes(b"\n".join([content[0], orjson.dumps(record), *content[2:]]) + b"\n")
     result = verify(path)
-    assert not result.ok and result.line == 3
+    assert not result.ok and result.line == 3 and result.problem == "rewritten"
 
 
 def test_verify_reports_garbage(tmp_path: Path) -> None:
@@ -92,7 +93,8 @@ def test_verify_reports_garbage(tmp_path: Path) -> None:
     fill(path, 2)
     with open(path, "ab") as handle:
         handle.write(b"not json\n")
-    assert verify(path).line == 3 and verify(path).reason == "not valid JSON"
+    assert verify(path).line == 3 and verify(path).problem == "edited"
+    assert "not an audit record" in verify(path).reason
 
 
 def test_emails_are_redacted_unless_disabled(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ import pytest
 from mailjet_rest import Client as MailjetRest
 from mailjet_rest.errors import MailjetAuthError
 
-from mailjet_connector.agents.audit import iter_records, verify
+from mailjet_connector.agents.audit import iter_records
+from mailjet_connector.agents.audit_verify import verify
 from mailjet_connector.agents.gateway import Gateway, create_gateway_app
 from mailjet_connector.agents.policy import Access, Limits, Policy
 from mailjet_connector.catalog import Area

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailjet_connector.agents import payloads
 from mailjet_connector.agents.policy import (
     Access,
     Limits,
@@ -208,28 +207,6 @@ def test_dry_run_only_refuses_writes_but_sandbox_sends() -> None:
     assert "dry-run only" in decide(dry, Request("contact", "POST")).reason
     assert decide(dry, Request("contact", "GET")).allowed
     assert decide(dry, Request(None, "POST", area=Area.SEND, send=SendInfo(2, True))).allowed
-
-
-def test_send_info_counts_recipients_and_reads_sandbox() -> None:
-    body = {
-        "SandboxMode": True,
-        "Messages": [
-            {"To": [{"Email": "a@x.io"}, {"Email": "b@x.io"}], "Cc": [{"Email": "c@x.io"}]},
-            {"To": [{"Email": "d@x.io"}], "Bcc": [{"Email": "e@x.io"}]},
-        ],
-    }
-    assert payloads.send_info(body, version="v3.1") == SendInfo(5, True)
-    assert payloads.send_info({"Messages": [{"To": [{}]}]}, version="v3.1") == SendInfo(1, False)
-    v3 = {"FromEmail": "me@x.io", "To": "Ann <a@x.io>, b@x.io", "Bcc": "c@x.io", "SandboxMode": True}
-    assert payloads.send_info(v3, version="v3") == SendInfo(3, False)  # v3 has no SandboxMode
-    assert payloads.send_info({"Recipients": [{}, {}]}, version="v3") == SendInfo(2, False)
-    assert payloads.send_info("junk", version="v3.1") == SendInfo(0, False)
-
-
-def test_list_ids_are_found_at_any_depth_and_unreadable_ids_are_zero() -> None:
-    body = {"ContactsLists": [{"ListID": 3, "Action": "addnoforce"}, {"listid": "4"}], "ContactsListID": "x"}
-    assert sorted(payloads.list_ids(body)) == [0, 3, 4]
-    assert payloads.list_ids({"Name": "no lists"}) == ()
 
 
 def test_call_budget_is_a_sliding_minute_per_agent() -> None:

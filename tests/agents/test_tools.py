@@ -14,7 +14,7 @@ from mailjet_connector.agents.policy import Access
 from mailjet_connector.agents.tools import ToolContext, ToolDenied, ToolError
 from mailjet_connector.agents.tools_confirm import ConfirmationError, Confirmations
 from mailjet_connector.agents.tools_resources import count, delete, get, list_rows, resources
-from mailjet_connector.agents.tools_send import recipients_of, send
+from mailjet_connector.agents.tools_send import send
 from mailjet_connector.agents.tools_stats import summarise
 from mailjet_connector.catalog import Area
 from mailjet_connector.emulator.server import EmulatorServer, start_emulator
@@ -166,14 +166,6 @@ def test_every_call_is_audited_with_counts(server: EmulatorServer, tmp_path: Pat
         {"count": 2, "total": 200},
     )
     assert (denied["decision"], denied["area"], denied["status"]) == ("deny", "campaigns", 403)
-
-
-def test_recipients_count_to_cc_and_bcc() -> None:
-    messages = [
-        {"To": [{"Email": "a"}], "Cc": [{"Email": "b"}]},
-        {"To": [{"Email": "c"}], "Bcc": [{"Email": "d"}]},
-    ]
-    assert recipients_of(messages) == 4
 
 
 @given(

@@ -126,13 +126,27 @@ def _paced_walk(app, pacer: Pacer, seconds: float, concurrency: int = 4) -> tupl
     return pacer.sent, pacer.throttled, elapsed
 
 
-def test_told_the_limit_the_client_gets_no_429_and_uses_the_budget():
-    per_second = 50  # low enough that a loaded CI machine still keeps up with the pacer
+def test_told_the_limit_the_client_gets_no_429():
+    per_second = 50
     state = build_state(seed=1, scale="tiny", overrides={"contact": 3_000})
     app = create_app(state, rate_limit=f"{per_second * 60}/min")
-    sent, throttled, elapsed = _paced_walk(app, Pacer(per_second), seconds=3.0)
+    sent, throttled, _elapsed = _paced_walk(app, Pacer(per_second), seconds=3.0)
+    assert sent > per_second  # the walk went past the first second's burst
     assert throttled == 0
-    assert sent / elapsed >= 0.95 * per_second
+
+
+def test_told_the_limit_the_pacer_uses_the_budget():
+    # Simulated time on the emulator's own token bucket (a rate asserted on the wall clock would depend on
+    # the machine's load): the configured pacer spends at least 95% of the budget and is never refused.
+    now = [0.0]
+    server = TokenBucket(Rate(50, 1.0), clock=lambda: now[0])
+    pacer = Pacer(50, clock=lambda: now[0])
+    allowed = 0
+    while now[0] < 60.0:
+        now[0] += pacer.reserve() + 0.002  # the pacer's wait, then a 2 ms round trip
+        assert server.take(DEFAULT_API_KEY)
+        allowed += 1
+    assert allowed / now[0] >= 0.95 * 50
 
 
 def test_adaptive_pacer_against_the_emulator_bucket_spends_under_2_percent_on_429s():
