@@ -80,6 +80,9 @@ class Field:
         doc: one line for docs and agent tool descriptions.
         items: for a JSON array of objects, the fields of each object (managecontactslists'
             `ContactsLists: [{ListID, Action}]`), so that links inside bodies are catalog facts too.
+        shown_by: a listing leaves the field empty unless this parameter is true (message `CustomID` and
+            `ShowCustomID`); filters still compare the real value, so the listed value and a filter on the
+            field can disagree.
     """
 
     name: str
@@ -92,6 +95,7 @@ class Field:
     secret: bool = False
     doc: str = ""
     items: tuple[Field, ...] = ()
+    shown_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,20 @@ MESSAGE = Resource(
         Field("AttemptCount", T.INT, read_only=True),
         Field("CampaignID", T.INT, read_only=True, link="campaign"),
         Field(
-            "ContactAlt", T.STR, read_only=True, doc="The recipient's email; filled only with ShowContactAlt."
+            "ContactAlt",
+            T.STR,
+            read_only=True,
+            shown_by="ShowContactAlt",
+            doc="The recipient's email; filled only with ShowContactAlt.",
         ),
         Field("ContactID", T.INT, read_only=True, link="contact"),
-        Field("CustomID", T.STR, read_only=True, doc="Filled only with ShowCustomID=true."),
+        Field(
+            "CustomID",
+            T.STR,
+            read_only=True,
+            shown_by="ShowCustomID",
+            doc="Filled only with ShowCustomID=true.",
+        ),
         Field("Delay", T.NUM, read_only=True, doc="Milliseconds."),
         Field("DestinationID", T.INT, read_only=True, doc="Recipient domain ID."),
         Field("FilterTime", T.INT, read_only=True, doc="Milliseconds."),
@@ -45,7 +55,9 @@ MESSAGE = Resource(
         Field("StateID", T.INT, read_only=True, link="messagestate"),
         Field("StatePermanent", T.BOOL, read_only=True),
         Field("Status", T.STR, read_only=True, choices=MESSAGE_STATUSES),
-        Field("Subject", T.STR, read_only=True, doc="Filled only with ShowSubject=true."),
+        Field(
+            "Subject", T.STR, read_only=True, shown_by="ShowSubject", doc="Filled only with ShowSubject=true."
+        ),
         Field("UUID", T.STR, read_only=True),
     ),
     filters=(
@@ -124,18 +136,21 @@ MESSAGEINFORMATION = Resource(
     sort=(Sort("ID"), Sort("CreatedAt")),
 )
 
+
+def _extra(*specs: tuple[str, T]) -> tuple[Field, ...]:
+    """messagesentstatistics fields filled only with ShowExtraData=true."""
+    return tuple(Field(name, kind, read_only=True, shown_by="ShowExtraData") for name, kind in specs)
+
+
 _MESSAGESENTSTATISTICS_FIELDS = (
-    *ro(
-        ("ArrivalTs", T.TS),
-        ("Blocked", T.BOOL),
-        ("Bounce", T.BOOL),
-        ("BounceDate", T.TS),
-        ("BounceReason", T.STR),
-    ),
+    *ro(("ArrivalTs", T.TS), ("Blocked", T.BOOL), ("Bounce", T.BOOL)),
+    *_extra(("BounceDate", T.TS), ("BounceReason", T.STR)),
     Field("CampaignID", T.INT, read_only=True, link="campaign"),
-    *ro(("Click", T.BOOL), ("CntRecipients", T.INT), ("ComplaintDate", T.TS)),
+    *ro(("Click", T.BOOL), ("CntRecipients", T.INT)),
+    *_extra(("ComplaintDate", T.TS)),
     Field("ContactID", T.INT, read_only=True, link="contact"),
-    *ro(("Details", T.STR), ("FBLSource", T.STR)),
+    *ro(("Details", T.STR)),
+    *_extra(("FBLSource", T.STR)),
     Field("MessageID", T.INT, read_only=True, link="message"),
     *ro(("Open", T.BOOL), ("Queued", T.BOOL), ("Sent", T.BOOL), ("Spam", T.BOOL)),
     Field("StateID", T.INT, read_only=True, link="messagestate"),

@@ -182,11 +182,15 @@ def live_table(name: str) -> LiveTable:
     context = {c.wire for c in lay.columns} - {f.name for f in res.fields}
     columns = {}
     for col in lay.columns:
-        filters = tuple(f for f in res.filters if f.field == col.wire and f.op is not Op.SPECIAL)
+        field = res.field(col.wire)
         ctx = col.wire in context
-        columns[col.name] = LiveColumn(
-            col.name, col.wire, col.type, () if ctx else filters, sorts.get(col.wire), ctx
-        )
+        if ctx or (field is not None and field.shown_by):
+            # Context values are dimensions; a field a listing leaves empty (`shown_by`) is compared by the
+            # API on its real value, which the rows (and the dataset) do not hold: neither is filtered.
+            columns[col.name] = LiveColumn(col.name, col.wire, col.type, context=ctx)
+            continue
+        filters = tuple(f for f in res.filters if f.field == col.wire and f.op is not Op.SPECIAL)
+        columns[col.name] = LiveColumn(col.name, col.wire, col.type, filters, sorts.get(col.wire))
     return LiveTable(res.name, res, lay, columns, _dimensions(res))
 
 

@@ -53,6 +53,10 @@ MESSAGES = [
     "where m.campaign_id = {campaign_id} group by 1",
     "select * exclude (_mj_hash) from messagehistory where message_id = (select min(id) from message)",
     "select id, sent_count from messageinformation where campaign_id = {campaign_id}",
+    # Regression: CustomID is listed empty without ShowCustomID, but the CustomID filter compares the real
+    # value: pushing `custom_id = ''` lost the messages that have one (found by test_generated).
+    "select count(*) from message where custom_id = ''",
+    "select count(*) from messagesentstatistics where bounce_date is null",
 ]
 CAMPAIGNS = [
     "select id, subject from campaign where is_starred",

@@ -76,6 +76,7 @@ def test_contact_conditions(evaluator: Evaluator, where: str, params: dict[str, 
         ("arrived_at > '1970-01-01 00:00:00'", {"FromTS": "1970-01-01T00:00:00Z"}, True),
         ("arrived_at >= '1970-01-01 00:00:00'", {"FromTS": "1969-12-31T23:59:59Z"}, False),
         ("status = 'sent'", {}, False),
+        ("custom_id = ''", {}, False),  # listed empty without ShowCustomID: never filtered by the API
         ("campaign_id = 1 or campaign_id = 2", {}, True),  # split: one read per value
     ],
 )
