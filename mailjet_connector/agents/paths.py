@@ -5,7 +5,8 @@ Shapes (mailjet-api.md §1.1): `/v3/REST/{resource}[/{key}[/{action}[/{job}]]]`,
 `/v3/REST/{resource}/{action}[/{job}]`, `/v3/DATA/{source}/{id}/{type}/{mime}[/{dataId}|/LAST]`,
 `POST /v3/send`, `POST /v3.1/send`, `DELETE /v4/contacts/{id}` (`catalog.endpoints`).
 
-400 (`PathError`): %-escapes that do not decode to UTF-8, dot segments (`.`, `..`, also encoded), slashes,
+400 (`PathError`): %-escapes that do not decode to UTF-8, a segment escaped twice (`%252e`: an upstream or
+proxy that decodes again would read another path), dot segments (`.`, `..`, also encoded), slashes,
 backslashes or control characters inside a segment, empty segments, extra segments, a key that does not fit
 the resource's key type, a query string on a write or an unknown query parameter. 403: a path of no known
 shape (unknown resource, action or API). Nothing refused here is ever forwarded.
@@ -36,6 +37,7 @@ __all__ = ["PathError", "Route", "canonical_query", "parse_key", "resolve_path",
 LIST_RESOURCE = "contactslist"
 MAX_KEY = 255
 _ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+_ESCAPED = re.compile(r"%[0-9A-Fa-f]{2}")
 _DIGITS = re.compile(r"[0-9]{1,20}")
 _PARAM = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 
@@ -120,6 +122,8 @@ def _segment(part: bytes) -> str:
         raise PathError(400, "the path does not decode to UTF-8") from None
     if text in (".", ".."):
         raise PathError(400, "dot segments ('.', '..') are not allowed in the path")
+    if _ESCAPED.search(text):
+        raise PathError(400, "a path segment is %-escaped twice: send it escaped once")
     if "/" in text or "\\" in text or not text.isprintable():
         raise PathError(400, "a path segment holds a slash, a backslash or a control character")
     return text

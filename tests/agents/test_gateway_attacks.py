@@ -201,6 +201,8 @@ def test_globals_recipients_count(env: Env) -> None:
         ("GET", b"/v3/REST/campaigndraft/1/schedule/../../../contact"),
         ("GET", b"/v3/REST/contact/..%2F..%2Fapikey"),
         ("GET", b"/v3/REST/contact/%2e%2e/%2e%2e/apikey"),
+        ("PUT", b"/v3/REST/contactslist/%252e%252e"),  # escaped twice: a decoding proxy reads '..'
+        ("GET", b"/v3/REST/contact/%252e%252e%252fapikey"),
         ("GET", b"/v3/REST//apikey"),
         ("GET", b"/v3/REST/apikey?_method=DELETE"),
         ("POST", b"/v3/REST/contact?Email=x%40y.org"),

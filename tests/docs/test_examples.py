@@ -221,7 +221,15 @@ def run_command(example: Example, words: list[str], box: Sandbox, monkeypatch: p
         box.drafts[example.doc] = created.group(1)
 
 
+# The port a server listens on when an example gives none: the test puts a free one in its place, so that a
+# server left from the previous example, or anything else on the machine, cannot make the example fail.
+DEFAULT_PORTS = {("emulator", "serve"): "8025", ("webhooks", "serve"): "8026", ("agents", "gateway"): "8030"}
+
+
 def run_server(example: Example, words: list[str], box: Sandbox) -> None:
+    default = DEFAULT_PORTS.get(tuple(words[:2]))
+    if default is not None and "--port" not in words:
+        words = [*words, "--port", box.port_map(example.doc)[default]]
     command = [sys.executable, "-m", "mailjet_connector", *words]
     env = {**os.environ, **box.env, "PYTHONUNBUFFERED": "1"}
     stdin = subprocess.DEVNULL if example.mcp_stdio else None
