@@ -28,14 +28,19 @@ from mailjet_connector.sync import settings
 from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.schema import (
-    COUNTER_CONTEXT,
     Column,
     TableLayout,
     layout,
-    parent_column,
     resource_layout,
 )
-from mailjet_connector.sync.streams import MERGE, WINDOW, Stream, SyncContext, read_stream, stream_mode
+from mailjet_connector.sync.stream_sets import (
+    Counters,
+    counter_streams,
+    parent_stream,
+    per_parent_streams,
+    plain_streams,
+)
+from mailjet_connector.sync.streams import Stream, SyncContext, read_stream
 from mailjet_connector.sync.walk import keyed
 
 if dlt.config.get("runtime.dlthub_telemetry") is None:
@@ -163,7 +168,7 @@ def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing,
             return _content_resource(ctx, parent, action, table)
     res = catalog.get(name)
     if res.name == "statcounters":
-        return _statcounters_resource(ctx, res, narrowing, *counters)
+        return _statcounters_resource(ctx, res, narrowing, counters)
     if res.parent is not None:
         flt = res.filter(res.parent[1])
         if flt is not None and flt.required:
@@ -199,12 +204,7 @@ def _read_all(ctx: SyncContext, streams: list[Stream], state: dict[str, Any]) ->
 
 def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, children: list[str]) -> Any:
     table_layout = layout(res)
-    filter_sets = narrowing.filter_sets(res)
-    mode = stream_mode(res, narrowing.narrows(res))
-    streams = [
-        Stream(f"s{i}" if i else "main", res, table_layout, mode, tuple(sorted(f.items())))
-        for i, f in enumerate(filter_sets)
-    ]
+    streams = plain_streams(res, narrowing)
 
     def rows() -> Iterator[pa.Table]:
         for table in _read_all(ctx, streams, dlt.current.resource_state()):
@@ -240,80 +240,29 @@ def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) ->
 
 
 def _changed_parent_resource(ctx: SyncContext, res: Resource) -> Any:
-    column = parent_column(res)
-    table_layout = resource_layout(res)
-    flt = res.parent[1] if res.parent else ""
-
     def read_one(parent_id: int) -> Iterator[pa.Table]:
-        stream = Stream(str(parent_id), res, table_layout, MERGE, ((flt, parent_id),), ((column, parent_id),))
-        yield from read_stream(ctx, stream, {}, may_stop=False)
+        yield from read_stream(ctx, parent_stream(res, parent_id), {}, may_stop=False)
 
     def rows() -> Iterator[pa.Table]:
         yield from _drain(ctx, res.name, dlt.current.resource_state(), read_one)
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, resource_layout(res))
 
 
 def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) -> Any:
-    assert res.parent is not None
-    column = parent_column(res)
-    table_layout = resource_layout(res)
-    parent, flt = res.parent
-
     def rows() -> Iterator[pa.Table]:
-        ids = narrowing.parent_ids(parent, _parent_ids(ctx, parent))
-        streams = [Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids]
-        yield from _read_all(ctx, streams, dlt.current.resource_state())
+        yield from _read_all(ctx, per_parent_streams(ctx, res, narrowing), dlt.current.resource_state())
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, resource_layout(res))
 
 
-def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
-    """Every ID of a parent resource (campaigns, lists, senders), listed once per sync."""
-    if parent not in ctx.parent_ids:
-        ctx.parent_ids[parent] = [row["ID"] for row in ctx.client.iter(parent)]
-        ctx.stats_for(parent).api_calls += 1
-    return ctx.parent_ids[parent]
-
-
-def _statcounters_resource(
-    ctx: SyncContext, res: Resource, narrowing: Narrowing, sources: tuple, timings: tuple, resolutions: tuple
-) -> Any:
-    table_layout = resource_layout(res)
-
-    def streams() -> Iterator[Stream]:
-        for source in sources:
-            parent = settings.COUNTER_SOURCE_PARENT.get(source)
-            ids = [None] if parent is None else narrowing.parent_ids(parent, _parent_ids(ctx, parent))
-            for source_id in ids:
-                for timing in timings:
-                    for resolution in resolutions:
-                        yield _counter_stream(res, table_layout, source, source_id, timing, resolution)
-
+def _statcounters_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, counters: Counters) -> Any:
     def rows() -> Iterator[pa.Table]:
-        yield from _read_all(ctx, list(streams()), dlt.current.resource_state())
+        yield from _read_all(
+            ctx, list(counter_streams(ctx, res, narrowing, counters)), dlt.current.resource_state()
+        )
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
-
-
-def _counter_stream(
-    res: Resource, table_layout: TableLayout, source: str, source_id: int | None, timing: str, resolution: str
-) -> Stream:
-    context = tuple(zip(COUNTER_CONTEXT, (source, timing, resolution), strict=True))
-    filters = dict(context)
-    if source_id is not None:
-        filters["SourceID"] = source_id
-    slice_seconds = settings.COUNTER_SLICE.get(resolution)
-    return Stream(
-        key=f"{source}:{source_id or ''}:{timing}:{resolution}",
-        res=res,
-        layout=table_layout,
-        mode=WINDOW if slice_seconds else MERGE,
-        filters=tuple(filters.items()),
-        context=context,
-        slice_seconds=slice_seconds,
-        lookback=settings.COUNTER_LOOKBACK.get(resolution),
-    )
+    return _dlt_resource(ctx, rows, res.name, resource_layout(res))
 
 
 def _content_resource(ctx: SyncContext, parent: str, action: str, table: str) -> Any:

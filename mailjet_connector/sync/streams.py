@@ -279,17 +279,26 @@ def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int
         return reader
     if reader is not None:
         reader.close()
-    filters = dict(stream.filters)
-    if stream.mode == WINDOW:
-        filters.update(window_filters(stream.res, Window(run["lo"], run["hi"])))
-    spec = WalkSpec(
-        stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, ctx.page_limit
-    )
+    spec = walk_spec(stream, Window(run["lo"], run["hi"]), ctx.page_limit)
     pages = prepare_pages(ctx.client, spec, run["walk"], run["seq"], ctx.client.concurrency if ahead else 1)
     reader = PageReader(pages, run["walk"], ahead=ahead)
     if ahead:
         ctx.readers[ident] = reader
     return reader
+
+
+def walk_spec(stream: Stream, window: Window, page_limit: int) -> WalkSpec:
+    """What a reader walks for `stream`: its filters, plus the window's bounds when it reads a window.
+
+    Args:
+        stream: the stream.
+        window: the run's window (`stream_window`); ignored unless the stream's mode is WINDOW.
+        page_limit: rows per API page.
+    """
+    filters = dict(stream.filters)
+    if stream.mode == WINDOW:
+        filters.update(window_filters(stream.res, window))
+    return WalkSpec(stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, page_limit)
 
 
 def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dict[str, Any] | None:
@@ -303,14 +312,21 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
             return run
     if run is not None and run["id"] == ctx.run_id:
         return None if run["done"] else run
-    window = _window(ctx, stream, None if ctx.full_refresh else state.get("mark"))
+    window = stream_window(ctx, stream, None if ctx.full_refresh else state.get("mark"))
     run = {"id": ctx.run_id, "time": ctx.now, "lo": window.lo, "hi": window.hi, "walk": None}
     run.update({"done": False, "deleted": [], "seq": 0})
     state["run"] = run
     return run
 
 
-def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+def stream_window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+    """The window a new run of `stream` reads, after the high-water mark `mark` of its last completed run.
+
+    Args:
+        ctx: the sync (its time, start and end dates, lookback).
+        stream: the stream (statcounters Day/Hour streams re-read their last, still growing, slice).
+        mark: the mark (None on a first run or a full refresh).
+    """
     if stream.slice_seconds is None:
         return next_window(mark, ctx.now, start=ctx.start, end=ctx.end, lookback=ctx.lookback)
     base = (
