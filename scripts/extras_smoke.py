@@ -184,12 +184,29 @@ def smoke_webhooks(venv: Venv) -> None:
     assert "smoke@example.org" in tail, tail
 
 
+def smoke_airbyte(venv: Venv) -> None:
+    venv.absent("starlette", "uvicorn", "mcp", "dagster")
+    assert '"type":"SPEC"' in venv.run("mailjet-connector", "airbyte", "spec")
+    config = venv.work / "airbyte-config.json"
+    config.write_text(json.dumps({"api_key": venv.api.api_key, "api_key_secret": venv.api.api_secret,
+                                  "base_url": venv.api.url}))  # fmt: skip
+    assert '"SUCCEEDED"' in venv.run("mailjet-connector", "airbyte", "check", "--config", str(config))
+    discovered = json.loads(venv.run("mailjet-connector", "airbyte", "discover", "--config", str(config)))
+    (stream,) = [s for s in discovered["catalog"]["streams"] if s["name"] == "contactslist"]
+    catalog = venv.work / "catalog.json"
+    catalog.write_text(json.dumps({"streams": [
+        {"stream": stream, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}))  # fmt: skip
+    out = venv.run("mailjet-connector", "airbyte", "read", "--config", str(config), "--catalog", str(catalog))
+    assert '"type":"RECORD"' in out, out[-500:]
+
+
 SMOKES: dict[str, Callable[[Venv], None]] = {
     "core": smoke_core,
     "emulator": smoke_emulator,
     "sync": smoke_sync,
     "agents": smoke_agents,
     "webhooks": smoke_webhooks,
+    "airbyte": smoke_airbyte,
 }
 
 

@@ -22,9 +22,7 @@ from airbyte_protocol.models import (
 )
 
 from mailjet_connector.airbyte.messages import error_line, line, log_line
-from mailjet_connector.airbyte.read import StreamReader, create_context
 from mailjet_connector.airbyte.spec import CONNECTION_SPECIFICATION, SourceConfig, load_config
-from mailjet_connector.airbyte.streams import discover, stream_infos
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.health import check_connection, fast_client_options
 
@@ -59,6 +57,8 @@ def run(
         if command == "check":
             return _check(source, out)
         if command == "discover":
+            from mailjet_connector.airbyte.streams import discover  # the sync engine: only when needed
+
             out.write(line(AirbyteMessage(type=Type.CATALOG, catalog=discover())))
             return 0
         if command == "read":
@@ -119,6 +119,9 @@ def _read(
     out: IO[bytes],
     current: list[str | None],
 ) -> None:
+    from mailjet_connector.airbyte.read import StreamReader, create_context
+    from mailjet_connector.airbyte.streams import stream_infos
+
     infos = stream_infos()
     unknown = [c.stream.name for c in configured.streams if c.stream.name not in infos]
     if unknown:

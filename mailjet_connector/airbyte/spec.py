@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mailjet_connector.config import Settings, load_settings
 from mailjet_connector.errors import ConfigError
-from mailjet_connector.sync.incremental import to_unix
-from mailjet_connector.sync.settings import PAGE_LIMIT
+from mailjet_connector.pagination import MAX_LIMIT as PAGE_LIMIT
 
 # Field names follow Airbyte's own Mailjet source (`api_key`, `api_key_secret`), so a connection configured
 # for it keeps working when it switches to this one.
@@ -100,6 +99,7 @@ def _start(value: Any) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return to_unix(datetime.fromisoformat(str(value)), 0)
+        moment = datetime.fromisoformat(str(value))
     except ValueError:
         raise ConfigError(f"start_date {value!r} is not a date; write it like 2024-01-01T00:00:00Z") from None
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
