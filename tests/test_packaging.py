@@ -42,6 +42,8 @@ def canonical(name: str) -> str:
 
 
 CORE = requirement_names(PYPROJECT["project"]["dependencies"])
+
+
 def extra_requirements(name: str) -> set[str]:
     """What an extra installs, with the extras it names (`mailjet-connector[sync]`) expanded."""
     found = set()
