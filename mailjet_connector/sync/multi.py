@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailjet_connector.accounts import Account
 from mailjet_connector.config import Settings
 from mailjet_connector.errors import MailjetError
 
-__all__ = ["AccountRun", "default_jobs", "sync_accounts"]
+if TYPE_CHECKING:
+    from mailjet_connector.sync.pipeline import SyncOptions
+
+__all__ = ["AccountRun", "account_sync_options", "default_jobs", "sync_accounts"]
 
 
 @dataclass
@@ -159,28 +162,40 @@ def _failed(run: AccountRun, exc: BaseException) -> None:
     run.error, run.error_type = _one_line(exc), type(exc).__name__
 
 
+def account_sync_options(account: Account, settings: Settings, **kwargs: Any) -> SyncOptions:
+    """The `SyncOptions` of one account's sync: its credentials, connection settings and dataset.
+
+    Args:
+        account: the account (its dataset).
+        settings: its settings, credentials read (`Account.settings`).
+        **kwargs: other `SyncOptions` fields (resources, start_date...).
+    """
+    from mailjet_connector.protocol import resolve_base_url
+    from mailjet_connector.sync.pipeline import SyncOptions
+
+    credentials = settings.client_kwargs()
+    return SyncOptions(
+        api_key=credentials["api_key"],
+        api_secret=credentials["api_secret"],
+        base_url=resolve_base_url(settings.base_url, settings.region),
+        rate_limit=settings.rate_limit,
+        settings=settings,
+        destination=account.destination,
+        dataset_url=account.dataset_url,
+        dataset_name=account.dataset_name,
+        **{"dlt_logs": False, **kwargs},
+    )
+
+
 def _run_one(account: Account, settings: Settings, kwargs: dict[str, Any]) -> dict[str, Any]:
     """One account's sync (in a worker process): a picklable outcome, never an exception."""
-    from mailjet_connector.protocol import resolve_base_url
     from mailjet_connector.redaction import redact_text
-    from mailjet_connector.sync.pipeline import SyncOptions, run_sync
+    from mailjet_connector.sync.pipeline import run_sync
 
     started = time.monotonic()
     credentials = settings.client_kwargs()
     try:
-        options = SyncOptions(
-            api_key=credentials["api_key"],
-            api_secret=credentials["api_secret"],
-            base_url=resolve_base_url(settings.base_url, settings.region),
-            rate_limit=settings.rate_limit,
-            settings=settings,
-            destination=account.destination,
-            dataset_url=account.dataset_url,
-            dataset_name=account.dataset_name,
-            dlt_logs=False,
-            **kwargs,
-        )
-        report = run_sync(options)
+        report = run_sync(account_sync_options(account, settings, **kwargs))
     except Exception as exc:  # isolate every failure, ours included; the message is cleaned of the secret
         secrets = (credentials["api_secret"], credentials["api_key"])
         return {
