@@ -92,16 +92,28 @@ class SyncReport:
     def totals(self) -> ResourceStats:
         total = ResourceStats()
         for stats in self.resources.values():
-            for name in ("rows", "new", "updated", "deleted", "api_calls"):
+            for name in ("rows", "new", "updated", "deleted", "api_calls", "failed"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
             total.seconds += stats.seconds
         return total
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Tables the API refused to serve (whole or in part) -> the first refusal: the sync was partial."""
+        return {name: stats.error for name, stats in sorted(self.resources.items()) if stats.failed}
+
+    @property
+    def partial(self) -> bool:
+        """Some reads were refused by the API; everything else was loaded."""
+        return bool(self.failed)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (`--json`)."""
         return {
             "run_id": self.run_id,
             "resumed": self.resumed,
+            "partial": self.partial,
+            "failed": self.failed,
             "loads": self.loads,
             "seconds": round(self.seconds, 3),
             "api_calls": self.api_calls,

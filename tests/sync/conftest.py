@@ -119,10 +119,14 @@ def _counter_truth(client: Client, res: Any, now: int) -> list[tuple[TableLayout
             }
             if sid is not None:
                 filters["SourceID"] = sid
-            if resolution == "Day":
-                filters.update({"FromTS": now - 366 * 86400 - 86400, "ToTS": now})
+            # Day: 367 days back, in requests of at most 100 days (the API's widest span).
+            windows = [{}] if resolution == "Lifetime" else [
+                {"FromTS": lo, "ToTS": min(now, lo + 100 * 86400)}
+                for lo in range(now - 367 * 86400, now, 100 * 86400)
+            ]  # fmt: skip
             ctx = {"CounterSource": source, "CounterTiming": "Message", "CounterResolution": resolution}
-            out += [(lay, {**r, **ctx}) for r in client.iter("statcounters", filters)]
+            for window in windows:
+                out += [(lay, {**r, **ctx}) for r in client.iter("statcounters", {**filters, **window})]
     return out
 
 
