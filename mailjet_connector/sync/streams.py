@@ -346,7 +346,8 @@ def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int
         return reader
     if reader is not None:
         reader.close()
-    filters = dict(stream.filters)
+    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
+    filters = stream.res.with_show_flags(dict(stream.filters))
     if stream.mode == WINDOW:
         filters.update(window_filters(stream.res, _parts(stream, run)[run.get("part", 0)]))
     spec = WalkSpec(

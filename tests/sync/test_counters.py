@@ -6,6 +6,7 @@ legal requests, windows split to at most 100 slices, and still cover every legal
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import parse_qsl
 
 import httpx
@@ -69,7 +70,7 @@ def test_sync_asks_only_legal_counters_and_covers_each_legal_combination(small_e
         (int(p["FromTS"]), int(p["ToTS"])) for p in asked
         if (p["CounterSource"], p["CounterTiming"], p["CounterResolution"]) == ("APIKey", "Message", "Day")
     )  # fmt: skip
-    assert len(day) == 4 and all(a[1] == b[0] for a, b in zip(day, day[1:], strict=False))
+    assert len(day) == 4 and all(a[1] == b[0] for a, b in itertools.pairwise(day))
     rows = dataset_rows(options, "statcounters").values()
     assert {(r["counter_source"], r["counter_timing"], r["counter_resolution"]) for r in rows} <= combos
 
@@ -78,7 +79,7 @@ def test_split_window_covers_the_window_exactly():
     window = Window(100, 100 + 250 * 3600 + 7)
     parts = split_window(window, max_span("Hour"))
     assert parts[0].lo == window.lo and parts[-1].hi == window.hi
-    assert all(a.hi == b.lo for a, b in zip(parts, parts[1:], strict=False))
+    assert all(a.hi == b.lo for a, b in itertools.pairwise(parts))
     assert all(p.hi - p.lo <= 100 * 3600 for p in parts) and len(parts) == 3
     assert split_window(window, None) == [window]
 

@@ -171,7 +171,8 @@ def messagesentstatistics(state: EmulatorState, account: Account, params: Mappin
         first[np.unique(data.campaign, return_index=True)[1]] = True
         keep &= first
     masks = data.masks
-    extra = bool(param_bool(params, "ShowExtraData"))
+    # The display flag of the extra fields, named once in the catalog (Field.shown_by).
+    extra = all(param_bool(params, flag) for flag in get("messagesentstatistics").show_flags)
     bounced = masks["bounced"] | masks["blocked"]
     bounce_dates = np.zeros(data.size, dtype=np.int64)
     reasons = np.full(data.size, "", dtype=object)
