@@ -35,7 +35,7 @@ from mailjet_connector.sync.incremental import (
 )
 from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
-from mailjet_connector.sync.settings import MERGE_STRATEGY, READ_AHEAD_PAGES, YIELD_ROWS
+from mailjet_connector.sync.settings import MERGE_STRATEGY, READ_AHEAD_PAGES, READ_WHOLE, YIELD_ROWS
 from mailjet_connector.sync.walk import keyed
 
 FULL, WINDOW, MERGE = (
@@ -174,8 +174,9 @@ class Stream:
 
 
 def stream_mode(res: Resource, narrowed: bool) -> str:
-    """WINDOW when the API filters `res` by time, else FULL, or MERGE when user filters narrow the read."""
-    if is_incremental(res):
+    """WINDOW when the API filters `res` by time (and it is not read whole: `READ_WHOLE`), else FULL, or
+    MERGE when user filters narrow the read."""
+    if is_incremental(res) and res.name not in READ_WHOLE:
         return WINDOW
     return MERGE if narrowed else FULL
 
