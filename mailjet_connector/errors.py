@@ -303,9 +303,18 @@ class InvalidRequestError(APIError):
 
 
 class AuthenticationError(APIError):
-    """401: the API key or secret is wrong, suspended, or belongs to another region."""
+    """401: the API key or secret is wrong, suspended, or belongs to another region.
+
+    Mailjet also answers 401 `Operation not allowed` to a verb the resource does not support (DELETE on
+    contact, say): `operation_not_allowed` tells that case apart, since the keys are fine there.
+    """
 
     status_code = 401
+
+    @property
+    def operation_not_allowed(self) -> bool:
+        """True for Mailjet's 401 "Operation not allowed" (a verb the resource does not support)."""
+        return (self.message or "").strip().lower() == "operation not allowed"
 
 
 class PermissionDeniedError(APIError):

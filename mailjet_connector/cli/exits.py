@@ -94,6 +94,13 @@ def describe(exc: BaseException, command: str = "") -> Failure:
     """
     kind = type(exc).__name__
     see_help = f"see `mailjet-connector {command} --help`" if command else ""
+    if isinstance(exc, AuthenticationError) and exc.operation_not_allowed:
+        return Failure(
+            EXIT_API,
+            f"the API does not allow {exc.method or 'this verb'} on {exc.path or 'this resource'} (401 Operation not allowed)",
+            "`mailjet-connector resources` lists the verbs each resource allows",
+            kind,
+        )
     if isinstance(exc, AuthenticationError):
         return Failure(
             EXIT_AUTH,
