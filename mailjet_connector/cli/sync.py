@@ -48,7 +48,7 @@ Examples:
 
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
-    mailjet-connector sync --destination postgres --dataset-url postgresql://me@localhost/mj
+    mailjet-connector sync --dataset-url postgresql://me@localhost/mj
 """
 
 EXPORT_HELP = """Stream one resource straight from the API to CSV, JSONL or Parquet, one page at a time.
@@ -86,11 +86,20 @@ def sync(
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip these resources.")] = None,
     destination: Annotated[
-        str, typer.Option("--destination", help="duckdb, postgres or any dlt destination name.")
-    ] = "duckdb",
+        str | None,
+        typer.Option(
+            "--destination",
+            help="Any other dlt destination name (duckdb and postgres follow from --dataset-url).",
+        ),
+    ] = None,
     dataset_url: Annotated[
         str | None,
-        typer.Option("--dataset-url", help="DuckDB file or database URL (default ./mailjet.duckdb)."),
+        typer.Option(
+            "--dataset-url",
+            help="Where the data goes, and its scheme picks the destination: a DuckDB file (default "
+            "./mailjet.duckdb, or duckdb:///path) or a libpq URL (postgresql://user@host/db, no password needed,"
+            " ?host=/socket/dir, ?sslmode=...).",
+        ),
     ] = None,
     dataset_name: Annotated[
         str, typer.Option("--dataset-name", help="Schema the tables go to.")
