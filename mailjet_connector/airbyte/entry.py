@@ -16,14 +16,15 @@ from airbyte_protocol.models import (
     AirbyteMessage,
     ConfiguredAirbyteCatalog,
     ConnectorSpecification,
+    Level,
     Status,
     SyncMode,
     Type,
 )
 
-from mailjet_connector.airbyte.messages import error_line, line, log_line
+from mailjet_connector.airbyte.messages import error_line, line, log_line, one_line
 from mailjet_connector.airbyte.spec import CONNECTION_SPECIFICATION, SourceConfig, load_config
-from mailjet_connector.errors import ConfigError
+from mailjet_connector.errors import APIError, ConfigError
 from mailjet_connector.health import check_connection, fast_client_options
 
 COMMANDS = ("spec", "check", "discover", "read")
@@ -121,6 +122,7 @@ def _read(
 ) -> None:
     from mailjet_connector.airbyte.read import StreamReader, create_context
     from mailjet_connector.airbyte.streams import stream_infos
+    from mailjet_connector.sync.streams import refused
 
     infos = stream_infos()
     unknown = [c.stream.name for c in configured.streams if c.stream.name not in infos]
@@ -136,7 +138,14 @@ def _read(
                 configured_stream.sync_mode == SyncMode.incremental and infos[name].cursor is not None
             )
             reader = StreamReader(ctx, infos[name], incremental, states.get(name, {}))
-            for chunk in reader.lines():
-                write(chunk)
+            try:
+                for chunk in reader.lines():
+                    write(chunk)
+            except APIError as exc:
+                if not refused(exc):  # 401, or retries spent on 429/5xx: the read stops
+                    raise
+                # As `sync` does: a read the API refuses for good (403 on a sub-account...) ends this stream only.
+                write(log_line(f"{name}: skipped, the API refused it: {one_line(exc)}", Level.WARN))
+                continue
             write(log_line(f"{name}: {reader.records} records"))
         current[0] = None

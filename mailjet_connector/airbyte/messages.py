@@ -55,7 +55,7 @@ def error_line(error: BaseException, stream: str | None = None) -> bytes:
         failure = FailureType.transient_error
     else:
         failure = FailureType.system_error
-    text = (str(error).splitlines() or [type(error).__name__])[0]
+    text = one_line(error)
     trace = AirbyteErrorTraceMessage(
         message=text,
         internal_message=type(error).__name__,
@@ -64,3 +64,8 @@ def error_line(error: BaseException, stream: str | None = None) -> bytes:
     )
     message = AirbyteTraceMessage(type=TraceType.ERROR, emitted_at=time.time() * 1000, error=trace)
     return line(AirbyteMessage(type=Type.TRACE, trace=message))
+
+
+def one_line(error: BaseException) -> str:
+    """The error's first line (its class name when it has no text)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

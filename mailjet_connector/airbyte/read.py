@@ -5,7 +5,8 @@ over the same cursors (`stream_window`, `walk_spec`), the same readers turning p
 (`prepare_pages`). Only the output differs: records on stdout instead of a dlt load.
 
 A stream's state is `{"streams": {walk key: {"mark": hi of the last completed window, "run": {"lo", "hi",
-"walk", "seq"} while a window is half read}}}`: a read stopped mid-window resumes after its last page.
+"walk", "seq", "part"} while a window is half read}}}`: a read stopped mid-window resumes after its last
+page (`part`: which of the window's parts, for statcounters, whose requests span 100 slices at most).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from mailjet_connector.sync.stream_sets import (
     per_parent_streams,
     plain_streams,
 )
-from mailjet_connector.sync.streams import WINDOW, Stream, SyncContext, stream_window, walk_spec
+from mailjet_connector.sync.streams import WINDOW, Stream, SyncContext, stream_window, walk_spec, window_parts
 
 
 def create_context(client: Client, start: int | None = None, page_limit: int = PAGE_LIMIT) -> SyncContext:
@@ -82,23 +83,28 @@ class StreamReader:
         run = sub.get("run")
         if run is None:
             window = stream_window(self.ctx, stream, sub.get("mark"))
-            run = {"lo": window.lo, "hi": window.hi, "walk": None, "seq": 0}
+            run = {"lo": window.lo, "hi": window.hi, "walk": None, "seq": 0, "part": 0}
         return run
 
     def _walk(self, stream: Stream, sub: dict[str, Any]) -> Iterator[bytes]:
         run = self._window(stream, sub)
-        if stream.mode == WINDOW and run["hi"] <= run["lo"]:
+        window = Window(run["lo"], run["hi"])
+        if stream.mode == WINDOW and window.empty:
             return
-        spec = walk_spec(stream, Window(run["lo"], run["hi"]), self.ctx.page_limit)
+        parts = window_parts(stream, window) if stream.mode == WINDOW else [window]
         checkpoints = self.incremental and stream.mode == WINDOW
-        for page in prepare_pages(
-            self.ctx.client, spec, run["walk"], run["seq"], self.ctx.client.concurrency
-        ):
-            yield from self._records(page.table)
-            if checkpoints and not page.step.done:
-                run["walk"], run["seq"] = page.step.checkpoint, page.seq
-                sub["run"] = run
-                yield state_line(self.info.name, self.state)
+        concurrency = self.ctx.client.concurrency
+        for index in range(run.get("part", 0), len(parts)):  # statcounters: at most 100 slices a request
+            run["part"] = index
+            spec = walk_spec(stream, parts[index], self.ctx.page_limit)
+            for page in prepare_pages(self.ctx.client, spec, run["walk"], run["seq"], concurrency):
+                yield from self._records(page.table)
+                run["seq"] = page.seq
+                last = page.step.done and index == len(parts) - 1
+                run["walk"] = None if page.step.done else page.step.checkpoint
+                if checkpoints and not last:
+                    sub["run"] = run
+                    yield state_line(self.info.name, self.state)
         sub.pop("run", None)
         sub["mark"] = run["hi"]
         if self.incremental:

@@ -68,9 +68,12 @@ def run_accounts(
     err = Console(stderr=True)
 
     def done(run: Any) -> None:
-        if not as_json:
+        # A failure is told on stderr even with --json: a scheduler's log of errors gets one line per account.
+        if not run.ok or not as_json:
             what = f"{run.totals.get('rows', 0):,} rows" if run.ok else f"failed: {run.error}"
-            err.print(f"{run.account}: {what} ({run.seconds:.1f} s)", highlight=False, markup=False)
+            err.print(
+                f"{run.account}: {what} ({run.seconds:.1f} s)", highlight=False, markup=False, soft_wrap=True
+            )
 
     runs = sync_accounts(
         accounts, os.environ, sync_kwargs, jobs=jobs or default_jobs(len(accounts)), on_done=done

@@ -23,8 +23,9 @@ import pyarrow as pa
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.client import Client
-from mailjet_connector.errors import NotFoundError
+from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.sync import settings
+from mailjet_connector.sync.dlt_logs import telemetry_off
 from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.schema import (
@@ -40,11 +41,10 @@ from mailjet_connector.sync.stream_sets import (
     per_parent_streams,
     plain_streams,
 )
-from mailjet_connector.sync.streams import Stream, SyncContext, read_stream
+from mailjet_connector.sync.streams import Stream, SyncContext, read_stream, record_refusal, refused
 from mailjet_connector.sync.walk import keyed
 
-if dlt.config.get("runtime.dlthub_telemetry") is None:
-    dlt.config["runtime.dlthub_telemetry"] = False  # off unless the user's dlt config turns it on
+telemetry_off()  # nothing leaves the machine but calls to Mailjet, unless the user's dlt config says otherwise
 
 # Sub-resources read through an action rather than a listing: (parent, action, table); their columns are the
 # action's body fields in the catalog.
@@ -182,9 +182,22 @@ def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing,
 def _dlt_resource(
     ctx: SyncContext, gen: Any, name: str, table_layout: TableLayout, *, append: bool = False
 ) -> Any:
-    """The dlt resource of one table: merged on `_mj_key`, or appended (`append`: its keys cannot repeat)."""
+    """The dlt resource of one table: merged on `_mj_key`, or appended (`append`: its keys cannot repeat).
+
+    A read the API refuses (a listing of parents, a content call) ends this table only: it is reported
+    failed and the other tables go on.
+    """
+
+    def rows() -> Iterator[pa.Table]:
+        try:
+            yield from gen()
+        except APIError as exc:
+            if not refused(exc):
+                raise
+            record_refusal(ctx, name, exc)
+
     return dlt.resource(
-        gen,
+        rows,
         name=name,
         table_name=name,
         write_disposition="append" if append else {"disposition": "merge", "strategy": ctx.merge_strategy},

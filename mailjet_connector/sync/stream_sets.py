@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailjet_connector.catalog import Resource
+from mailjet_connector.catalog.counters import legal_combinations, max_span
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.schema import COUNTER_CONTEXT, TableLayout, layout, parent_column, resource_layout
@@ -60,16 +61,14 @@ def per_parent_streams(ctx: SyncContext, res: Resource, narrowing: Narrowing) ->
 def counter_streams(
     ctx: SyncContext, res: Resource, narrowing: Narrowing, counters: Counters = DEFAULT_COUNTERS
 ) -> Iterator[Stream]:
-    """The statcounters streams: one per source (and source ID) x timing x resolution."""
-    sources, timings, resolutions = counters
+    """The statcounters streams: one per source (and source ID) x timing x resolution the API accepts."""
     table_layout = resource_layout(res)
-    for source in sources:
+    # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
+    for source, timing, resolution in legal_combinations(*counters):
         parent = settings.COUNTER_SOURCE_PARENT.get(source)
         ids = [None] if parent is None else narrowing.parent_ids(parent, parent_ids(ctx, parent))
         for source_id in ids:
-            for timing in timings:
-                for resolution in resolutions:
-                    yield counter_stream(res, table_layout, source, source_id, timing, resolution)
+            yield counter_stream(res, table_layout, source, source_id, timing, resolution)
 
 
 def counter_stream(
@@ -90,4 +89,5 @@ def counter_stream(
         context=context,
         slice_seconds=slice_seconds,
         lookback=settings.COUNTER_LOOKBACK.get(resolution),
+        span=max_span(resolution),
     )
