@@ -89,7 +89,9 @@ class StreamReader:
     def _walk(self, stream: Stream, sub: dict[str, Any]) -> Iterator[bytes]:
         run = self._window(stream, sub)
         window = Window(run["lo"], run["hi"])
-        if stream.mode == WINDOW and window.empty:
+        if stream.mode == WINDOW and window.empty:  # nothing can have changed since: the state as it was
+            if self.incremental:
+                yield state_line(self.info.name, self.state)
             return
         parts = window_parts(stream, window) if stream.mode == WINDOW else [window]
         checkpoints = self.incremental and stream.mode == WINDOW

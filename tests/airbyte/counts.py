@@ -8,7 +8,7 @@ from mailjet_connector.airbyte.streams import stream_infos
 from mailjet_connector.client import Client
 from mailjet_connector.sync.incremental import Window
 from mailjet_connector.sync.stream_sets import parent_stream
-from mailjet_connector.sync.streams import stream_window, walk_spec
+from mailjet_connector.sync.streams import WINDOW, stream_window, walk_spec, window_parts
 
 
 def emulator_counts(client: Client, names: list[str]) -> dict[str, int]:
@@ -22,6 +22,12 @@ def emulator_counts(client: Client, names: list[str]) -> dict[str, int]:
             specs = [walk_spec(parent_stream(info.res, i), Window(0, 0), 1) for i in ids]
         else:
             streams = StreamReader(ctx, info, False, {}).streams()
-            specs = [walk_spec(s, stream_window(ctx, s, None), 1) for s in streams]
+            specs = [
+                walk_spec(s, part, 1)
+                for s in streams
+                for part in (
+                    window_parts(s, stream_window(ctx, s, None)) if s.mode == WINDOW else [Window(0, 0)]
+                )
+            ]
         counts[name] = sum(client.count(catalog.get(name).name, spec.filters) for spec in specs)
     return counts
