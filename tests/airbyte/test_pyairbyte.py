@@ -37,6 +37,7 @@ def all_stream_names(config: Path) -> list[str]:
     return [stream.name for stream in message.catalog.streams]
 
 
+@pytest.mark.timeout(1200)  # the first run builds the cached venv (minutes), then PyAirbyte reads 62 streams
 def test_pyairbyte_reads_every_stream_into_its_cache(tmp_path: Path, emulator):
     python = pyairbyte_python()
     config = write_config(tmp_path, emulator)
