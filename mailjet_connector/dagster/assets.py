@@ -20,7 +20,7 @@ from mailjet_connector.accounts import AccountsFile
 from mailjet_connector.dataset import DEFAULT_DATASET
 from mailjet_connector.sync.multi import account_sync_options
 from mailjet_connector.sync.pipeline import run_sync
-from mailjet_connector.sync.source import mailjet_source
+from mailjet_connector.sync.source import feeding_parent, mailjet_source
 
 KEY_PREFIX = "mailjet"
 GROUP = "mailjet"
@@ -73,8 +73,13 @@ def sync_assets(
     def mailjet_sync(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         account = accounts.get(context.partition_key)
         selected = sorted(key.path[-1] for key in context.selected_asset_keys)
+        # A content table or messagehistory is fed by its parent's read in the same sync: read the parent too.
+        feeding = {p for t in selected if (p := feeding_parent(t)) is not None} - set(selected)
         options = account_sync_options(
-            account, account.settings(environ), resources=selected, **dict(sync_options or {})
+            account,
+            account.settings(environ),
+            resources=[*selected, *sorted(feeding)],
+            **dict(sync_options or {}),
         )
         report = run_sync(options)
         context.log.info(

@@ -162,6 +162,22 @@ def mailjet_source(
     return built
 
 
+def feeding_parent(table: str) -> str | None:
+    """The table whose new and changed rows feed `table` (content tables, messagehistory), else None.
+
+    Such a table is read for the parent rows its parent's read hands over in the same sync: syncing it
+    without its parent reads nothing.
+    """
+    for parent, _, child in CONTENT_CHILDREN:
+        if child == table:
+            return parent
+    res = catalog.get(table)
+    if res.parent is None or res.name == "statcounters":
+        return None
+    flt = res.filter(res.parent[1])
+    return None if flt is not None and flt.required else res.parent[0]
+
+
 def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing, counters: tuple) -> Any:
     for parent, action, table in CONTENT_CHILDREN:
         if name == table:

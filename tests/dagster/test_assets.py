@@ -76,6 +76,7 @@ def test_each_account_partition_materialises_its_own_tables(tmp_path: Path, emul
     for name, account in zip(ACCOUNTS, emulator.state.accounts.values(), strict=True):
         with Client(account.api_key, account.api_secret, base_url=emulator.url) as client:
             expected = {t: client.count(t) for t in ("contactslist", "campaign", "sender", "listrecipient")}
+            templates = client.count("template")
         with duckdb.connect(str(tmp_path / f"{name}.duckdb"), read_only=True) as db:
             tables = {
                 row[0] for row in db.execute("select table_name from information_schema.tables").fetchall()
@@ -85,6 +86,8 @@ def test_each_account_partition_materialises_its_own_tables(tmp_path: Path, emul
                 for t in expected
             }
         assert stored == expected  # each account's own rows, in its own dataset
+        if name == "acme":  # template_content alone was selected: its parent was read to feed it
+            assert db_count(tmp_path / "acme.duckdb", "template_content") == templates > 0
         lists[name] = stored["contactslist"]
     assert lists == {"acme": 5, "globex": 7, "initech": 7}
 
@@ -123,3 +126,8 @@ def test_dagster_definitions_validate_loads_the_code_location(tmp_path: Path, em
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Validation successful" in done.stderr + done.stdout
+
+
+def db_count(path: Path, table: str) -> int:
+    with duckdb.connect(str(path), read_only=True) as db:
+        return db.execute(f"select count(*) from mailjet_data.{table}").fetchone()[0]
