@@ -53,9 +53,13 @@ class SyncOptions:
     rate_limit: str | None = None
     campaigns: Sequence[int] = ()
     lists: Sequence[int] = ()
-    include_deleted: bool = False
+    include_deleted: bool = False  # both of the next two
+    include_deleted_campaigns: bool = False  # deleted campaigns are left out unless this is set
+    include_deleted_lists: bool = False  # deleted lists (and their recipients) likewise
     starred_only: bool = False
     campaign_status: Sequence[int] = ()
+    newsletter_tool: bool | None = None  # True: only campaigns made with the newsletter tool; False: none
+    segment_status: Sequence[str] = ()  # contactfilter Status: used, unused, deleted
     counter_sources: Sequence[str] = settings.COUNTER_SOURCES
     counter_timings: Sequence[str] = settings.COUNTER_TIMINGS
     counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS
@@ -344,8 +348,12 @@ def _source(options: SyncOptions, ctx: SyncContext, tables: list[str], *, first:
         campaigns=options.campaigns,
         lists=options.lists,
         include_deleted=options.include_deleted,
+        include_deleted_campaigns=options.include_deleted_campaigns,
+        include_deleted_lists=options.include_deleted_lists,
         starred_only=options.starred_only,
         campaign_status=options.campaign_status,
+        newsletter_tool=options.newsletter_tool,
+        segment_status=options.segment_status,
         counter_sources=options.counter_sources,
         counter_timings=options.counter_timings,
         counter_resolutions=options.counter_resolutions,

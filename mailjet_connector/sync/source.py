@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,7 @@ from mailjet_connector.sync.streams import (
     read_stream,
     record_refusal,
     refused,
+    snapshot_of,
     stream_mode,
 )
 from mailjet_connector.sync.walk import keyed
@@ -113,6 +115,10 @@ def mailjet_source(
     include_deleted: bool = False,
     starred_only: bool = False,
     campaign_status: Sequence[int] = (),
+    include_deleted_campaigns: bool = False,
+    include_deleted_lists: bool = False,
+    newsletter_tool: bool | None = None,
+    segment_status: Sequence[str] = (),
     counter_sources: Sequence[str] = settings.COUNTER_SOURCES,
     counter_timings: Sequence[str] = settings.COUNTER_TIMINGS,
     counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS,
@@ -130,8 +136,10 @@ def mailjet_source(
         resources / exclude: catalog names to sync / to skip (default: every syncable resource).
         start_date / end_date: bounds of incremental windows (first run starts at start_date).
         full_refresh: ignore stored high-water marks.
-        campaigns, lists, include_deleted, starred_only, campaign_status: narrowing filters, applied to every
-            resource that has the matching filter (see `filters.Narrowing`).
+        campaigns, lists, starred_only, campaign_status, newsletter_tool, segment_status: narrowing filters,
+            applied to every resource that has the matching filter (see `filters.Narrowing`).
+        include_deleted_campaigns / include_deleted_lists: also read deleted campaigns / lists (left out by
+            default); include_deleted: both.
         counter_sources / counter_timings / counter_resolutions: statcounters coverage.
         rate_limit: e.g. "300/min".
         page_limit: rows per page.
@@ -155,8 +163,20 @@ def mailjet_source(
         merge_strategy=merge_strategy,
     )
     narrowing = Narrowing(
-        tuple(campaigns), tuple(lists), include_deleted, starred_only, tuple(campaign_status)
+        campaigns=tuple(campaigns),
+        lists=tuple(lists),
+        include_deleted_campaigns=include_deleted or include_deleted_campaigns,
+        include_deleted_lists=include_deleted or include_deleted_lists,
+        starred_only=starred_only,
+        campaign_status=tuple(campaign_status),
+        newsletter_tool=newsletter_tool,
+        segment_status=tuple(segment_status),
     )
+    if narrowing.lists:
+        # Resources that filter by campaign only (message) are narrowed to the campaigns sent to the lists.
+        narrowing = replace(
+            narrowing, list_campaigns=tuple(_listed_ids(ctx, "campaign", replace(narrowing, campaigns=())))
+        )
     counters = (tuple(counter_sources), tuple(counter_timings), tuple(counter_resolutions))
     tables = select_tables(resources, exclude)
     built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
@@ -222,11 +242,13 @@ def _read_all(ctx: SyncContext, streams: list[Stream], state: dict[str, Any]) ->
 
 def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, children: list[str]) -> Any:
     table_layout = layout(res)
-    filter_sets = narrowing.filter_sets(res)
-    mode = stream_mode(res, narrowing.narrows(res))
+    read = narrowing.reads(res)
+    if read.keys is not None:
+        return _keyed_resource(ctx, res, table_layout, read.keys, children)
+    mode = stream_mode(res, read.narrowed)
     streams = [
         Stream(f"s{i}" if i else "main", res, table_layout, mode, tuple(sorted(f.items())))
-        for i, f in enumerate(filter_sets)
+        for i, f in enumerate(read.filter_sets)
     ]
 
     def rows() -> Iterator[pa.Table]:
@@ -238,6 +260,42 @@ def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, child
     # An empty table read by one walk in ID order gets each key once: append, no merge (a first sync).
     append = res.name in ctx.empty_tables and len(streams) == 1 and keyed(res.name)
     return _dlt_resource(ctx, rows, res.name, table_layout, append=append)
+
+
+def _keyed_resource(
+    ctx: SyncContext, res: Resource, table_layout: TableLayout, keys: tuple[int, ...], children: list[str]
+) -> Any:
+    """A resource narrowed to a few IDs it has no filter for (`campaignstatistics/{CampaignID}`): one GET each."""
+    stream = Stream("keyed", res, table_layout, MERGE)
+
+    def rows() -> Iterator[pa.Table]:
+        stats = ctx.stats_for(res.name)
+        snapshot = snapshot_of(ctx, stream)
+        found = []
+        for key in keys:
+            stats.api_calls += 1
+            try:
+                found.append(ctx.client.get(res.name, key))
+            except NotFoundError:
+                continue  # no such ID (or not visible to this key): nothing to load
+        if not found:
+            return
+        row_keys = [table_layout.row_key(r) for r in found]
+        hashes = [table_layout.row_hash(r) for r in found]
+        load, new, changed = snapshot.classify(row_keys, hashes)
+        stats.rows, stats.new, stats.updated = (
+            stats.rows + len(found),
+            stats.new + new,
+            stats.updated + changed,
+        )
+        if children:
+            _queue(ctx, children, [found[i]["ID"] for i in load if "ID" in found[i]])
+        if load:
+            yield table_layout.to_arrow(
+                [found[i] for i in load], [row_keys[i] for i in load], [hashes[i] for i in load]
+            )
+
+    return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
 def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
@@ -284,19 +342,25 @@ def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) 
     parent, flt = res.parent
 
     def rows() -> Iterator[pa.Table]:
-        ids = narrowing.parent_ids(parent, _parent_ids(ctx, parent))
+        ids = narrowing.parent_ids(parent, _listed_ids(ctx, parent, narrowing))
         streams = [Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids]
         yield from _read_all(ctx, streams, dlt.current.resource_state())
 
     return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
-def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
-    """Every ID of a parent resource (campaigns, lists, senders), listed once per sync."""
-    if parent not in ctx.parent_ids:
-        ctx.parent_ids[parent] = [row["ID"] for row in ctx.client.iter(parent)]
-        ctx.stats_for(parent).api_calls += 1
-    return ctx.parent_ids[parent]
+def _listed_ids(ctx: SyncContext, parent: str, narrowing: Narrowing) -> list[int]:
+    """The IDs of a parent resource (campaigns, lists, senders) under the narrowing, listed once per sync."""
+    ident = (parent, narrowing)
+    if ident not in ctx.parent_ids:
+        read = narrowing.reads(catalog.get(parent))
+        if read.keys is not None:
+            ids = list(read.keys)
+        else:
+            ids = sorted({row["ID"] for flt in read.filter_sets for row in ctx.client.iter(parent, flt)})
+            ctx.stats_for(parent).api_calls += len(read.filter_sets)
+        ctx.parent_ids[ident] = ids
+    return ctx.parent_ids[ident]
 
 
 def _statcounters_resource(
@@ -306,9 +370,14 @@ def _statcounters_resource(
 
     def streams() -> Iterator[Stream]:
         # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
-        for source, timing, resolution in legal_combinations(sources, timings, resolutions):
+        chosen = narrowing.counter_sources(sources)  # --campaign / --list: their own source only
+        for source, timing, resolution in legal_combinations(chosen, timings, resolutions):
             parent = settings.COUNTER_SOURCE_PARENT.get(source)
-            ids = [None] if parent is None else narrowing.parent_ids(parent, _parent_ids(ctx, parent))
+            ids = (
+                [None]
+                if parent is None
+                else narrowing.parent_ids(parent, _listed_ids(ctx, parent, narrowing))
+            )
             for source_id in ids:
                 yield _counter_stream(res, table_layout, source, source_id, timing, resolution)
 

@@ -40,6 +40,7 @@ def make_options(server: Any, tmp_path: Any, **kw: Any) -> SyncOptions:
         "clock": server.state.clock.now,
         "counter_resolutions": ("Lifetime", "Day"),
         "rate_limit": "5000/s",  # the emulator has no limit: do not let the adaptive pacer slow tests down
+        "include_deleted": True,  # every row the API has: the truth below reads without filters
         **COUNTERS,
     }
     return SyncOptions(server.api_key, server.api_secret, base_url=server.url, **{**base, **kw})
@@ -102,7 +103,7 @@ def truth_rows(server: Any, table: str, now: int) -> list[tuple[TableLayout, dic
             ]
         return out
     filters = {"EventFromTs": 0, "EventToTs": now} if res.today_default else {}
-    return [(layout(res), r) for r in client.iter(res.name, filters)]
+    return [(layout(res), r) for r in client.iter(res.name, res.with_show_flags(filters))]
 
 
 def _counter_truth(client: Client, res: Any, now: int) -> list[tuple[TableLayout, dict[str, Any]]]:

@@ -21,7 +21,7 @@ now = httpx.get(url + "/_emulator/clock").json()["now"]
 def progress(resource, rows):
     print(resource, rows, flush=True)
 run_sync(SyncOptions(key, secret, base_url=url, dataset_url=db, pipelines_dir=pdir, clock=lambda: now,
-    resources=%r, page_limit=20, checkpoint_pages=2, rate_limit="5000/s", progress=progress))
+    resources=%r, page_limit=20, checkpoint_pages=2, rate_limit="5000/s", progress=progress, include_deleted=True))
 """
 
 
