@@ -170,7 +170,7 @@ def _first_filter(res: Resource, names: Sequence[str]) -> Any:
 
 
 def narrowed_resources(resources: Sequence[Resource]) -> dict[str, list[str]]:
-    """Flag -> the resources (of `resources`) it narrows, deleted rows aside; for the docs table."""
+    """Flag -> the resources (of `resources`) it narrows (the deleted flags: widens); the docs table."""
     probes = {
         "--campaign": Narrowing(campaigns=(1,)),
         "--list": Narrowing(lists=(1,), list_campaigns=(1,)),
@@ -180,21 +180,24 @@ def narrowed_resources(resources: Sequence[Resource]) -> dict[str, list[str]]:
         "--segment-status": Narrowing(segment_status=("used",)),
     }
     plain = Narrowing()
-    table = {
-        flag: [r.name for r in resources if probe.reads(r) != plain.reads(r)]
-        for flag, probe in probes.items()
-    }
-    table["--campaign"] += [
-        "statcounters (Campaign source)",
-        "statistics_link_click",
-        "statistics_recipient_esp",
-    ]
-    table["--list"] += ["statcounters (List source)"]
+    # statcounters and per-parent resources have builders of their own: listed by hand below.
+    listed = [r for r in resources if r.parent is None and r.name != "statcounters"]
+    per_campaign = [r.name for r in resources if r.parent is not None and r.parent[0] == "campaign"]
+
+    def changed(probe: Narrowing, keep: Any = lambda r: True) -> list[str]:
+        return [r.name for r in listed if keep(r) and probe.reads(r) != plain.reads(r)]
+
+    table = {flag: changed(probe) for flag, probe in probes.items()}
+    table["--campaign"] += ["statcounters (Campaign source)", *per_campaign]
+    table["--list"] += ["statcounters (List source)", *per_campaign]
     deleted = Narrowing(include_deleted_campaigns=True, include_deleted_lists=True)
     table["--include-deleted-campaigns"] = [
-        r.name for r in resources if r.name in CAMPAIGN_OBJECTS and deleted.reads(r) != plain.reads(r)
-    ] + ["statcounters (Campaign source)", "statistics_link_click", "statistics_recipient_esp"]
+        *changed(deleted, lambda r: r.name in CAMPAIGN_OBJECTS),
+        "statcounters (Campaign source)",
+        *per_campaign,
+    ]
     table["--include-deleted-lists"] = [
-        r.name for r in resources if r.name not in CAMPAIGN_OBJECTS and deleted.reads(r) != plain.reads(r)
-    ] + ["statcounters (List source)"]
+        *changed(deleted, lambda r: r.name not in CAMPAIGN_OBJECTS),
+        "statcounters (List source)",
+    ]
     return table

@@ -21,6 +21,7 @@ from typing import Any
 
 import dlt
 
+from mailjet_connector.catalog.counters import legal_combinations
 from mailjet_connector.client import Client
 from mailjet_connector.config import Settings
 from mailjet_connector.errors import ConfigError
@@ -217,7 +218,14 @@ def run_sync(options: SyncOptions) -> SyncReport:
             another step failed (`SyncError`: destination, dlt configuration...).
         UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
-    select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
+    tables = select_tables(options.resources, options.exclude)  # a bad name fails before the dataset exists
+    combos = (options.counter_sources, options.counter_timings, options.counter_resolutions)
+    if "statcounters" in tables and not any(legal_combinations(*combos)):
+        raise ConfigError(
+            "no statcounters combination of these sources, timings and resolutions is served by the API "
+            "(Lifetime not with Event; List only with Message and Lifetime; Sender only with Message): "
+            "see docs/sync.md"
+        )
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
     with quiet, unwrap_step_errors(), _held_connection(options) as connection:
         return _run(options, connection)
