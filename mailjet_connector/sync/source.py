@@ -27,6 +27,7 @@ from mailjet_connector.catalog.counters import legal_combinations, max_span
 from mailjet_connector.client import Client
 from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.sync import settings
+from mailjet_connector.sync.dlt_logs import telemetry_off
 from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.schema import (
@@ -50,8 +51,7 @@ from mailjet_connector.sync.streams import (
 )
 from mailjet_connector.sync.walk import keyed
 
-if dlt.config.get("runtime.dlthub_telemetry") is None:
-    dlt.config["runtime.dlthub_telemetry"] = False  # off unless the user's dlt config turns it on
+telemetry_off()  # nothing leaves the machine but calls to Mailjet, unless the user's dlt config says otherwise
 
 # Sub-resources read through an action rather than a listing: (parent, action, table); their columns are the
 # action's body fields in the catalog.
