@@ -114,3 +114,14 @@ def test_a_refused_resource_is_reported_and_the_rest_loads(small_emulator, tmp_p
     again = run_sync(options)
     assert not again.resumed and not again.partial
     assert len(dataset_rows(options, "campaigngraphstatistics")) > 0
+
+
+def test_counter_flags_that_leave_no_legal_combination_are_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(app, [
+        "sync", "--emulator", "--emulator-scale", "tiny", "--resources", "statcounters",
+        "--counter-source", "List", "--counter-timing", "Event", "--dataset-url", str(tmp_path / "d.duckdb"),
+    ])  # fmt: skip
+    assert result.exit_code == 2
+    assert "no statcounters combination" in result.output and "Traceback" not in result.output
+    unknown = CliRunner().invoke(app, ["sync", "--emulator", "--counter-timing", "Weekly"])
+    assert unknown.exit_code == 2 and "--counter-timing takes Message, Event" in unknown.output
