@@ -64,6 +64,7 @@ def synced(server: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
         counter_sources=("APIKey", "Campaign"),
         counter_timings=("Message",),
         counter_resolutions=("Lifetime",),
+        include_deleted=True,  # live tables are the API as it is: deleted campaigns and lists included
     )
     run_sync(options)
     return options.dataset_url  # type: ignore[return-value]
