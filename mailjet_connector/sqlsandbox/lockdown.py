@@ -8,6 +8,9 @@ while the database runs at all.
 from __future__ import annotations
 
 import re
+import tempfile
+import uuid
+from pathlib import Path
 from typing import Any
 
 from mailjet_connector.query import QueryError, QueryResult
@@ -29,7 +32,17 @@ FILE_SETTINGS = (("enable_external_access", "false"),)
 
 
 def lock(conn: Any, *, allow_files: bool = False) -> None:
-    """Apply the sandbox settings to `conn` and freeze them (`lock_configuration`)."""
+    """Apply the sandbox settings to `conn` and freeze them (`lock_configuration`).
+
+    Without files, DuckDB still lets a query read its temp directory (`allowed_directories` gets it when
+    external access is turned off): `.tmp/` under the working directory for an in-memory database,
+    `<file>.tmp/` next to a dataset file, so `read_text('.tmp/x')` read whatever someone left there. The
+    temp directory is first moved to a fresh, unguessable path that does not exist yet (DuckDB creates it
+    only to spill, and removes it on close), so that exception holds nothing but DuckDB's own spill files.
+    """
+    if not allow_files:
+        private = Path(tempfile.gettempdir()) / f"mailjet-sql-{uuid.uuid4().hex}"
+        conn.execute("set temp_directory = $1", [str(private)])
     for name, value in SETTINGS + (() if allow_files else FILE_SETTINGS):
         conn.execute(f"set {name} = {value}")
     conn.execute("set lock_configuration = true")
