@@ -9,7 +9,6 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.console import Console
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog.enums import CONTACTFILTER_STATUSES as SEGMENT_STATUSES
@@ -24,7 +23,7 @@ from mailjet_connector.cli.livesql import (
     run_live_command,
 )
 from mailjet_connector.cli.options import CONNECTION, SMALL_EMULATOR, ConnectionOptions
-from mailjet_connector.cli.output import progress_enabled, verbosity
+from mailjet_connector.cli.output import make_console, progress_enabled, verbosity
 from mailjet_connector.cli.sync_render import (
     ProgressBars,
     render_export,
@@ -265,7 +264,7 @@ def sync(
         return
     dataset_url = emulator_dataset(dataset_url, destination, conn)
     with conn.open() as connection:
-        bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
+        bars = ProgressBars(make_console(stderr=True), enabled=progress_enabled(as_json))
         with bars:
             report = run_sync(
                 SyncOptions(
@@ -304,8 +303,8 @@ def sync(
     if as_json:
         typer.echo(orjson.dumps(data, default=str).decode())
     else:
-        render_sync(Console(), data)
-        render_refusals(Console(stderr=True), data)
+        render_sync(make_console(), data)
+        render_refusals(make_console(stderr=True), data)
     if report.partial:
         raise typer.Exit(EXIT_PARTIAL)
 
@@ -399,7 +398,7 @@ def export(
         fail(f"no such directory: {output.parent}")
     res = catalog.get(resource)
     filters = parse_where(res, where or [])
-    bars = ProgressBars(Console(stderr=True), enabled=progress_enabled())
+    bars = ProgressBars(make_console(stderr=True), enabled=progress_enabled())
     with conn.client() as client, bars:
         report = export_resource(
             client,
@@ -410,7 +409,7 @@ def export(
             progress=lambda rows: bars.update(res.name, rows),
             escape_formulas=escape_formulas,
         )
-    render_export(Console(stderr=True), report, output)
+    render_export(make_console(stderr=True), report, output)
 
 
 export.__doc__ = EXPORT_HELP
@@ -446,7 +445,7 @@ def query(
     result = run_readonly(
         sql, emulator_dataset(dataset_url, "duckdb", conn), dataset_name, allow_files=allow_files
     )
-    render_query(Console(), result, format_)
+    render_query(make_console(), result, format_)
 
 
 query.__doc__ = QUERY_HELP + QUERY_LIVE_HELP

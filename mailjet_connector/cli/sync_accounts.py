@@ -8,10 +8,10 @@ from typing import Any
 
 import orjson
 import typer
-from rich.console import Console
 
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import ConnectionOptions
+from mailjet_connector.cli.output import make_console
 from mailjet_connector.cli.sync_render import render_accounts
 
 # Options that pick one account's connection or dataset: the accounts file gives those per account.
@@ -65,7 +65,7 @@ def run_accounts(
     }
     if shared:  # connection options given on the command line apply to every account that does not set them
         accounts = [_with_defaults(account, shared) for account in accounts]
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
 
     def done(run: Any) -> None:
         # A failure is told on stderr even with --json: a scheduler's log of errors gets one line per account.
@@ -84,7 +84,7 @@ def run_accounts(
             orjson.dumps({"accounts": rows, "failed": sum(not r["ok"] for r in rows)}, default=str).decode()
         )
     else:
-        render_accounts(Console(), rows)
+        render_accounts(make_console(), rows)
     if any(not run.ok for run in runs):
         raise typer.Exit(EXIT_ROWS_FAILED)
 
