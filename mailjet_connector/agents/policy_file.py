@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from mailjet_connector.agents import tokens
-from mailjet_connector.agents.policy import Access, AgentPolicy, Limits, Policy, PolicyError
+from mailjet_connector.agents.policy_model import Access, AgentPolicy, Limits, Policy
 from mailjet_connector.catalog import Area
+from mailjet_connector.errors import PolicyError
 
 DEFAULT_AUDIT_FILE = "audit.jsonl"
 TOP_KEYS = {"audit", "agents", "gateway"}
