@@ -38,7 +38,6 @@ MERGE_STRATEGY = "delete-insert"
 KEY_COLUMN = "_mj_key"  # the merge key: the catalog primary key (plus context) joined with "|"
 HASH_COLUMN = "_mj_hash"  # content hash: unchanged rows are not loaded again
 DELETED_COLUMN = "_mj_deleted_at"  # set when the row disappeared upstream, cleared when it comes back
-BOOKKEEPING = (KEY_COLUMN, HASH_COLUMN, DELETED_COLUMN)
 
 # statcounters coverage (mailjet-api.md §3): one walk per source x timing x resolution.
 COUNTER_SOURCES = enums.COUNTER_SOURCES

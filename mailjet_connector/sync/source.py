@@ -221,8 +221,7 @@ def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
     """Hand the IDs of new or changed parent rows to the child resources (kept in their dlt state)."""
     for child in children:
         dlt.current.resource_state(child).setdefault("queue", []).extend(ids)
-    ctx.budget.queued = True  # make sure a run follows that drains the queues
-    ctx.budget.pending.update(children)
+    ctx.budget.pending.update(children)  # make sure a run follows that drains the queues
 
 
 def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) -> Iterator[pa.Table]:
@@ -233,7 +232,6 @@ def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) ->
         pos += 1
         state["pos"] = pos
         if not ctx.budget.take() and pos < len(queue):
-            ctx.budget.incomplete = True
             ctx.budget.pending.add(name)
             return
     state["queue"], state["pos"] = [], 0

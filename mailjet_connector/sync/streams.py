@@ -49,8 +49,6 @@ class Budget:
 
     pages: int | None = None
     deadline: float | None = None  # time.monotonic() after which every stream stops at its next page
-    incomplete: bool = False  # a stream stopped early: run again to go on
-    queued: bool = False  # parents queued child work: run again to drain it
     pending: set[str] = field(default_factory=set)  # tables with work left for the next run
 
     def take(self) -> bool:
@@ -182,7 +180,7 @@ def read_stream(
         ctx: the sync.
         stream: what to read.
         state: the stream's dlt state (see the module docstring).
-        may_stop: stop when the page budget is spent (sets `ctx.budget.incomplete`).
+        may_stop: stop when the page budget is spent (adds the table to `ctx.budget.pending`).
     """
     run = _current_run(ctx, stream, state)
     if run is None:
@@ -235,7 +233,6 @@ def read_stream(
         if step.done:
             break
         if not ctx.budget.take() and stoppable:
-            ctx.budget.incomplete = True
             ctx.budget.pending.add(stream.layout.table)
             break
     if batch.rows:
