@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from mailjet_connector import catalog
+from mailjet_connector.cli.dataset_options import DatasetName, DatasetUrl
 from mailjet_connector.cli.exits import EXIT_PARTIAL, fail
 from mailjet_connector.cli.livesql import (
     DEFAULT_MAX_CALLS,
@@ -147,8 +148,8 @@ def sync(
     only, skipped = split_names(resources), split_names(exclude)
     start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     try:
+        from mailjet_connector.sync import Narrowing, SyncOptions, run_sync
         from mailjet_connector.sync.incremental import parse_duration
-        from mailjet_connector.sync.pipeline import SyncOptions, run_sync
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
     with conn.open() as connection:
@@ -171,10 +172,12 @@ def sync(
                     start_date=start,
                     end_date=end,
                     lookback=parse_duration(lookback) if lookback else 0,
-                    campaigns=tuple(campaign or ()),
-                    lists=tuple(list_ or ()),
-                    include_deleted=include_deleted,
-                    starred_only=starred_only,
+                    narrowing=Narrowing(
+                        campaigns=tuple(campaign or ()),
+                        lists=tuple(list_ or ()),
+                        include_deleted=include_deleted,
+                        starred_only=starred_only,
+                    ),
                     progress=bars.update,
                     clock=connection.clock,
                     webhook_store=webhook_store,
@@ -258,13 +261,8 @@ export.__doc__ = EXPORT_HELP
 
 def query(
     sql: Annotated[str, typer.Argument(help="One SQL statement.")],
-    dataset_url: Annotated[
-        str | None,
-        typer.Option("--dataset-url", help="DuckDB file or postgresql:// URL (default ./mailjet.duckdb)."),
-    ] = None,
-    dataset_name: Annotated[
-        str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
-    ] = DEFAULT_DATASET,
+    dataset_url: DatasetUrl = None,
+    dataset_name: DatasetName = DEFAULT_DATASET,
     format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     allow_files: Annotated[
         bool, typer.Option("--allow-files", help="Let the SELECT read files (read_csv, FROM 'x.parquet').")

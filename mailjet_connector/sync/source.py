@@ -3,7 +3,7 @@
 Usable from anyone's own dlt pipeline::
 
     pipeline = dlt.pipeline("mailjet", destination="duckdb", dataset_name="mailjet_data")
-    pipeline.run(mailjet_source(api_key, api_secret, resources=["contact", "message"]))
+    pipeline.run(mailjet_source(api_key, api_secret, SyncOptions(resources=["contact", "message"])))
 
 `run_sync` (pipeline.py) adds what a plain `pipeline.run` cannot: page-budgeted runs (checkpoints), resuming
 an interrupted sync, and deletion marking after the loads.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from typing import Any
 
 import dlt
@@ -23,12 +22,11 @@ import pyarrow as pa
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.catalog.counters import legal_combinations, max_span
-from mailjet_connector.client import Client
 from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.dlt_logs import telemetry_off
 from mailjet_connector.sync.filters import Narrowing
-from mailjet_connector.sync.incremental import to_unix
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.schema import (
     COUNTER_CONTEXT,
     Column,
@@ -102,68 +100,39 @@ def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) 
 def mailjet_source(
     api_key: str = dlt.secrets.value,
     api_secret: str = dlt.secrets.value,
-    base_url: str | None = None,
-    resources: Sequence[str] | None = None,
-    exclude: Sequence[str] = (),
-    start_date: datetime | None = None,
-    end_date: datetime | None = None,
-    full_refresh: bool = False,
-    campaigns: Sequence[int] = (),
-    lists: Sequence[int] = (),
-    include_deleted: bool = False,
-    starred_only: bool = False,
-    campaign_status: Sequence[int] = (),
-    counter_sources: Sequence[str] = settings.COUNTER_SOURCES,
-    counter_timings: Sequence[str] = settings.COUNTER_TIMINGS,
-    counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS,
-    rate_limit: str | None = None,
-    page_limit: int = settings.PAGE_LIMIT,
-    webhook_store: str | None = None,
-    merge_strategy: str = settings.MERGE_STRATEGY,
-    context: Any = None,
+    options: SyncOptions | None = None,
+    context: SyncContext | None = None,
 ) -> Any:
     """The Mailjet account as dlt resources, one per table, merged on `_mj_key`.
 
     Args:
         api_key / api_secret: credentials (dlt secrets `sources.mailjet.api_key` / `api_secret` work too).
-        base_url: API root (the emulator's URL, or `https://api.us.mailjet.com`).
-        resources / exclude: catalog names to sync / to skip (default: every syncable resource).
-        start_date / end_date: bounds of incremental windows (first run starts at start_date).
-        full_refresh: ignore stored high-water marks.
-        campaigns, lists, include_deleted, starred_only, campaign_status: narrowing filters, applied to every
-            resource that has the matching filter (see `filters.Narrowing`).
-        counter_sources / counter_timings / counter_resolutions: statcounters coverage.
-        rate_limit: e.g. "300/min".
-        page_limit: rows per page.
-        webhook_store: the webhook receiver's store (`sqlite:///events.db`, `postgresql://...`): adds the
-            `event` and `inbound_message` tables, read incrementally from it.
-        merge_strategy: dlt's merge strategy: "delete-insert" (every destination) or "upsert" (one MERGE
-            statement where the destination has it; `run_sync` picks it then).
-        context: a `SyncContext` prepared by `run_sync` (overrides the arguments above that it holds).
+        options: what to read and from where (`SyncOptions`: resources, window, narrowing filters, statcounters
+            coverage, webhook store, page size, base URL and rate); default: every syncable resource.
+        context: the state of a running `run_sync` (its client, run, budget and options; the arguments above
+            are then unused).
 
     Returns:
         The dlt resources.
     """
-    ctx: SyncContext = context or SyncContext(
-        client=Client(api_key, api_secret, base_url=base_url, rate_limit=rate_limit),
-        run_id=uuid.uuid4().hex,
-        now=int(time.time()),
-        start=to_unix(start_date, 0) if start_date else None,
-        end=to_unix(end_date, 0) if end_date else None,
-        full_refresh=full_refresh,
-        page_limit=page_limit,
-        merge_strategy=merge_strategy,
+    if context is None:
+        options = options or SyncOptions()
+        client = options.create_client(api_key, api_secret)
+        context = SyncContext(client=client, run_id=uuid.uuid4().hex, now=int(time.time()), options=options)
+    ctx, options = context, context.options
+    narrowing = options.narrowing
+    counters = (
+        tuple(options.counter_sources),
+        tuple(options.counter_timings),
+        tuple(options.counter_resolutions),
     )
-    narrowing = Narrowing(
-        tuple(campaigns), tuple(lists), include_deleted, starred_only, tuple(campaign_status)
-    )
-    counters = (tuple(counter_sources), tuple(counter_timings), tuple(counter_resolutions))
-    tables = select_tables(resources, exclude)
+    tables = list(ctx.tables) if ctx.tables is not None else select_tables(options.resources, options.exclude)
     built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
-    if webhook_store:
+    # The webhook store is read whole (from its own cursor) in a sync's first extract.
+    if options.webhook_store and ctx.chunk == 0:
         from mailjet_connector.webhooks.source import webhook_resources
 
-        built += webhook_resources(webhook_store)
+        built += webhook_resources(options.webhook_store)
     return built
 
 
