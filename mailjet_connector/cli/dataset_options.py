@@ -8,6 +8,9 @@ import typer
 
 DatasetUrl = Annotated[
     str | None,
-    typer.Option("--dataset-url", help="DuckDB file or postgresql:// URL (default ./mailjet.duckdb)."),
+    typer.Option(
+        "--dataset-url",
+        help="DuckDB file or postgresql:// URL (default ./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb).",
+    ),
 ]
 DatasetName = Annotated[str, typer.Option("--dataset-name", help="Schema the sync wrote to.")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -32,7 +33,7 @@ from mailjet_connector.cli.sync_render import (
     render_refusals,
     render_sync,
 )
-from mailjet_connector.dataset import DEFAULT_DATASET
+from mailjet_connector.dataset import DEFAULT_DATASET, EMULATOR_DUCKDB_PATH
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
 from mailjet_connector.sqlsandbox import run_readonly
 from mailjet_connector.wire.timestamps import parse_moment
@@ -50,6 +51,8 @@ Examples:
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
     mailjet-connector sync --dataset-url postgresql://me@localhost/mj
+
+    mailjet-connector sync --accounts accounts.toml --json
 """
 
 EXPORT_HELP = """Stream one resource straight from the API to CSV, JSONL or Parquet, one page at a time.
@@ -98,7 +101,7 @@ def sync(
         typer.Option(
             "--dataset-url",
             help="Where the data goes, and its scheme picks the destination: a DuckDB file (default "
-            "./mailjet.duckdb, or duckdb:///path) or a libpq URL (postgresql://user@host/db, no password needed,"
+            "./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb; or duckdb:///path) or a libpq URL (postgresql://user@host/db, no password needed,"
             " ?host=/socket/dir, ?sslmode=...).",
         ),
     ] = None,
@@ -141,6 +144,25 @@ def sync(
             help="Where dlt keeps its local state (dlt's default: ~/.dlt/pipelines; /var/dlt/pipelines for root).",
         ),
     ] = None,
+    accounts: Annotated[
+        Path | None,
+        typer.Option(
+            "--accounts",
+            help="Sync every account of this accounts file (TOML, see docs/deploy.md) at once, each into its own "
+            "dataset; one summary row per account.",
+        ),
+    ] = None,
+    account: Annotated[
+        list[str] | None, typer.Option("--account", help="With --accounts: only this account (repeatable).")
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="With --accounts: accounts synced at once (default: all, up to 2 per CPU, at least 4).",
+        ),
+    ] = None,
     conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
     if resources and exclude:
@@ -152,36 +174,60 @@ def sync(
         from mailjet_connector.sync.incremental import parse_duration
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
+    if account and accounts is None:
+        fail("--account picks from an accounts file: add --accounts FILE")
+    # What every sync of this command shares; the connection and the dataset are added below (per account
+    # with --accounts).
+    options = SyncOptions(
+        resources=only or None,
+        exclude=tuple(skipped),
+        pipelines_dir=pipelines_dir,
+        full_refresh=full_refresh,
+        start_date=start,
+        end_date=end,
+        lookback=parse_duration(lookback) if lookback else 0,
+        narrowing=Narrowing(
+            campaigns=tuple(campaign or ()),
+            lists=tuple(list_ or ()),
+            include_deleted=include_deleted,
+            starred_only=starred_only,
+        ),
+        webhook_store=webhook_store,
+        dlt_logs=verbosity().verbose,
+    )
+    if accounts is not None:
+        from mailjet_connector.cli.sync_accounts import check_flags, run_accounts
+
+        check_flags(
+            conn,
+            {
+                "--destination": destination not in (None, "duckdb"),
+                "--dataset-url": dataset_url is not None,
+                "--dataset-name": dataset_name != DEFAULT_DATASET,
+                "--campaign": bool(campaign),
+                "--list": bool(list_),
+                "--webhook-store": webhook_store is not None,
+            },
+        )
+        run_accounts(accounts, account or [], jobs, options, conn, as_json)
+        return
+    dataset_url = emulator_dataset(dataset_url, destination, conn)
     with conn.open() as connection:
         bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
         with bars:
             report = run_sync(
-                SyncOptions(
+                replace(
+                    options,
                     api_key=connection.api_key,
                     api_secret=connection.api_secret,
                     base_url=connection.base_url,
                     rate_limit=connection.rate_limit,
                     settings=connection.settings,
-                    resources=only or None,
-                    exclude=tuple(skipped),
                     destination=destination,
                     dataset_url=dataset_url,
                     dataset_name=dataset_name,
-                    pipelines_dir=pipelines_dir,
-                    full_refresh=full_refresh,
-                    start_date=start,
-                    end_date=end,
-                    lookback=parse_duration(lookback) if lookback else 0,
-                    narrowing=Narrowing(
-                        campaigns=tuple(campaign or ()),
-                        lists=tuple(list_ or ()),
-                        include_deleted=include_deleted,
-                        starred_only=starred_only,
-                    ),
                     progress=bars.update,
                     clock=connection.clock,
-                    webhook_store=webhook_store,
-                    dlt_logs=verbosity().verbose,
                 )
             )
     data = report.to_dict()
@@ -195,6 +241,13 @@ def sync(
 
 
 sync.__doc__ = SYNC_HELP
+
+
+def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:
+    """The dataset a command uses: with --emulator and no --dataset-url, the emulator's own DuckDB file."""
+    if dataset_url is None and conn.emulator and destination in (None, "duckdb"):
+        return EMULATOR_DUCKDB_PATH
+    return dataset_url
 
 
 def parse_date(value: str | None, option: str) -> datetime | None:
@@ -278,7 +331,9 @@ def query(
     if live or explain:
         run_live_command(sql, format_, conn, explain=explain, max_calls=max_calls, yes=yes)
         return
-    result = run_readonly(sql, dataset_url, dataset_name, allow_files=allow_files)
+    result = run_readonly(
+        sql, emulator_dataset(dataset_url, "duckdb", conn), dataset_name, allow_files=allow_files
+    )
     render_query(Console(), result, format_)
 
 

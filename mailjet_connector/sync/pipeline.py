@@ -22,9 +22,13 @@ import dlt
 
 from mailjet_connector.dataset import duckdb_file
 from mailjet_connector.errors import ConfigError
+from mailjet_connector.protocol import resolve_base_url
+from mailjet_connector.redaction import redact_url
 from mailjet_connector.sync import settings
+from mailjet_connector.sync.binding import bind_dataset
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
+from mailjet_connector.sync.lock import dataset_lock
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
@@ -189,8 +193,33 @@ def run_sync(options: SyncOptions) -> SyncReport:
     """
     select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
-    with quiet, unwrap_step_errors(), _held_connection(options) as connection:
+    lock = dataset_lock(
+        options.destination,
+        _dataset_location(options),
+        options.dataset_name,
+        dataset_label(options),
+        Path(options.pipelines_dir or _default_pipelines_dir()),
+    )
+    with lock, quiet, unwrap_step_errors(), _held_connection(options) as connection:
         return _run(options, connection)
+
+
+def dataset_label(options: SyncOptions) -> str:
+    """The dataset as people name it, without secrets: `mailjet_data in /home/me/mailjet.duckdb`."""
+    location = _dataset_location(options)
+    return f"{options.dataset_name} in {redact_url(location) if location else options.destination}"
+
+
+def _default_pipelines_dir() -> str:
+    from dlt.common.pipeline import get_dlt_pipelines_dir
+
+    return get_dlt_pipelines_dir()
+
+
+def _api_root(options: SyncOptions) -> str:
+    if options.settings is not None:
+        return resolve_base_url(options.settings.base_url, options.settings.region)
+    return resolve_base_url(options.base_url, None)
 
 
 @contextlib.contextmanager
@@ -228,6 +257,8 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     started = time.monotonic()
     pipeline = create_pipeline(options, connection)
     _restore(pipeline)
+    # Before anything is read or written: another account's dataset stops the sync here.
+    bind_dataset(pipeline, options.api_key, _api_root(options), dataset_label(options))
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
     client = options.create_client()
