@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from mailjet_connector import catalog
+from mailjet_connector.catalog.enums import CONTACTFILTER_STATUSES as SEGMENT_STATUSES
 from mailjet_connector.cli.dataset_options import DatasetName, DatasetUrl
 from mailjet_connector.cli.exits import EXIT_PARTIAL, fail
 from mailjet_connector.cli.livesql import (
@@ -121,12 +122,65 @@ def sync(
             "Status changed after they were synced.",
         ),
     ] = None,
-    campaign: Annotated[list[int] | None, typer.Option("--campaign", help="Only this campaign ID.")] = None,
-    list_: Annotated[list[int] | None, typer.Option("--list", help="Only this contacts list ID.")] = None,
+    campaign: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--campaign", help="Only this campaign ID (repeatable); see docs/sync.md for what it narrows."
+        ),
+    ] = None,
+    list_: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--list", help="Only this contacts list ID (repeatable); messages via the list's campaigns."
+        ),
+    ] = None,
     include_deleted: Annotated[
-        bool, typer.Option("--include-deleted", help="Also read deleted campaigns and lists.")
+        bool,
+        typer.Option(
+            "--include-deleted", help="Also read deleted campaigns and lists (left out by default)."
+        ),
+    ] = False,
+    include_deleted_campaigns: Annotated[
+        bool, typer.Option("--include-deleted-campaigns", help="Also read deleted campaigns.")
+    ] = False,
+    include_deleted_lists: Annotated[
+        bool, typer.Option("--include-deleted-lists", help="Also read deleted lists and their recipients.")
     ] = False,
     starred_only: Annotated[bool, typer.Option("--starred-only", help="Only starred campaigns.")] = False,
+    campaign_status: Annotated[
+        list[int] | None,
+        typer.Option("--campaign-status", help="Only campaigns of this status code (repeatable)."),
+    ] = None,
+    newsletter_tool: Annotated[
+        bool | None,
+        typer.Option(
+            "--newsletter-tool/--no-newsletter-tool",
+            help="Only campaigns made with the legacy newsletter tool / none of them (default: both).",
+        ),
+    ] = None,
+    segment_status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--segment-status", help="Only segments with this status: used, unused, deleted (comma list)."
+        ),
+    ] = None,
+    counter_source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--counter-source", help="statcounters sources: APIKey, Campaign, List, Sender (comma list)."
+        ),
+    ] = None,
+    counter_timing: Annotated[
+        list[str] | None,
+        typer.Option("--counter-timing", help="statcounters timings: Message, Event (comma list)."),
+    ] = None,
+    counter_resolution: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--counter-resolution",
+            help="statcounters resolutions: Lifetime, Day, Hour, Highest (comma list; default Lifetime,Day,Hour).",
+        ),
+    ] = None,
     webhook_store: Annotated[
         str | None,
         typer.Option(
@@ -168,6 +222,8 @@ def sync(
     if resources and exclude:
         fail("--resources and --exclude do not go together")
     only, skipped = split_names(resources), split_names(exclude)
+    counters = counter_options(counter_source, counter_timing, counter_resolution)
+    segments = choose(segment_status, SEGMENT_STATUSES, "--segment-status")
     start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     try:
         from mailjet_connector.sync import Narrowing, SyncOptions, run_sync
@@ -189,9 +245,14 @@ def sync(
         narrowing=Narrowing(
             campaigns=tuple(campaign or ()),
             lists=tuple(list_ or ()),
-            include_deleted=include_deleted,
+            include_deleted_campaigns=include_deleted or include_deleted_campaigns,
+            include_deleted_lists=include_deleted or include_deleted_lists,
             starred_only=starred_only,
+            campaign_status=tuple(campaign_status or ()),
+            newsletter_tool=newsletter_tool,
+            segment_status=segments,
         ),
+        **counters,
         webhook_store=webhook_store,
         dlt_logs=verbosity().verbose,
     )
@@ -248,6 +309,40 @@ def emulator_dataset(dataset_url: str | None, destination: str | None, conn: Con
     if dataset_url is None and conn.emulator and destination in (None, "duckdb"):
         return EMULATOR_DUCKDB_PATH
     return dataset_url
+
+
+def choose(values: list[str] | None, choices: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """`--opt a,b --opt c` -> the values in their catalog spelling (case-insensitive).
+
+    Raises:
+        ValueError: a value not among `choices`.
+    """
+    spelled = {c.lower(): c for c in choices}
+    parts = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+    unknown = [p for p in parts if p.lower() not in spelled]
+    if unknown:
+        raise ValueError(f"{option} takes {', '.join(choices)}, not {unknown[0]!r}")
+    return tuple(dict.fromkeys(spelled[p.lower()] for p in parts))
+
+
+def counter_options(
+    sources: list[str] | None, timings: list[str] | None, resolutions: list[str] | None
+) -> dict[str, tuple[str, ...]]:
+    """The statcounters options given (the sync's defaults for the others; the sync refuses a choice that
+    leaves no combination the API serves).
+
+    Raises:
+        ValueError: an unknown value.
+    """
+    from mailjet_connector.catalog import enums
+
+    given = {
+        "counter_sources": choose(sources, enums.COUNTER_SOURCES, "--counter-source"),
+        "counter_timings": choose(timings, enums.COUNTER_TIMINGS, "--counter-timing"),
+        "counter_resolutions": choose(resolutions, enums.COUNTER_RESOLUTIONS, "--counter-resolution"),
+    }
+    chosen = {name: value for name, value in given.items() if value}
+    return chosen
 
 
 def parse_date(value: str | None, option: str) -> datetime | None:

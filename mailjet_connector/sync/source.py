@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import dlt
@@ -43,6 +44,7 @@ from mailjet_connector.sync.streams import (
     read_stream,
     record_refusal,
     refused,
+    snapshot_of,
     stream_mode,
 )
 from mailjet_connector.sync.walk import keyed
@@ -126,6 +128,11 @@ def mailjet_source(
         tuple(options.counter_timings),
         tuple(options.counter_resolutions),
     )
+    if narrowing.lists:
+        # Resources that filter by campaign only (message) are narrowed to the campaigns sent to the lists.
+        narrowing = replace(
+            narrowing, list_campaigns=tuple(_listed_ids(ctx, "campaign", replace(narrowing, campaigns=())))
+        )
     tables = list(ctx.tables) if ctx.tables is not None else select_tables(options.resources, options.exclude)
     built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
     # The webhook store is read whole (from its own cursor) in a sync's first extract.
@@ -191,11 +198,13 @@ def _read_all(ctx: SyncContext, streams: list[Stream], state: dict[str, Any]) ->
 
 def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, children: list[str]) -> Any:
     table_layout = layout(res)
-    filter_sets = narrowing.filter_sets(res)
-    mode = stream_mode(res, narrowing.narrows(res))
+    read = narrowing.reads(res)
+    if read.keys is not None:
+        return _keyed_resource(ctx, res, table_layout, read.keys, children)
+    mode = stream_mode(res, read.narrowed)
     streams = [
         Stream(f"s{i}" if i else "main", res, table_layout, mode, tuple(sorted(f.items())))
-        for i, f in enumerate(filter_sets)
+        for i, f in enumerate(read.filter_sets)
     ]
 
     def rows() -> Iterator[pa.Table]:
@@ -207,6 +216,42 @@ def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, child
     # An empty table read by one walk in ID order gets each key once: append, no merge (a first sync).
     append = res.name in ctx.empty_tables and len(streams) == 1 and keyed(res.name)
     return _dlt_resource(ctx, rows, res.name, table_layout, append=append)
+
+
+def _keyed_resource(
+    ctx: SyncContext, res: Resource, table_layout: TableLayout, keys: tuple[int, ...], children: list[str]
+) -> Any:
+    """A resource narrowed to a few IDs it has no filter for (`campaignstatistics/{CampaignID}`): one GET each."""
+    stream = Stream("keyed", res, table_layout, MERGE)
+
+    def rows() -> Iterator[pa.Table]:
+        stats = ctx.stats_for(res.name)
+        snapshot = snapshot_of(ctx, stream)
+        found = []
+        for key in keys:
+            stats.api_calls += 1
+            try:
+                found.append(ctx.client.get(res.name, key))
+            except NotFoundError:
+                continue  # no such ID (or not visible to this key): nothing to load
+        if not found:
+            return
+        row_keys = [table_layout.row_key(r) for r in found]
+        hashes = [table_layout.row_hash(r) for r in found]
+        load, new, changed = snapshot.classify(row_keys, hashes)
+        stats.rows, stats.new, stats.updated = (
+            stats.rows + len(found),
+            stats.new + new,
+            stats.updated + changed,
+        )
+        if children:
+            _queue(ctx, children, [found[i]["ID"] for i in load if "ID" in found[i]])
+        if load:
+            yield table_layout.to_arrow(
+                [found[i] for i in load], [row_keys[i] for i in load], [hashes[i] for i in load]
+            )
+
+    return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
 def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
@@ -251,19 +296,25 @@ def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) 
     parent, flt = res.parent
 
     def rows() -> Iterator[pa.Table]:
-        ids = narrowing.parent_ids(parent, _parent_ids(ctx, parent))
+        ids = narrowing.parent_ids(parent, _listed_ids(ctx, parent, narrowing))
         streams = [Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids]
         yield from _read_all(ctx, streams, dlt.current.resource_state())
 
     return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
-def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
-    """Every ID of a parent resource (campaigns, lists, senders), listed once per sync."""
-    if parent not in ctx.parent_ids:
-        ctx.parent_ids[parent] = [row["ID"] for row in ctx.client.iter(parent)]
-        ctx.stats_for(parent).api_calls += 1
-    return ctx.parent_ids[parent]
+def _listed_ids(ctx: SyncContext, parent: str, narrowing: Narrowing) -> list[int]:
+    """The IDs of a parent resource (campaigns, lists, senders) under the narrowing, listed once per sync."""
+    ident = (parent, narrowing)
+    if ident not in ctx.parent_ids:
+        read = narrowing.reads(catalog.get(parent))
+        if read.keys is not None:
+            ids = list(read.keys)
+        else:
+            ids = sorted({row["ID"] for flt in read.filter_sets for row in ctx.client.iter(parent, flt)})
+            ctx.stats_for(parent).api_calls += len(read.filter_sets)
+        ctx.parent_ids[ident] = ids
+    return ctx.parent_ids[ident]
 
 
 def _statcounters_resource(
@@ -273,9 +324,14 @@ def _statcounters_resource(
 
     def streams() -> Iterator[Stream]:
         # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
-        for source, timing, resolution in legal_combinations(sources, timings, resolutions):
+        chosen = narrowing.counter_sources(sources)  # --campaign / --list: their own source only
+        for source, timing, resolution in legal_combinations(chosen, timings, resolutions):
             parent = settings.COUNTER_SOURCE_PARENT.get(source)
-            ids = [None] if parent is None else narrowing.parent_ids(parent, _parent_ids(ctx, parent))
+            ids = (
+                [None]
+                if parent is None
+                else narrowing.parent_ids(parent, _listed_ids(ctx, parent, narrowing))
+            )
             for source_id in ids:
                 yield _counter_stream(res, table_layout, source, source_id, timing, resolution)
 

@@ -102,7 +102,7 @@ class SyncContext:
     merge_strategy: str = MERGE_STRATEGY
     budget: Budget = field(default_factory=Budget)
     stats: dict[str, ResourceStats] = field(default_factory=dict)
-    parent_ids: dict[str, list[int]] = field(default_factory=dict)
+    parent_ids: dict[Any, list[int]] = field(default_factory=dict)  # (parent, narrowing) -> IDs listed
     snapshots: dict[tuple[str, str], Snapshot | IdSnapshot] = field(default_factory=dict)
     sql: Any = None  # an open sql client of the destination, shared by the snapshots of one extract
     readers: dict[tuple[str, str], PageReader] = field(default_factory=dict)
@@ -399,6 +399,12 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
             found = load_snapshot(pipeline, table, client=ctx.sql_client(), by_id=by_id)
         ctx.snapshots[ident] = found
     return ctx.snapshots[ident]
+
+
+def snapshot_of(ctx: SyncContext, stream: Stream) -> Snapshot | IdSnapshot:
+    """What the destination holds for a MERGE stream (read once per sync, shared by the table's streams)."""
+    assert stream.mode == MERGE
+    return _snapshot(ctx, stream, {})
 
 
 def _forget_snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> None:
