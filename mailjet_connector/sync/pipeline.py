@@ -28,7 +28,9 @@ from mailjet_connector.errors import ConfigError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
+from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.incremental import to_unix
+from mailjet_connector.sync.settings import DUCKDB_MEMORY_LIMIT
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
@@ -75,6 +77,7 @@ class SyncOptions:
     # given, so a sync honours what the other commands honour (api_key still names the local state).
     settings: Settings | None = None
     dlt_logs: bool = True  # False: dlt's own log lines stay off the terminal (the CLI shows them with -v)
+    duckdb_memory_limit: str = DUCKDB_MEMORY_LIMIT  # DuckDB's start limit (raised when a load needs it)
 
     def __post_init__(self) -> None:
         # The URL's scheme picks the destination (a postgresql:// URL never becomes a DuckDB file on disk).
@@ -247,7 +250,8 @@ def _held_connection(options: SyncOptions) -> Iterator[Any]:
     assert location is not None
     Path(location).parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection = duckdb.connect(location, config=dict(settings.DUCKDB_CONFIG))
+        config = {**settings.DUCKDB_CONFIG, "memory_limit": options.duckdb_memory_limit}
+        connection = duckdb.connect(location, config=config)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(
@@ -284,6 +288,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     # The pacer is shared by every client of this key in the process: count from here on.
     sent, throttled = client.pacer.sent, client.pacer.throttled
     tables = select_tables(options.resources, options.exclude)
+    memory = options.duckdb_memory_limit
     with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
@@ -297,7 +302,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
             finally:
                 ctx.close_sql()
             pipeline.normalize()
-            pipeline.load()
+            memory = load_within_memory(pipeline.load, connection, memory)
             report.loads += 1
             # Only the resources that stopped on the budget or got child work take part in the next run.
             tables = [t for t in tables if t in ctx.budget.pending]
