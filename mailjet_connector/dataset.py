@@ -62,3 +62,8 @@ def is_postgres(url: str | None) -> bool:
 def _scheme(url: str | None) -> str | None:
     found = _SCHEME.match(url or "")
     return found.group(1).lower() if found else None
+
+
+# Where `sync --emulator` (and `query --emulator`) go without --dataset-url: emulator rows never land in the
+# dataset of a real account (a dataset holds one account: see sync/binding.py).
+EMULATOR_DUCKDB_PATH = "mailjet-emulator.duckdb"

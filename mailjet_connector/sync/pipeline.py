@@ -25,11 +25,15 @@ from mailjet_connector.client import Client
 from mailjet_connector.config import Settings
 from mailjet_connector.dataset import destination_of, duckdb_file
 from mailjet_connector.errors import ConfigError
+from mailjet_connector.protocol import resolve_base_url
+from mailjet_connector.redaction import redact_url
 from mailjet_connector.sync import settings
+from mailjet_connector.sync.binding import bind_dataset
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
 from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.incremental import to_unix
+from mailjet_connector.sync.lock import dataset_lock
 from mailjet_connector.sync.settings import DUCKDB_MEMORY_LIMIT
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
@@ -100,16 +104,28 @@ class SyncReport:
     def totals(self) -> ResourceStats:
         total = ResourceStats()
         for stats in self.resources.values():
-            for name in ("rows", "new", "updated", "deleted", "api_calls"):
+            for name in ("rows", "new", "updated", "deleted", "api_calls", "failed"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
             total.seconds += stats.seconds
         return total
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Tables the API refused to serve (whole or in part) -> the first refusal: the sync was partial."""
+        return {name: stats.error for name, stats in sorted(self.resources.items()) if stats.failed}
+
+    @property
+    def partial(self) -> bool:
+        """Some reads were refused by the API; everything else was loaded."""
+        return bool(self.failed)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (`--json`)."""
         return {
             "run_id": self.run_id,
             "resumed": self.resumed,
+            "partial": self.partial,
+            "failed": self.failed,
             "loads": self.loads,
             "seconds": round(self.seconds, 3),
             "api_calls": self.api_calls,
@@ -228,8 +244,33 @@ def run_sync(options: SyncOptions) -> SyncReport:
     """
     select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
-    with quiet, unwrap_step_errors(), _held_connection(options) as connection:
+    lock = dataset_lock(
+        options.destination,
+        _dataset_location(options),
+        options.dataset_name,
+        dataset_label(options),
+        Path(options.pipelines_dir or _default_pipelines_dir()),
+    )
+    with lock, quiet, unwrap_step_errors(), _held_connection(options) as connection:
         return _run(options, connection)
+
+
+def dataset_label(options: SyncOptions) -> str:
+    """The dataset as people name it, without secrets: `mailjet_data in /home/me/mailjet.duckdb`."""
+    location = _dataset_location(options)
+    return f"{options.dataset_name} in {redact_url(location) if location else options.destination}"
+
+
+def _default_pipelines_dir() -> str:
+    from dlt.common.pipeline import get_dlt_pipelines_dir
+
+    return get_dlt_pipelines_dir()
+
+
+def _api_root(options: SyncOptions) -> str:
+    if options.settings is not None:
+        return resolve_base_url(options.settings.base_url, options.settings.region)
+    return resolve_base_url(options.base_url, None)
 
 
 @contextlib.contextmanager
@@ -268,6 +309,8 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     started = time.monotonic()
     pipeline = create_pipeline(options, connection)
     _restore(pipeline)
+    # Before anything is read or written: another account's dataset stops the sync here.
+    bind_dataset(pipeline, options.api_key, _api_root(options), dataset_label(options))
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
     client = _client(options)
