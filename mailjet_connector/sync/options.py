@@ -53,6 +53,7 @@ class SyncOptions:
         progress: callback (table, rows so far).
         clock: the API's "now" (tests pass the emulator's clock).
         dlt_logs: False keeps dlt's own log lines off the terminal (the CLI shows them with -v).
+        duckdb_memory_limit: DuckDB's memory limit to start a load with (raised when a load needs more).
     """
 
     api_key: str = ""
@@ -84,6 +85,7 @@ class SyncOptions:
     progress: Callable[[str, int], None] | None = None
     clock: Callable[[], float] | None = None
     dlt_logs: bool = True
+    duckdb_memory_limit: str = defaults.DUCKDB_MEMORY_LIMIT
 
     def __post_init__(self) -> None:
         # The URL's scheme picks the destination (a postgresql:// URL never becomes a DuckDB file on disk).

@@ -28,6 +28,7 @@ from mailjet_connector.sync import settings
 from mailjet_connector.sync.binding import bind_dataset
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
+from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.lock import dataset_lock
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.source import mailjet_source, select_tables
@@ -240,7 +241,8 @@ def _held_connection(options: SyncOptions) -> Iterator[Any]:
     assert location is not None
     Path(location).parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection = duckdb.connect(location, config=dict(settings.DUCKDB_CONFIG))
+        config = {**settings.DUCKDB_CONFIG, "memory_limit": options.duckdb_memory_limit}
+        connection = duckdb.connect(location, config=config)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(
@@ -273,6 +275,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     # The pacer is shared by every client of this key in the process: count from here on.
     sent, throttled = client.pacer.sent, client.pacer.throttled
     tables = select_tables(options.resources, options.exclude)
+    memory = options.duckdb_memory_limit
     with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
@@ -287,7 +290,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
             finally:
                 ctx.close_sql()
             pipeline.normalize()
-            pipeline.load()
+            memory = load_within_memory(pipeline.load, connection, memory)
             report.loads += 1
             # Only the resources that stopped on the budget or got child work take part in the next run.
             tables = [t for t in tables if t in ctx.budget.pending]
