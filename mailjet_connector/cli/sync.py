@@ -304,13 +304,6 @@ def sync(
 sync.__doc__ = SYNC_HELP
 
 
-def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:
-    """The dataset a command uses: with --emulator and no --dataset-url, the emulator's own DuckDB file."""
-    if dataset_url is None and conn.emulator and destination in (None, "duckdb"):
-        return EMULATOR_DUCKDB_PATH
-    return dataset_url
-
-
 def choose(values: list[str] | None, choices: tuple[str, ...], option: str) -> tuple[str, ...]:
     """`--opt a,b --opt c` -> the values in their catalog spelling (case-insensitive).
 
@@ -343,6 +336,13 @@ def counter_options(
     }
     chosen = {name: value for name, value in given.items() if value}
     return chosen
+
+
+def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:
+    """The dataset a command uses: with --emulator and no --dataset-url, the emulator's own DuckDB file."""
+    if dataset_url is None and conn.emulator and destination in (None, "duckdb"):
+        return EMULATOR_DUCKDB_PATH
+    return dataset_url
 
 
 def parse_date(value: str | None, option: str) -> datetime | None:

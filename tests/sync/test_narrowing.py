@@ -6,6 +6,7 @@ Each test proves the narrowing twice: on the emulator's request log (what was as
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
 import httpx
@@ -21,14 +22,10 @@ def _control(server, method: str, path: str, body=None) -> None:
 
 
 def _asked(server, name: str) -> list[tuple[str, dict[str, str]]]:
-    """(path, params) of every call made for `name` since the log was last cleared."""
+    """(path, params) of every call made for `name` (listing or by ID) since the log was last cleared."""
     entries = httpx.get(f"{server.url}/_emulator/requests").json()["Data"]
-    return [
-        (e["path"], dict(parse_qsl(e["query"])))
-        for e in entries
-        if e["path"].startswith(f"/v3/REST/{name}")
-        and e["path"][len(f"/v3/REST/{name}") :] in ("", *(f"/{i}" for i in range(1, 100)))
-    ]
+    path = re.compile(rf"^/v3/REST/{name}(/\d+)?$")
+    return [(e["path"], dict(parse_qsl(e["query"]))) for e in entries if path.match(e["path"])]
 
 
 def _client(server) -> Client:
