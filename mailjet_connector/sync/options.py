@@ -57,7 +57,7 @@ class SyncOptions:
     """
 
     api_key: str = ""
-    api_secret: str = ""
+    api_secret: str = field(default="", repr=False)  # never in a repr, a log line or an exception
     base_url: str | None = None
     rate_limit: str | None = None
     settings: Settings | None = None

@@ -48,3 +48,8 @@ def test_select_tables_resolves_mailjet_names_and_exclusions():
     assert select_tables(["statistics/link-click", "contact"]) == ["contact", "statistics_link_click"]
     assert "contact" not in select_tables(None, exclude=["contact"])
     assert "messagestate" not in select_tables(None)  # reference data, not account data
+
+
+def test_options_never_show_the_secret():
+    options = SyncOptions("key", "s3cr3t-value", narrowing=Narrowing(lists=(3,)))
+    assert "s3cr3t-value" not in repr(options) and "s3cr3t-value" not in str(options)
