@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.dataset_options import DatasetName
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
 from mailjet_connector.cli.output import make_console, progress_enabled
@@ -304,9 +305,7 @@ def forget_command(
             "--dataset-url", help="Also delete their rows from this synced dataset (DuckDB or postgresql://)."
         ),
     ] = None,
-    dataset_name: Annotated[
-        str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
-    ] = DEFAULT_DATASET,
+    dataset_name: DatasetName = DEFAULT_DATASET,
     journal: Annotated[
         Path | None, typer.Option("--journal", help="Also delete the journal records that name them.")
     ] = None,

@@ -3,7 +3,7 @@
 Usable from anyone's own dlt pipeline::
 
     pipeline = dlt.pipeline("mailjet", destination="duckdb", dataset_name="mailjet_data")
-    pipeline.run(mailjet_source(api_key, api_secret, resources=["contact", "message"]))
+    pipeline.run(mailjet_source(api_key, api_secret, SyncOptions(resources=["contact", "message"])))
 
 `run_sync` (pipeline.py) adds what a plain `pipeline.run` cannot: page-budgeted runs (checkpoints), resuming
 an interrupted sync, and deletion marking after the loads.
@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 import dlt
@@ -24,12 +23,11 @@ import pyarrow as pa
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.catalog.counters import legal_combinations, max_span
-from mailjet_connector.client import Client
 from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.dlt_logs import telemetry_off
 from mailjet_connector.sync.filters import Narrowing
-from mailjet_connector.sync.incremental import to_unix
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.schema import (
     COUNTER_CONTEXT,
     Column,
@@ -104,86 +102,44 @@ def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) 
 def mailjet_source(
     api_key: str = dlt.secrets.value,
     api_secret: str = dlt.secrets.value,
-    base_url: str | None = None,
-    resources: Sequence[str] | None = None,
-    exclude: Sequence[str] = (),
-    start_date: datetime | None = None,
-    end_date: datetime | None = None,
-    full_refresh: bool = False,
-    campaigns: Sequence[int] = (),
-    lists: Sequence[int] = (),
-    include_deleted: bool = False,
-    starred_only: bool = False,
-    campaign_status: Sequence[int] = (),
-    include_deleted_campaigns: bool = False,
-    include_deleted_lists: bool = False,
-    newsletter_tool: bool | None = None,
-    segment_status: Sequence[str] = (),
-    counter_sources: Sequence[str] = settings.COUNTER_SOURCES,
-    counter_timings: Sequence[str] = settings.COUNTER_TIMINGS,
-    counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS,
-    rate_limit: str | None = None,
-    page_limit: int = settings.PAGE_LIMIT,
-    webhook_store: str | None = None,
-    merge_strategy: str = settings.MERGE_STRATEGY,
-    context: Any = None,
+    options: SyncOptions | None = None,
+    context: SyncContext | None = None,
 ) -> Any:
     """The Mailjet account as dlt resources, one per table, merged on `_mj_key`.
 
     Args:
         api_key / api_secret: credentials (dlt secrets `sources.mailjet.api_key` / `api_secret` work too).
-        base_url: API root (the emulator's URL, or `https://api.us.mailjet.com`).
-        resources / exclude: catalog names to sync / to skip (default: every syncable resource).
-        start_date / end_date: bounds of incremental windows (first run starts at start_date).
-        full_refresh: ignore stored high-water marks.
-        campaigns, lists, starred_only, campaign_status, newsletter_tool, segment_status: narrowing filters,
-            applied to every resource that has the matching filter (see `filters.Narrowing`).
-        include_deleted_campaigns / include_deleted_lists: also read deleted campaigns / lists (left out by
-            default); include_deleted: both.
-        counter_sources / counter_timings / counter_resolutions: statcounters coverage.
-        rate_limit: e.g. "300/min".
-        page_limit: rows per page.
-        webhook_store: the webhook receiver's store (`sqlite:///events.db`, `postgresql://...`): adds the
-            `event` and `inbound_message` tables, read incrementally from it.
-        merge_strategy: dlt's merge strategy: "delete-insert" (every destination) or "upsert" (one MERGE
-            statement where the destination has it; `run_sync` picks it then).
-        context: a `SyncContext` prepared by `run_sync` (overrides the arguments above that it holds).
+        options: what to read and from where (`SyncOptions`: resources, window, narrowing filters, statcounters
+            coverage, webhook store, page size, base URL and rate); default: every syncable resource.
+        context: the state of a running `run_sync` (its client, run, budget and options; the arguments above
+            are then unused).
 
     Returns:
         The dlt resources.
     """
-    ctx: SyncContext = context or SyncContext(
-        client=Client(api_key, api_secret, base_url=base_url, rate_limit=rate_limit),
-        run_id=uuid.uuid4().hex,
-        now=int(time.time()),
-        start=to_unix(start_date, 0) if start_date else None,
-        end=to_unix(end_date, 0) if end_date else None,
-        full_refresh=full_refresh,
-        page_limit=page_limit,
-        merge_strategy=merge_strategy,
-    )
-    narrowing = Narrowing(
-        campaigns=tuple(campaigns),
-        lists=tuple(lists),
-        include_deleted_campaigns=include_deleted or include_deleted_campaigns,
-        include_deleted_lists=include_deleted or include_deleted_lists,
-        starred_only=starred_only,
-        campaign_status=tuple(campaign_status),
-        newsletter_tool=newsletter_tool,
-        segment_status=tuple(segment_status),
+    if context is None:
+        options = options or SyncOptions()
+        client = options.create_client(api_key, api_secret)
+        context = SyncContext(client=client, run_id=uuid.uuid4().hex, now=int(time.time()), options=options)
+    ctx, options = context, context.options
+    narrowing = options.narrowing
+    counters = (
+        tuple(options.counter_sources),
+        tuple(options.counter_timings),
+        tuple(options.counter_resolutions),
     )
     if narrowing.lists:
         # Resources that filter by campaign only (message) are narrowed to the campaigns sent to the lists.
         narrowing = replace(
             narrowing, list_campaigns=tuple(_listed_ids(ctx, "campaign", replace(narrowing, campaigns=())))
         )
-    counters = (tuple(counter_sources), tuple(counter_timings), tuple(counter_resolutions))
-    tables = select_tables(resources, exclude)
+    tables = list(ctx.tables) if ctx.tables is not None else select_tables(options.resources, options.exclude)
     built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
-    if webhook_store:
+    # The webhook store is read whole (from its own cursor) in a sync's first extract.
+    if options.webhook_store and ctx.chunk == 0:
         from mailjet_connector.webhooks.source import webhook_resources
 
-        built += webhook_resources(webhook_store)
+        built += webhook_resources(options.webhook_store)
     return built
 
 
@@ -302,8 +258,7 @@ def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
     """Hand the IDs of new or changed parent rows to the child resources (kept in their dlt state)."""
     for child in children:
         dlt.current.resource_state(child).setdefault("queue", []).extend(ids)
-    ctx.budget.queued = True  # make sure a run follows that drains the queues
-    ctx.budget.pending.update(children)
+    ctx.budget.pending.update(children)  # make sure a run follows that drains the queues
 
 
 def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) -> Iterator[pa.Table]:
@@ -314,7 +269,6 @@ def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) ->
         pos += 1
         state["pos"] = pos
         if not ctx.budget.take() and pos < len(queue):
-            ctx.budget.incomplete = True
             ctx.budget.pending.add(name)
             return
     state["queue"], state["pos"] = [], 0
