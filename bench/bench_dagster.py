@@ -72,12 +72,17 @@ def worker(mode: str, accounts_file: str) -> None:
     work = Path(accounts_file).parent
     options = {"pipelines_dir": str(work / "pipelines")}
     if mode == "direct":
-        from mailjet_connector.sync.multi import account_sync_options
+        from mailjet_connector.sync.multi import account_options
+        from mailjet_connector.sync.options import SyncOptions
         from mailjet_connector.sync.pipeline import run_sync
 
         def run(name: str) -> None:
             account = accounts.get(name)
-            run_sync(account_sync_options(account, account.settings(os.environ), resources=TABLES, **options))
+            run_sync(
+                account_options(
+                    account, account.settings(os.environ), SyncOptions(resources=TABLES, **options)
+                )
+            )
     else:
         import dagster as dg
 

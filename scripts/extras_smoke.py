@@ -219,7 +219,7 @@ def smoke_dagster(venv: Venv) -> None:
     venv.run("dagster", "definitions", "validate", *location, env=env, timeout=300)
     venv.run("dagster", "asset", "materialize", *location, "--select", "mailjet/contactslist",
              "--partition", "main", env=env, timeout=300)  # fmt: skip
-    code = "import duckdb; print(duckdb.connect('main.duckdb').sql('select count(*) from mailjet_data.contactslist').fetchone()[0])"
+    code = "import duckdb; print(duckdb.connect('main.duckdb').execute('select count(*) from mailjet_data.contactslist').fetchone()[0])"
     assert int(venv.run("python", "-c", code).strip()) > 0
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -26,6 +27,7 @@ from mailjet_connector.catalog import FieldType
 from mailjet_connector.client import Client
 from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.incremental import Window
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.reader import prepare_pages
 from mailjet_connector.sync.settings import DELETED_COLUMN, HASH_COLUMN, PAGE_LIMIT
 from mailjet_connector.sync.stream_sets import (
@@ -37,10 +39,12 @@ from mailjet_connector.sync.stream_sets import (
 from mailjet_connector.sync.streams import WINDOW, Stream, SyncContext, stream_window, walk_spec, window_parts
 
 
-def create_context(client: Client, start: int | None = None, page_limit: int = PAGE_LIMIT) -> SyncContext:
+def create_context(
+    client: Client, start_date: datetime | None = None, page_limit: int = PAGE_LIMIT
+) -> SyncContext:
     """The sync context one `read` shares across its streams (time fixed at the start of the read)."""
-    now = int(time.time())
-    return SyncContext(client=client, run_id=uuid.uuid4().hex, now=now, start=start, page_limit=page_limit)
+    options = SyncOptions(start_date=start_date, page_limit=page_limit)
+    return SyncContext(client=client, run_id=uuid.uuid4().hex, now=int(time.time()), options=options)
 
 
 class StreamReader:
@@ -98,7 +102,7 @@ class StreamReader:
         concurrency = self.ctx.client.concurrency
         for index in range(run.get("part", 0), len(parts)):  # statcounters: at most 100 slices a request
             run["part"] = index
-            spec = walk_spec(stream, parts[index], self.ctx.page_limit)
+            spec = walk_spec(stream, parts[index], self.ctx.options.page_limit)
             for page in prepare_pages(self.ctx.client, spec, run["walk"], run["seq"], concurrency):
                 yield from self._records(page.table)
                 run["seq"] = page.seq
@@ -117,10 +121,12 @@ class StreamReader:
         assert self.info.res.parent is not None
         parents = plain_streams(catalog.get(self.info.res.parent[0]), Narrowing())[0]
         run = self._window(parents, sub)
-        spec = walk_spec(parents, Window(run["lo"], run["hi"]), self.ctx.page_limit)
+        spec = walk_spec(parents, Window(run["lo"], run["hi"]), self.ctx.options.page_limit)
         for page in prepare_pages(self.ctx.client, spec, None, 0, self.ctx.client.concurrency):
             for parent_id in page.table.column("id").to_pylist():
-                child = walk_spec(parent_stream(self.info.res, parent_id), Window(0, 0), self.ctx.page_limit)
+                child = walk_spec(
+                    parent_stream(self.info.res, parent_id), Window(0, 0), self.ctx.options.page_limit
+                )
                 for history in prepare_pages(self.ctx.client, child, None, 0, 1):
                     yield from self._records(history.table)
         sub["mark"] = run["hi"]

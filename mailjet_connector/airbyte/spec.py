@@ -63,10 +63,10 @@ CONNECTION_SPECIFICATION: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class SourceConfig:
-    """What a config file says: connection settings, the first window's start (Unix seconds), rows per page."""
+    """What a config file says: connection settings, where the first window starts, rows per page."""
 
     settings: Settings
-    start: int | None = None
+    start: datetime | None = None
     page_limit: int = PAGE_LIMIT
 
 
@@ -95,11 +95,11 @@ def load_config(raw: Any) -> SourceConfig:
     return SourceConfig(settings, _start(raw.get("start_date")), page_limit)
 
 
-def _start(value: Any) -> int | None:
+def _start(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         raise ConfigError(f"start_date {value!r} is not a date; write it like 2024-01-01T00:00:00Z") from None
-    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

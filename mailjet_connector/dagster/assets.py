@@ -8,6 +8,7 @@ page checkpoints, resume after a crash, deletion marking), then reports each tab
 
 import tempfile
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from dagster_dlt.translator import DltResourceTranslatorData
 
 from mailjet_connector.accounts import AccountsFile
 from mailjet_connector.dataset import DEFAULT_DATASET
-from mailjet_connector.sync.multi import account_sync_options
+from mailjet_connector.sync.multi import account_options
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.pipeline import run_sync
 from mailjet_connector.sync.source import feeding_parent, mailjet_source
 
@@ -54,6 +56,7 @@ def sync_assets(
         tables: the tables to offer as assets (default: every table the sync writes).
         sync_options: other `SyncOptions` fields for every run (start_date, lookback...).
     """
+    base = SyncOptions(**dict(sync_options or {}))  # a bad field fails here, when the definitions load
     # Only for the asset specs: dagster-dlt reads the resources and the destination's name; no call is made.
     specs_source = mailjet_source(api_key="-", api_secret="-", resources=tables)
     specs_pipeline = dlt.pipeline(
@@ -75,12 +78,8 @@ def sync_assets(
         selected = sorted(key.path[-1] for key in context.selected_asset_keys)
         # A content table or messagehistory is fed by its parent's read in the same sync: read the parent too.
         feeding = {p for t in selected if (p := feeding_parent(t)) is not None} - set(selected)
-        options = account_sync_options(
-            account,
-            account.settings(environ),
-            resources=[*selected, *sorted(feeding)],
-            **dict(sync_options or {}),
-        )
+        wanted = replace(base, resources=[*selected, *sorted(feeding)])
+        options = account_options(account, account.settings(environ), wanted)
         report = run_sync(options)
         context.log.info(
             f"{account.name}: {report.totals.rows} rows read, {report.api_calls} API calls, {report.seconds:.1f} s"

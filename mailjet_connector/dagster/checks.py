@@ -12,7 +12,8 @@ import dagster as dg
 from mailjet_connector import catalog
 from mailjet_connector.accounts import AccountsFile
 from mailjet_connector.dagster.assets import asset_key
-from mailjet_connector.sync.multi import account_sync_options
+from mailjet_connector.sync.multi import account_options
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.pipeline import create_pipeline
 from mailjet_connector.sync.settings import DELETED_COLUMN
 from mailjet_connector.sync.source import syncable
@@ -57,7 +58,7 @@ def row_count_checks(
         account = accounts.get(context.partition_key)
         settings = account.settings(environ)
         selected = {key.asset_key.path[-1] for key in context.selected_asset_check_keys}
-        pipeline = create_pipeline(account_sync_options(account, settings))
+        pipeline = create_pipeline(account_options(account, settings, SyncOptions()))
         with settings.create_client() as client, pipeline.sql_client() as sql:
             for name in (n for n in names if n in selected):
                 stored = _live_rows(sql, name)

@@ -6,8 +6,9 @@ where they are decided, once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from mailjet_connector import catalog
 from mailjet_connector.catalog import Resource
 from mailjet_connector.catalog.counters import legal_combinations, max_span
 from mailjet_connector.sync import settings
@@ -15,22 +16,18 @@ from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.schema import COUNTER_CONTEXT, TableLayout, layout, parent_column, resource_layout
 from mailjet_connector.sync.streams import MERGE, WINDOW, Stream, SyncContext, stream_mode
 
-# statcounters coverage: (sources, timings, resolutions)
-Counters = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-DEFAULT_COUNTERS: Counters = (
-    tuple(settings.COUNTER_SOURCES),
-    tuple(settings.COUNTER_TIMINGS),
-    tuple(settings.COUNTER_RESOLUTIONS),
-)
-
 
 def plain_streams(res: Resource, narrowing: Narrowing) -> list[Stream]:
-    """The streams of a top-level resource: one per combination of single-valued narrowing filters."""
-    table_layout = layout(res)
-    mode = stream_mode(res, narrowing.narrows(res))
+    """The listings of a top-level resource: one per combination of single-valued narrowing filters.
+
+    A resource the narrowing reads by key instead (`narrowing.reads(res).keys`) is not listed: see
+    `source._keyed_resource`.
+    """
+    read = narrowing.reads(res)
+    mode = stream_mode(res, read.narrowed)
     return [
-        Stream(f"s{i}" if i else "main", res, table_layout, mode, tuple(sorted(f.items())))
-        for i, f in enumerate(narrowing.filter_sets(res))
+        Stream(f"s{i}" if i else "main", res, layout(res), mode, tuple(sorted(f.items())))
+        for i, f in enumerate(read.filter_sets)
     ]
 
 
@@ -43,30 +40,42 @@ def parent_stream(res: Resource, parent_id: int) -> Stream:
     )
 
 
-def parent_ids(ctx: SyncContext, parent: str) -> list[int]:
-    """Every ID of a parent resource (campaigns, lists, senders), listed once per sync."""
-    if parent not in ctx.parent_ids:
-        ctx.parent_ids[parent] = [row["ID"] for row in ctx.client.iter(parent)]
-        ctx.stats_for(parent).api_calls += 1
-    return ctx.parent_ids[parent]
+def listed_ids(ctx: SyncContext, parent: str, narrowing: Narrowing) -> list[int]:
+    """The IDs of a parent resource (campaigns, lists, senders) under the narrowing, listed once per sync."""
+    ident = (parent, narrowing)
+    if ident not in ctx.parent_ids:
+        read = narrowing.reads(catalog.get(parent))
+        if read.keys is not None:
+            ids = list(read.keys)
+        else:
+            ids = sorted({row["ID"] for flt in read.filter_sets for row in ctx.client.iter(parent, flt)})
+            ctx.stats_for(parent).api_calls += len(read.filter_sets)
+        ctx.parent_ids[ident] = ids
+    return ctx.parent_ids[ident]
 
 
 def per_parent_streams(ctx: SyncContext, res: Resource, narrowing: Narrowing) -> list[Stream]:
     """The streams of a resource read per parent through a required filter: one per parent ID."""
     assert res.parent is not None
-    ids = narrowing.parent_ids(res.parent[0], parent_ids(ctx, res.parent[0]))
-    return [parent_stream(res, i) for i in ids]
+    parent = res.parent[0]
+    return [parent_stream(res, i) for i in narrowing.parent_ids(parent, listed_ids(ctx, parent, narrowing))]
 
 
 def counter_streams(
-    ctx: SyncContext, res: Resource, narrowing: Narrowing, counters: Counters = DEFAULT_COUNTERS
+    ctx: SyncContext,
+    res: Resource,
+    narrowing: Narrowing,
+    sources: Sequence[str] = settings.COUNTER_SOURCES,
+    timings: Sequence[str] = settings.COUNTER_TIMINGS,
+    resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS,
 ) -> Iterator[Stream]:
-    """The statcounters streams: one per source (and source ID) x timing x resolution the API accepts."""
+    """The statcounters series: one per source (and source ID) x timing x resolution the API accepts."""
     table_layout = resource_layout(res)
     # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
-    for source, timing, resolution in legal_combinations(*counters):
+    chosen = narrowing.counter_sources(sources)  # --campaign / --list: their own source only
+    for source, timing, resolution in legal_combinations(chosen, timings, resolutions):
         parent = settings.COUNTER_SOURCE_PARENT.get(source)
-        ids = [None] if parent is None else narrowing.parent_ids(parent, parent_ids(ctx, parent))
+        ids = [None] if parent is None else narrowing.parent_ids(parent, listed_ids(ctx, parent, narrowing))
         for source_id in ids:
             yield counter_stream(res, table_layout, source, source_id, timing, resolution)
 
