@@ -3,7 +3,7 @@
 | code | meaning |
 |---|---|
 | 0 | done |
-| 1 | the run finished, but some rows, emails or accounts failed (see the errors/results file or the summary), or a prompt was declined, or an audit log is tampered |
+| 1 | partial: the run finished, but some rows, emails, sync resources or accounts failed (see the errors/results file, the sync report or the summary), or a prompt was declined, or an audit log is tampered |
 | 2 | usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource |
 | 3 | authentication refused (wrong key or secret, or an account on the other region) |
 | 4 | the API is unreachable: connection refused, DNS, TLS, timeout |
@@ -39,6 +39,7 @@ from mailjet_connector.errors import (
 
 EXIT_OK = 0
 EXIT_ROWS_FAILED = 1
+EXIT_PARTIAL = EXIT_ROWS_FAILED  # a sync whose resources the API partly refused: the rest was loaded
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_NETWORK = 4
@@ -48,7 +49,10 @@ EXIT_BROKEN_PIPE = 141
 
 EXIT_CODES = {
     EXIT_OK: "done",
-    EXIT_ROWS_FAILED: "some rows, emails or accounts failed, a prompt was declined, or an audit log is tampered",
+    EXIT_ROWS_FAILED: (
+        "partial: some rows, emails, sync resources or accounts failed, a prompt was declined, "
+        "or an audit log is tampered"
+    ),
     EXIT_USAGE: "usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource",
     EXIT_AUTH: "authentication refused (wrong key or secret, or the other region)",
     EXIT_NETWORK: "the API is unreachable: connection refused, DNS, TLS, timeout",

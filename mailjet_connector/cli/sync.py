@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from mailjet_connector import catalog
-from mailjet_connector.cli.exits import fail
+from mailjet_connector.cli.exits import EXIT_PARTIAL, fail
 from mailjet_connector.cli.livesql import (
     DEFAULT_MAX_CALLS,
     QUERY_LIVE_HELP,
@@ -24,7 +24,13 @@ from mailjet_connector.cli.livesql import (
 )
 from mailjet_connector.cli.options import CONNECTION, SMALL_EMULATOR, ConnectionOptions
 from mailjet_connector.cli.output import progress_enabled, verbosity
-from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
+from mailjet_connector.cli.sync_render import (
+    ProgressBars,
+    render_export,
+    render_query,
+    render_refusals,
+    render_sync,
+)
 from mailjet_connector.dataset import DEFAULT_DATASET, EMULATOR_DUCKDB_PATH
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
 from mailjet_connector.sqlsandbox import run_readonly
@@ -34,6 +40,7 @@ SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres
 
 Incremental by default: a re-run reads only what changed. Progress bars go to stderr, the summary
 (rows, new, updated, deleted, API calls, 429s, seconds) to stdout; --json prints it as JSON.
+A resource the API refuses (400, 403, 404) is reported failed while the others load: exit code 1 (partial).
 
 Examples:
 
@@ -41,7 +48,7 @@ Examples:
 
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
-    mailjet-connector sync --destination postgres --dataset-url postgresql://me@localhost/mj
+    mailjet-connector sync --dataset-url postgresql://me@localhost/mj
 
     mailjet-connector sync --accounts accounts.toml --json
 """
@@ -81,13 +88,19 @@ def sync(
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip these resources.")] = None,
     destination: Annotated[
-        str, typer.Option("--destination", help="duckdb, postgres or any dlt destination name.")
-    ] = "duckdb",
+        str | None,
+        typer.Option(
+            "--destination",
+            help="Any other dlt destination name (duckdb and postgres follow from --dataset-url).",
+        ),
+    ] = None,
     dataset_url: Annotated[
         str | None,
         typer.Option(
             "--dataset-url",
-            help="DuckDB file or database URL (default ./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb).",
+            help="Where the data goes, and its scheme picks the destination: a DuckDB file (default "
+            "./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb; or duckdb:///path) or a libpq URL (postgresql://user@host/db, no password needed,"
+            " ?host=/socket/dir, ?sslmode=...).",
         ),
     ] = None,
     dataset_name: Annotated[
@@ -224,6 +237,9 @@ def sync(
         typer.echo(orjson.dumps(data, default=str).decode())
     else:
         render_sync(Console(), data)
+        render_refusals(Console(stderr=True), data)
+    if report.partial:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 sync.__doc__ = SYNC_HELP

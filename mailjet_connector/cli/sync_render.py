@@ -96,6 +96,12 @@ def render_sync(console: Console, report: dict[str, Any]) -> None:
     console.print(table)
 
 
+def render_refusals(console: Console, report: dict[str, Any]) -> None:
+    """One line per resource the API refused (on stderr): the sync loaded everything else."""
+    for name, error in report.get("failed", {}).items():
+        console.print(f"partial: {name} not fully loaded: {error}", highlight=False, soft_wrap=True)
+
+
 def render_export(console: Console, report: ExportReport, output: Path | None) -> None:
     """One line on stderr: what was written where (stdout carries the data itself)."""
     target = str(output) if output is not None else "stdout"

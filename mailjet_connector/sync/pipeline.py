@@ -23,6 +23,7 @@ import dlt
 
 from mailjet_connector.client import Client
 from mailjet_connector.config import Settings
+from mailjet_connector.dataset import destination_of, duckdb_file
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.protocol import resolve_base_url
 from mailjet_connector.redaction import redact_url
@@ -46,8 +47,8 @@ class SyncOptions:
     base_url: str | None = None
     resources: Sequence[str] | None = None
     exclude: Sequence[str] = ()
-    destination: str = "duckdb"
-    dataset_url: str | None = None  # duckdb file path or postgresql://...
+    destination: str | None = None  # default: what dataset_url names (duckdb unless postgresql://...)
+    dataset_url: str | None = None  # duckdb file path (or duckdb:///path) or postgresql://...
     pipelines_dir: str | None = None
     dataset_name: str = settings.DEFAULT_DATASET
     full_refresh: bool = False
@@ -79,6 +80,10 @@ class SyncOptions:
     settings: Settings | None = None
     dlt_logs: bool = True  # False: dlt's own log lines stay off the terminal (the CLI shows them with -v)
 
+    def __post_init__(self) -> None:
+        # The URL's scheme picks the destination (a postgresql:// URL never becomes a DuckDB file on disk).
+        self.destination = destination_of(self.dataset_url, self.destination)
+
 
 @dataclass
 class SyncReport:
@@ -96,16 +101,28 @@ class SyncReport:
     def totals(self) -> ResourceStats:
         total = ResourceStats()
         for stats in self.resources.values():
-            for name in ("rows", "new", "updated", "deleted", "api_calls"):
+            for name in ("rows", "new", "updated", "deleted", "api_calls", "failed"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
             total.seconds += stats.seconds
         return total
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Tables the API refused to serve (whole or in part) -> the first refusal: the sync was partial."""
+        return {name: stats.error for name, stats in sorted(self.resources.items()) if stats.failed}
+
+    @property
+    def partial(self) -> bool:
+        """Some reads were refused by the API; everything else was loaded."""
+        return bool(self.failed)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (`--json`)."""
         return {
             "run_id": self.run_id,
             "resumed": self.resumed,
+            "partial": self.partial,
+            "failed": self.failed,
             "loads": self.loads,
             "seconds": round(self.seconds, 3),
             "api_calls": self.api_calls,
@@ -157,7 +174,7 @@ def _pipeline_name(options: SyncOptions) -> str:
 
 def _dataset_location(options: SyncOptions) -> str | None:
     if options.destination == "duckdb":
-        return str(Path(options.dataset_url or settings.DEFAULT_DUCKDB_PATH).resolve())
+        return str(duckdb_file(options.dataset_url).resolve())
     return options.dataset_url
 
 
@@ -179,16 +196,33 @@ def _destination(options: SyncOptions, connection: Any = None) -> Any:
 
 
 def _postgres_credentials(url: str | None) -> Any:
-    """dlt's credentials for a postgresql:// URL; one without a password (trust or peer auth, a password in
-    ~/.pgpass or PGPASSWORD) is valid, where dlt would stop at "Missing 1 field(s)... password"."""
+    """dlt's credentials for a libpq URL, in every form libpq takes: without a password (trust or peer auth,
+    ~/.pgpass, PGPASSWORD), without a user (libpq's default: PGUSER, else the login name), a socket directory
+    (`postgresql:///db?host=/var/run/postgresql`), sslmode and other parameters (kept in the query)."""
     if url is None:
         return None
     from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 
     credentials = PostgresCredentials(url)
     if credentials.password is None:
-        credentials.password = ""
+        credentials.password = ""  # dlt stops at "Missing 1 field(s)... password" where libpq needs none
+    if credentials.username is None:
+        credentials.username = _libpq_default("user")  # dlt requires one; libpq would pick this one
+    if credentials.host is None:
+        # dlt requires a host name; libpq lets the query's `host` (a socket directory, or empty for its default
+        # socket) override the one in the URL, so the connection goes where the URL without a host meant.
+        credentials.host = "localhost"
+        credentials.query = {"host": "", **(credentials.query or {})}
     return credentials
+
+
+def _libpq_default(keyword: str) -> str | None:
+    import psycopg
+
+    for option in psycopg.pq.Conninfo.get_defaults():
+        if option.keyword == keyword.encode() and option.val is not None:
+            return option.val.decode()
+    return None
 
 
 def run_sync(options: SyncOptions) -> SyncReport:
