@@ -180,7 +180,7 @@ def sync(
         check_flags(
             conn,
             {
-                "--destination": destination != "duckdb",
+                "--destination": destination is not None,
                 "--dataset-url": dataset_url is not None,
                 "--dataset-name": dataset_name != DEFAULT_DATASET,
                 "--campaign": bool(campaign),
@@ -245,9 +245,9 @@ def sync(
 sync.__doc__ = SYNC_HELP
 
 
-def emulator_dataset(dataset_url: str | None, destination: str, conn: ConnectionOptions) -> str | None:
+def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:
     """The dataset a command uses: with --emulator and no --dataset-url, the emulator's own DuckDB file."""
-    if dataset_url is None and conn.emulator and destination == "duckdb":
+    if dataset_url is None and conn.emulator and destination in (None, "duckdb"):
         return EMULATOR_DUCKDB_PATH
     return dataset_url
 
