@@ -93,7 +93,9 @@ def sync_accounts(
         environ: the environment `env:` credential references read (`os.environ` in the CLI).
         sync_kwargs: `SyncOptions` fields every account shares (resources, full_refresh, start_date,
             pipelines_dir...); picklable values only. Credentials, connection and dataset come from the account.
-        jobs: accounts synced at once; 1 runs them one after the other in this process.
+        jobs: accounts synced at once; 1 runs them one after the other in this process. With more, the workers
+            import the caller's `__main__` module as any `multiprocessing` worker does: call this under
+            `if __name__ == "__main__":` in a script (a script read from stdin cannot be imported: use jobs=1).
         on_done: called in this process as each account ends (progress lines).
 
     Returns:
