@@ -180,7 +180,7 @@ def sync(
         check_flags(
             conn,
             {
-                "--destination": destination is not None,
+                "--destination": destination not in (None, "duckdb"),
                 "--dataset-url": dataset_url is not None,
                 "--dataset-name": dataset_name != DEFAULT_DATASET,
                 "--campaign": bool(campaign),

@@ -140,7 +140,8 @@ def render_accounts(console: Console, runs: list[dict[str, Any]]) -> None:
         table.add_column(header, justify="right")
     table.add_column("dataset / error", overflow="fold")
     for run in runs:
-        status = "ok" if run["ok"] else "[red]failed[/]"
+        partial = run["ok"] and (run.get("report") or {}).get("partial")
+        status = "[yellow]partial[/]" if partial else "ok" if run["ok"] else "[red]failed[/]"
         note = run["dataset"] if run["ok"] else f"{run['error_type']}: {run['error']}"
         cells = [_cell(run.get(key)) if run["ok"] or key == "seconds" else "-" for key, _ in SYNC_COLUMNS]
         table.add_row(run["account"], status, *cells, note)
