@@ -126,3 +126,27 @@ def test_account_without_accounts_file_is_refused():
 def test_default_jobs():
     assert [default_jobs(n, cpus=2) for n in (1, 3, 4, 20)] == [1, 3, 4, 4]
     assert default_jobs(20, cpus=8) == 16
+
+
+def test_summary_table_says_ok_partial_and_failed() -> None:
+    from rich.console import Console
+
+    from mailjet_connector.cli.sync_render import render_accounts
+
+    base = {"dataset": "d", "error": "", "error_type": "", "seconds": 1.0, "rows": 5, "new": 5}
+    rows = [
+        {**base, "account": "a", "ok": True, "report": {"partial": False}},
+        {**base, "account": "b", "ok": True, "report": {"partial": True}},
+        {**base, "account": "c", "ok": False, "report": None, "error": "boom", "error_type": "SyncError"},
+    ]
+    console = Console(record=True, width=200)
+    render_accounts(console, rows)
+    text = console.export_text()
+    lines = {line.split("│")[1].strip(): line for line in text.splitlines() if line.count("│") > 3}
+    assert (
+        " ok " in lines["a"]
+        and "partial" in lines["b"]
+        and "failed" in lines["c"]
+        and "SyncError: boom" in lines["c"]
+    )
+    assert "2/3 ok" in text
