@@ -141,7 +141,14 @@ def render_accounts(console: Console, runs: list[dict[str, Any]]) -> None:
         table.add_column(header, justify="right")
     table.add_column("dataset / error", overflow="fold")
     for run in runs:
-        status = Text("ok") if run["ok"] else Text("failed", style="red")
+        partial = run["ok"] and (run.get("report") or {}).get("partial")
+        status = (
+            Text("partial", style="yellow")
+            if partial
+            else Text("ok")
+            if run["ok"]
+            else Text("failed", style="red")
+        )
         note = run["dataset"] if run["ok"] else f"{run['error_type']}: {run['error']}"
         cells = [_cell(run.get(key)) if run["ok"] or key == "seconds" else "-" for key, _ in SYNC_COLUMNS]
         table.add_row(run["account"], status, *cells, note)
