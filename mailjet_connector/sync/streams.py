@@ -289,7 +289,12 @@ def _read_pages(
 
 def _parts(stream: Stream, run: dict[str, Any]) -> list[Window]:
     """The windows the run's window is read in (one unless the stream's requests have a widest span)."""
-    return split_window(Window(run["lo"], run["hi"]), stream.span)
+    return window_parts(stream, Window(run["lo"], run["hi"]))
+
+
+def window_parts(stream: Stream, window: Window) -> list[Window]:
+    """The consecutive windows a stream reads `window` in (one unless its requests have a widest span)."""
+    return split_window(window, stream.span)
 
 
 def _next_part(stream: Stream, run: dict[str, Any]) -> bool:
@@ -338,18 +343,27 @@ def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int
         return reader
     if reader is not None:
         reader.close()
-    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
-    filters = stream.res.with_show_flags(dict(stream.filters))
-    if stream.mode == WINDOW:
-        filters.update(window_filters(stream.res, _parts(stream, run)[run.get("part", 0)]))
-    spec = WalkSpec(
-        stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, ctx.options.page_limit
-    )
+    spec = walk_spec(stream, _parts(stream, run)[run.get("part", 0)], ctx.options.page_limit)
     pages = prepare_pages(ctx.client, spec, run["walk"], run["seq"], ctx.client.concurrency if ahead else 1)
     reader = PageReader(pages, run["walk"], ahead=ahead)
     if ahead:
         ctx.readers[ident] = reader
     return reader
+
+
+def walk_spec(stream: Stream, window: Window, page_limit: int) -> WalkSpec:
+    """What a reader walks for `stream`: its filters, plus the window's bounds when it reads a window.
+
+    Args:
+        stream: the stream.
+        window: the window (or the part of it, `window_parts`) to read; ignored unless the mode is WINDOW.
+        page_limit: rows per API page.
+    """
+    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
+    filters = stream.res.with_show_flags(dict(stream.filters))
+    if stream.mode == WINDOW:
+        filters.update(window_filters(stream.res, window))
+    return WalkSpec(stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, page_limit)
 
 
 def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dict[str, Any] | None:
@@ -363,14 +377,21 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
             return run
     if run is not None and run["id"] == ctx.run_id:
         return None if run["done"] else run
-    window = _window(ctx, stream, None if ctx.options.full_refresh else state.get("mark"))
+    window = stream_window(ctx, stream, None if ctx.options.full_refresh else state.get("mark"))
     run = {"id": ctx.run_id, "time": ctx.now, "lo": window.lo, "hi": window.hi, "walk": None}
     run.update({"done": False, "deleted": [], "seq": 0})
     state["run"] = run
     return run
 
 
-def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+def stream_window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+    """The window a new run of `stream` reads, after the high-water mark `mark` of its last completed run.
+
+    Args:
+        ctx: the sync (its time; the options' start and end dates and lookback).
+        stream: the stream (statcounters Day/Hour streams re-read their last, still growing, slice).
+        mark: the mark (None on a first run or a full refresh).
+    """
     start, end = ctx.options.start, ctx.options.end
     if stream.slice_seconds is None:
         return next_window(mark, ctx.now, start=start, end=end, lookback=ctx.options.lookback)
