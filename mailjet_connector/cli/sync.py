@@ -119,6 +119,24 @@ def sync(
             "Status changed after they were synced.",
         ),
     ] = None,
+    deletions: Annotated[
+        str,
+        typer.Option(
+            "--deletions",
+            help="How often tables the API cannot filter by time (contact, listrecipient, contactslist...) are "
+            "read whole, which finds deleted and edited rows: always, never, or a period (7d). In between, "
+            "only rows added since are read (one call); edits and deletions wait for the next full read.",
+        ),
+    ] = "7d",
+    children: Annotated[
+        bool,
+        typer.Option(
+            "--children",
+            help="Also read the per-row children (one call per parent row: messagehistory per message, "
+            "link clicks and recipient ESPs per campaign, draft and template contents), for the parent rows "
+            "new or changed in this run. Off by default; naming one in --resources reads it too.",
+        ),
+    ] = False,
     campaign: Annotated[list[int] | None, typer.Option("--campaign", help="Only this campaign ID.")] = None,
     list_: Annotated[list[int] | None, typer.Option("--list", help="Only this contacts list ID.")] = None,
     include_deleted: Annotated[
@@ -168,7 +186,7 @@ def sync(
     only, skipped = split_names(resources), split_names(exclude)
     start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     try:
-        from mailjet_connector.sync.incremental import parse_duration
+        from mailjet_connector.sync.incremental import parse_duration, parse_schedule
         from mailjet_connector.sync.pipeline import SyncOptions, run_sync
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
@@ -196,6 +214,8 @@ def sync(
             "start_date": start,
             "end_date": end,
             "lookback": parse_duration(lookback) if lookback else 0,
+            "deletions": parse_schedule(deletions),
+            "children": children,
             "include_deleted": include_deleted,
             "starred_only": starred_only,
         }
@@ -222,6 +242,8 @@ def sync(
                     start_date=start,
                     end_date=end,
                     lookback=parse_duration(lookback) if lookback else 0,
+                    deletions=parse_schedule(deletions),
+                    children=children,
                     campaigns=tuple(campaign or ()),
                     lists=tuple(list_ or ()),
                     include_deleted=include_deleted,

@@ -34,7 +34,7 @@ from mailjet_connector.sync.dlt_logs import quiet_dlt
 from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.lock import dataset_lock
-from mailjet_connector.sync.settings import DUCKDB_MEMORY_LIMIT
+from mailjet_connector.sync.settings import DELETIONS_EVERY, DUCKDB_MEMORY_LIMIT
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
@@ -57,6 +57,9 @@ class SyncOptions:
     start_date: datetime | None = None
     end_date: datetime | None = None
     lookback: int = 0  # seconds incremental windows re-read before the last mark (message Status changes)
+    # Seconds between full reads of the tables without a time filter (deletions, edits); 0 always, None never.
+    deletions: int | None = DELETIONS_EVERY
+    children: bool = False  # without `resources`: also the per-row children (`source.per_row_tables`)
     rate_limit: str | None = None
     campaigns: Sequence[int] = ()
     lists: Sequence[int] = ()
@@ -242,7 +245,9 @@ def run_sync(options: SyncOptions) -> SyncReport:
             another step failed (`SyncError`: destination, dlt configuration...).
         UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
-    select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
+    select_tables(
+        options.resources, options.exclude, children=options.children
+    )  # a bad name fails before the dataset is created
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
     lock = dataset_lock(
         options.destination,
@@ -326,11 +331,12 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
         ahead=max(0, options.read_ahead),
         merge_strategy=_merge_strategy(pipeline),
         lookback=options.lookback,
+        deletions=options.deletions,
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
     sent, throttled = client.pacer.sent, client.pacer.throttled
-    tables = select_tables(options.resources, options.exclude)
+    tables = select_tables(options.resources, options.exclude, children=options.children)
     memory = options.duckdb_memory_limit
     with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load

@@ -77,8 +77,18 @@ def not_synced_reason(resource: Resource) -> str:
     )
 
 
-def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) -> list[str]:
-    """The tables to sync, in sync order.
+def per_row_tables() -> frozenset[str]:
+    """Tables read with one call (or walk) per parent row: resources with a parent in the catalog
+    (messagehistory per message, statistics_link_click and statistics_recipient_esp per campaign) and the
+    content tables (one `detailcontent` call per draft or template). A million messages is a million calls."""
+    return frozenset(r.name for r in syncable() if r.parent) | {table for _, _, table in CONTENT_CHILDREN}
+
+
+def select_tables(
+    resources: Sequence[str] | None, exclude: Sequence[str] = (), *, children: bool = True
+) -> list[str]:
+    """The tables to sync, in sync order (without `resources`: every table, less the per-row children
+    unless `children`).
 
     Raises:
         UnknownResourceError: a name that is neither a syncable resource nor a content table.
@@ -93,7 +103,11 @@ def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) 
             raise catalog.UnknownResourceError(name, reason=not_synced_reason(found))
         return found.name
 
-    chosen = {resolve(n) for n in resources} if resources else set(known)
+    chosen = (
+        {resolve(n) for n in resources}
+        if resources
+        else set(known) - (set() if children else per_row_tables())
+    )
     chosen -= {resolve(n) for n in exclude}
     return [t for t in known if t in chosen]
 
