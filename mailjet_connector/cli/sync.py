@@ -27,6 +27,7 @@ from mailjet_connector.cli.output import progress_enabled, verbosity
 from mailjet_connector.cli.sync_render import (
     ProgressBars,
     render_export,
+    render_plan,
     render_query,
     render_refusals,
     render_sync,
@@ -45,6 +46,8 @@ A resource the API refuses (400, 403, 404) is reported failed while the others l
 Examples:
 
     mailjet-connector sync --emulator
+
+    mailjet-connector sync --emulator --plan
 
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
@@ -152,6 +155,14 @@ def sync(
             "`inbound_message` tables.",
         ),
     ] = None,
+    plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan",
+            help="Print the API calls each table will take and the time at the configured rate (default "
+            "300/min), then stop: no row is read or loaded (one countOnly call per walk).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     pipelines_dir: Annotated[
         str | None,
@@ -187,7 +198,7 @@ def sync(
     start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     try:
         from mailjet_connector.sync.incremental import parse_duration, parse_schedule
-        from mailjet_connector.sync.pipeline import SyncOptions, run_sync
+        from mailjet_connector.sync.pipeline import SyncOptions, plan_sync, run_sync
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
     if account and accounts is None:
@@ -223,37 +234,39 @@ def sync(
         return
     dataset_url = emulator_dataset(dataset_url, destination, conn)
     with conn.open() as connection:
-        bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
+        bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json) and not plan)
         with bars:
-            report = run_sync(
-                SyncOptions(
-                    api_key=connection.api_key,
-                    api_secret=connection.api_secret,
-                    base_url=connection.base_url,
-                    rate_limit=connection.rate_limit,
-                    settings=connection.settings,
-                    resources=only or None,
-                    exclude=tuple(skipped),
-                    destination=destination,
-                    dataset_url=dataset_url,
-                    dataset_name=dataset_name,
-                    pipelines_dir=pipelines_dir,
-                    full_refresh=full_refresh,
-                    start_date=start,
-                    end_date=end,
-                    lookback=parse_duration(lookback) if lookback else 0,
-                    deletions=parse_schedule(deletions),
-                    children=children,
-                    campaigns=tuple(campaign or ()),
-                    lists=tuple(list_ or ()),
-                    include_deleted=include_deleted,
-                    starred_only=starred_only,
-                    progress=bars.update,
-                    clock=connection.clock,
-                    webhook_store=webhook_store,
-                    dlt_logs=verbosity().verbose,
-                )
+            options = SyncOptions(
+                api_key=connection.api_key,
+                api_secret=connection.api_secret,
+                base_url=connection.base_url,
+                rate_limit=connection.rate_limit,
+                settings=connection.settings,
+                resources=only or None,
+                exclude=tuple(skipped),
+                destination=destination,
+                dataset_url=dataset_url,
+                dataset_name=dataset_name,
+                pipelines_dir=pipelines_dir,
+                full_refresh=full_refresh,
+                start_date=start,
+                end_date=end,
+                lookback=parse_duration(lookback) if lookback else 0,
+                deletions=parse_schedule(deletions),
+                children=children,
+                campaigns=tuple(campaign or ()),
+                lists=tuple(list_ or ()),
+                include_deleted=include_deleted,
+                starred_only=starred_only,
+                progress=bars.update,
+                clock=connection.clock,
+                webhook_store=webhook_store,
+                dlt_logs=verbosity().verbose,
             )
+            if plan:
+                show_plan(plan_sync(options).to_dict(), as_json)
+                return
+            report = run_sync(options)
     data = report.to_dict()
     if as_json:
         typer.echo(orjson.dumps(data, default=str).decode())
@@ -265,6 +278,13 @@ def sync(
 
 
 sync.__doc__ = SYNC_HELP
+
+
+def show_plan(plan: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        typer.echo(orjson.dumps(plan).decode())
+    else:
+        render_plan(Console(), plan)
 
 
 def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:

@@ -34,6 +34,7 @@ from mailjet_connector.sync.dlt_logs import quiet_dlt
 from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.lock import dataset_lock
+from mailjet_connector.sync.plan import DEFAULT_PLAN_RATE, SyncPlan, plan_tables, row_counts
 from mailjet_connector.sync.settings import DELETIONS_EVERY, DUCKDB_MEMORY_LIMIT
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
@@ -276,6 +277,56 @@ def _api_root(options: SyncOptions) -> str:
     if options.settings is not None:
         return resolve_base_url(options.settings.base_url, options.settings.region)
     return resolve_base_url(options.base_url, None)
+
+
+def plan_sync(options: SyncOptions) -> SyncPlan:
+    """The calls each table of `run_sync(options)` would take now, counted before any work (`sync --plan`).
+
+    Reads the dataset's state and row counts, and makes one `countOnly` call per walk (plus the parent
+    listings); writes nothing.
+    """
+    tables = select_tables(options.resources, options.exclude, children=options.children)
+    quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
+    with quiet, unwrap_step_errors():
+        pipeline = create_pipeline(options)
+        # A DuckDB file that does not exist yet is a first sync: the plan does not create it.
+        exists = options.destination != "duckdb" or Path(_dataset_location(options) or "").exists()
+        if exists:
+            _restore(pipeline)
+        client = _client(options)
+        ctx = SyncContext(
+            client=client,
+            run_id="plan",
+            now=int((options.clock or time.time)()),
+            start=to_unix(options.start_date, 0) if options.start_date else None,
+            end=to_unix(options.end_date, 0) if options.end_date else None,
+            full_refresh=options.full_refresh,
+            page_limit=options.page_limit,
+            lookback=options.lookback,
+            deletions=options.deletions,
+        )
+        _source(options, ctx, tables, first=True)  # sets the narrowing and statcounters coverage on ctx
+        states = pipeline.state.get("sources", {}).get(settings.SOURCE_NAME, {}).get("resources", {})
+        with client, _dataset_client(pipeline) if exists else contextlib.nullcontext() as sql:
+            ctx.sql = sql
+            sent = client.pacer.sent
+            lines = plan_tables(ctx, tables, states, row_counts(sql, tables) if sql else {})
+            return SyncPlan(lines, options.rate_limit or DEFAULT_PLAN_RATE, client.pacer.sent - sent)
+
+
+@contextlib.contextmanager
+def _dataset_client(pipeline: Any) -> Iterator[Any]:
+    """An open sql client of the dataset, or None before the first sync created it."""
+    try:
+        client = pipeline.sql_client()
+        client.open_connection()
+    except Exception:
+        yield None
+        return
+    try:
+        yield client if client.has_dataset() else None
+    finally:
+        client.close_connection()
 
 
 @contextlib.contextmanager

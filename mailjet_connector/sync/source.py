@@ -172,6 +172,7 @@ def mailjet_source(
         tuple(campaigns), tuple(lists), include_deleted, starred_only, tuple(campaign_status)
     )
     counters = (tuple(counter_sources), tuple(counter_timings), tuple(counter_resolutions))
+    ctx.narrowing, ctx.counters = narrowing, counters  # what `sync --plan` counts with
     tables = select_tables(resources, exclude)
     built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
     if webhook_store:
@@ -234,14 +235,19 @@ def _read_all(ctx: SyncContext, streams: list[Stream], state: dict[str, Any]) ->
             return
 
 
-def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, children: list[str]) -> Any:
+def plain_streams(res: Resource, narrowing: Narrowing) -> list[Stream]:
+    """The walks of a resource with no parent: one per combination of the narrowing's filters."""
     table_layout = layout(res)
-    filter_sets = narrowing.filter_sets(res)
     mode = stream_mode(res, narrowing.narrows(res))
-    streams = [
+    return [
         Stream(f"s{i}" if i else "main", res, table_layout, mode, tuple(sorted(f.items())))
-        for i, f in enumerate(filter_sets)
+        for i, f in enumerate(narrowing.filter_sets(res))
     ]
+
+
+def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, children: list[str]) -> Any:
+    streams = plain_streams(res, narrowing)
+    table_layout = streams[0].layout
 
     def rows() -> Iterator[pa.Table]:
         for table in _read_all(ctx, streams, dlt.current.resource_state()):
@@ -298,14 +304,14 @@ def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) 
     parent, flt = res.parent
 
     def rows() -> Iterator[pa.Table]:
-        ids = narrowing.parent_ids(parent, _parent_ids(ctx, parent))
+        ids = narrowing.parent_ids(parent, parent_ids(ctx, parent))
         streams = [Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids]
         yield from _read_all(ctx, streams, dlt.current.resource_state())
 
     return _dlt_resource(ctx, rows, res.name, table_layout)
 
 
-def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
+def parent_ids(ctx: SyncContext, parent: str) -> list[int]:
     """Every ID of a parent resource (campaigns, lists, senders), listed once per sync."""
     if parent not in ctx.parent_ids:
         ctx.parent_ids[parent] = [row["ID"] for row in ctx.client.iter(parent)]
@@ -316,20 +322,25 @@ def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
 def _statcounters_resource(
     ctx: SyncContext, res: Resource, narrowing: Narrowing, sources: tuple, timings: tuple, resolutions: tuple
 ) -> Any:
-    table_layout = resource_layout(res)
-
-    def streams() -> Iterator[Stream]:
-        # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
-        for source, timing, resolution in legal_combinations(sources, timings, resolutions):
-            parent = settings.COUNTER_SOURCE_PARENT.get(source)
-            ids = [None] if parent is None else narrowing.parent_ids(parent, _parent_ids(ctx, parent))
-            for source_id in ids:
-                yield _counter_stream(res, table_layout, source, source_id, timing, resolution)
-
     def rows() -> Iterator[pa.Table]:
-        yield from _read_all(ctx, list(streams()), dlt.current.resource_state())
+        streams = counter_streams(ctx, res, narrowing, sources, timings, resolutions)
+        yield from _read_all(ctx, streams, dlt.current.resource_state())
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, resource_layout(res))
+
+
+def counter_streams(
+    ctx: SyncContext, res: Resource, narrowing: Narrowing, sources: tuple, timings: tuple, resolutions: tuple
+) -> list[Stream]:
+    """The statcounters walks: one per legal source x timing x resolution and source ID (lists the parents)."""
+    table_layout = resource_layout(res)
+    streams = []
+    # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
+    for source, timing, resolution in legal_combinations(sources, timings, resolutions):
+        parent = settings.COUNTER_SOURCE_PARENT.get(source)
+        ids = [None] if parent is None else narrowing.parent_ids(parent, parent_ids(ctx, parent))
+        streams += [_counter_stream(res, table_layout, source, i, timing, resolution) for i in ids]
+    return streams
 
 
 def _counter_stream(

@@ -127,6 +127,8 @@ class SyncContext:
     # Seconds between full reads of the tables the API cannot filter by time (deletions and edits are found
     # by them); between two, only rows above the highest synced ID are read. 0: every run; None: only the first.
     deletions: int | None = 0
+    narrowing: Any = None  # the source's filters and statcounters coverage (`mailjet_source` sets them)
+    counters: tuple = ()
     # Tables the destination held no row of when the sync started (`run_sync` fills it): one walk in key
     # order cannot repeat a key, so such a table is loaded by append, with no merge against itself.
     empty_tables: frozenset[str] = frozenset()
@@ -391,7 +393,7 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
     window = _window(ctx, stream, None if ctx.full_refresh else state.get("mark"))
     run = {"id": ctx.run_id, "time": ctx.now, "lo": window.lo, "hi": window.hi, "walk": None}
     run.update({"done": False, "deleted": [], "seq": 0})
-    top = None if full_read_due(ctx, stream, state) else _top_id(ctx, stream)
+    top = None if full_read_due(ctx, stream, state) else top_id(ctx, stream)
     if top is not None:  # only the rows added since: the walk starts after the highest ID synced
         run[NEW_ONLY], run["walk"] = top[0], {"frontier": top[0], "position": top[1]}
     state["run"] = run
@@ -412,7 +414,7 @@ def full_read_due(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> bo
     return ctx.deletions is not None and ctx.now - int(last) >= ctx.deletions
 
 
-def _top_id(ctx: SyncContext, stream: Stream) -> tuple[int, int] | None:
+def top_id(ctx: SyncContext, stream: Stream) -> tuple[int, int] | None:
     """(highest ID, rows not marked deleted) of the stream's table, or None when it holds none."""
     from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
@@ -427,6 +429,11 @@ def _top_id(ctx: SyncContext, stream: Stream) -> tuple[int, int] | None:
         return None
     top, count = rows[0] if rows else (None, 0)
     return None if top is None else (int(top), int(count))
+
+
+def stream_window(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> Window:
+    """The window a new run of `stream` reads, from its state (its mark) and the sync's options."""
+    return _window(ctx, stream, None if ctx.full_refresh else state.get("mark"))
 
 
 def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
