@@ -398,9 +398,12 @@ def full_read_due(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> bo
     """Whether this run reads `stream` whole (finding deletions and edits), per the deletions schedule.
 
     Only a FULL stream walked by ID can do otherwise (read the IDs above the highest synced); it reads whole
-    on its first run, with --full-refresh, and when the schedule says so (`SyncOptions.deletions`).
+    on its first run, with --full-refresh, and when the schedule says so (`SyncOptions.deletions`);
+    `settings.READ_WHOLE` resources always.
     """
     if stream.mode != FULL or not keyed(stream.res.name, stream.sort) or stream.layout.key != ("ID",):
+        return True
+    if stream.res.name in READ_WHOLE:  # read whole on every run so that its edits are caught (campaign)
         return True
     last = state.get(FULL_AT)
     if ctx.options.full_refresh or last is None:
