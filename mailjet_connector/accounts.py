@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mailjet_connector.config import Settings, load_settings
-from mailjet_connector.dataset import DEFAULT_DATASET
+from mailjet_connector.dataset import DEFAULT_DATASET, destination_of, duckdb_file
 from mailjet_connector.errors import AccountsError, ConfigError, did_you_mean
 from mailjet_connector.ratelimit import parse_rate
 from mailjet_connector.toml_checks import expect_table, no_unknown_keys
@@ -110,7 +110,7 @@ class Account:
         api_key / api_secret: where the credentials are read.
         region / base_url / rate_limit / timeout / max_retries / concurrency: as `Settings` (None: not given,
             the environment and defaults apply).
-        destination: duckdb, postgres or any dlt destination name.
+        destination: duckdb, postgres (both follow from `dataset_url`) or another dlt destination's name.
         dataset_url: the DuckDB file (absolute) or database URL of the account's dataset.
         dataset_name: the schema its tables go to.
     """
@@ -255,7 +255,15 @@ def _account(name: str, raw: dict[str, Any], base_dir: Path, fail: Any) -> Accou
     region = _optional(raw, "region", str, key, fail)
     if region is not None and region.lower() not in ("eu", "us"):
         raise fail(f"{key}.region", f"{region!r} is not eu or us")
-    destination = _optional(raw, "destination", str, key, fail) or "duckdb"
+    given_url = _optional(raw, "dataset_url", str, key, fail)
+    try:  # the URL's scheme picks the destination, as for `sync --dataset-url`
+        destination = destination_of(
+            given_url.replace(PLACEHOLDER, name) if given_url else None,
+            _optional(raw, "destination", str, key, fail),
+        )
+    except ConfigError as exc:
+        message = str(exc).replace("--dataset-url ", "").replace("--destination", "destination")
+        raise fail(f"{key}.dataset_url", message) from None
     return Account(
         name=name,
         api_key=_reference(raw["api_key"], f"{key}.api_key", base_dir, fail, literal=True),
@@ -297,8 +305,8 @@ def _dataset_url(
     if url is None:
         return str(base_dir / f"{name}.duckdb") if destination == "duckdb" else None
     url = url.replace(PLACEHOLDER, name)
-    if destination == "duckdb" and "://" not in url:
-        path = Path(url).expanduser()
+    if destination == "duckdb":
+        path = duckdb_file(url).expanduser()
         return str(path if path.is_absolute() else base_dir / path)
     return url
 

@@ -17,7 +17,7 @@ DEFAULT_AUDIT_FILE = "audit.jsonl"
 TOP_KEYS = {"audit", "agents", "gateway"}
 GATEWAY_KEYS = {"max_body_bytes"}
 AUDIT_KEYS = {"path", "redact_emails", "key_env", "key_file"}
-AGENT_KEYS = {"token_hash", "access", "send", "limits"}
+AGENT_KEYS = {"token_hash", "access", "send", "limits", "account"}
 LIMIT_KEYS = {"max_recipients", "calls_per_minute", "allowed_lists", "dry_run_only"}
 SEND_MODES = ("sandbox", "live")
 
@@ -110,7 +110,8 @@ def _agent(name: str, raw: dict[str, Any], fail: Any) -> AgentPolicy:
         raise fail(f"{key}.send", f"{send!r} is not one of {', '.join(SEND_MODES)}")
     areas = _areas(expect_table(raw.get("access", {}), f"{key}.access", fail), f"{key}.access", fail)
     limits = _limits(expect_table(raw.get("limits", {}), f"{key}.limits", fail), f"{key}.limits", fail)
-    return AgentPolicy(name, token_hash, areas, send_live=send == "live", limits=limits)
+    account = _typed(raw["account"], str, f"{key}.account", fail) if "account" in raw else None
+    return AgentPolicy(name, token_hash, areas, send_live=send == "live", limits=limits, account=account)
 
 
 def _areas(raw: dict[str, Any], key: str, fail: Any) -> dict[Area, Access]:

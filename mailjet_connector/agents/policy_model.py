@@ -52,6 +52,7 @@ class AgentPolicy:
     areas: Mapping[Area, Access]
     send_live: bool = False
     limits: Limits = Limits()
+    account: str | None = None  # the accounts file's account its calls go to (`agents gateway --accounts`)
 
     def access(self, area: Area) -> Access:
         """The agent's access to `area`; OFF when the policy does not list it (deny by default)."""

@@ -88,7 +88,8 @@ def run_accounts(
         )
     else:
         render_accounts(make_console(), rows)
-    if any(not run.ok for run in runs):
+    # An account that failed, or whose resources the API partly refused (`partial`), makes the run exit 1.
+    if any(not run.ok or (run.report or {}).get("partial") for run in runs):
         raise typer.Exit(EXIT_ROWS_FAILED)
 
 

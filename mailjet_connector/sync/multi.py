@@ -96,7 +96,9 @@ def sync_accounts(
         environ: the environment `env:` credential references read (`os.environ` in the CLI).
         options: what every account's sync shares (resources, full_refresh, start_date, pipelines_dir...;
             picklable values only); credentials, connection and dataset are replaced by the account's.
-        jobs: accounts synced at once; 1 runs them one after the other in this process.
+        jobs: accounts synced at once; 1 runs them one after the other in this process. With more, the workers
+            import the caller's `__main__` module as any `multiprocessing` worker does: call this under
+            `if __name__ == "__main__":` in a script (a script read from stdin cannot be imported: use jobs=1).
         on_done: called in this process as each account ends (progress lines).
 
     Returns:
