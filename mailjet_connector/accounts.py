@@ -36,6 +36,7 @@ from mailjet_connector.config import Settings, load_settings
 from mailjet_connector.dataset import DEFAULT_DATASET, destination_of, duckdb_file
 from mailjet_connector.errors import AccountsError, ConfigError, did_you_mean
 from mailjet_connector.ratelimit import parse_rate
+from mailjet_connector.toml_checks import expect_table, no_unknown_keys
 
 if TYPE_CHECKING:
     from mailjet_connector.client import Client
@@ -224,14 +225,14 @@ def parse_accounts(data: dict[str, Any], *, base_dir: Path, source: Path | str =
     def fail(key: str, message: str) -> AccountsError:
         return AccountsError(f"{source}: {key}: {message}")
 
-    _no_unknown_keys(data, TOP_KEYS, "", fail)
-    defaults = _table(data.get("defaults", {}), "defaults", fail)
-    _no_unknown_keys(defaults, DEFAULT_KEYS, "defaults.", fail)
-    table = _table(data.get("accounts", {}), "accounts", fail)
+    no_unknown_keys(data, TOP_KEYS, "", fail)
+    defaults = expect_table(data.get("defaults", {}), "defaults", fail)
+    no_unknown_keys(defaults, DEFAULT_KEYS, "defaults.", fail)
+    table = expect_table(data.get("accounts", {}), "accounts", fail)
     if not table:
         raise fail("accounts", "no account defined: add an [accounts.NAME] table with api_key and api_secret")
     accounts = {
-        name: _account(name, {**defaults, **_table(raw, f"accounts.{name}", fail)}, base_dir, fail)
+        name: _account(name, {**defaults, **expect_table(raw, f"accounts.{name}", fail)}, base_dir, fail)
         for name, raw in table.items()
     }
     _distinct(accounts, fail)
@@ -242,7 +243,7 @@ def _account(name: str, raw: dict[str, Any], base_dir: Path, fail: Any) -> Accou
     key = f"accounts.{name}"
     if not NAME.match(name):
         raise fail(key, "an account name is letters, digits, '-' and '_' (it names the account's dataset)")
-    _no_unknown_keys(raw, ACCOUNT_KEYS, f"{key}.", fail)
+    no_unknown_keys(raw, ACCOUNT_KEYS, f"{key}.", fail)
     for part in ("api_key", "api_secret"):
         if part not in raw:
             raise fail(f"{key}.{part}", "missing; give env:VAR or file:PATH")
@@ -352,15 +353,3 @@ def _number(raw: dict[str, Any], name: str, key: str, fail: Any) -> float | None
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise fail(f"{key}.{name}", f"expected a positive number, got {value!r}")
     return float(value)
-
-
-def _table(value: Any, key: str, fail: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise fail(key, "expected a table")
-    return value
-
-
-def _no_unknown_keys(table: dict[str, Any], allowed: set[str], prefix: str, fail: Any) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise fail(f"{prefix}{unknown[0]}", f"unknown key; expected one of {', '.join(sorted(allowed))}")

@@ -40,7 +40,6 @@ Receive = Any  # ASGI receive callable
 
 FORWARDED_HEADERS = frozenset({b"accept", b"accept-language", b"user-agent"})
 BUFFER_LIMIT = 256 * 1024  # answers up to this size are relayed in one piece (fewer ASGI messages)
-MAX_BODY_BYTES = 15 * 1024 * 1024  # Mailjet's own message size limit; the policy may set another
 GROUP_COMMIT_SECONDS = 0.05  # default audit durability: on disk within 50 ms, no caller waits for fsync
 
 

@@ -11,12 +11,12 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import make_console
 
 agents_app = Typer(
     name="agents",
@@ -305,4 +305,4 @@ def audit_show(
             f"{r.get('duration_ms', 0):.1f}",
             str(r.get("reason") or ""),
         )
-    Console(width=200).print(table)
+    make_console(width=200).print(table)
