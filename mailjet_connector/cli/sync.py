@@ -31,9 +31,11 @@ from mailjet_connector.cli.sync_flags import (
     AccountsFlag,
     CampaignFlag,
     CampaignStatusFlag,
+    ChildrenFlag,
     CounterResolutionFlag,
     CounterSourceFlag,
     CounterTimingFlag,
+    DeletionsFlag,
     DestinationFlag,
     EndDateFlag,
     ExcludeFlag,
@@ -46,6 +48,7 @@ from mailjet_connector.cli.sync_flags import (
     LookbackFlag,
     NewsletterToolFlag,
     PipelinesDirFlag,
+    PlanFlag,
     ResourcesFlag,
     SegmentStatusFlag,
     StarredOnlyFlag,
@@ -60,6 +63,7 @@ from mailjet_connector.cli.sync_flags import (
 from mailjet_connector.cli.sync_render import (
     ProgressBars,
     render_export,
+    render_plan,
     render_query,
     render_refusals,
     render_sync,
@@ -78,6 +82,8 @@ A resource the API refuses (400, 403, 404) is reported failed while the others l
 Examples:
 
     mailjet-connector sync --emulator
+
+    mailjet-connector sync --emulator --plan
 
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
@@ -125,6 +131,8 @@ def sync(
     start_date: StartDateFlag = None,
     end_date: EndDateFlag = None,
     lookback: LookbackFlag = None,
+    deletions: DeletionsFlag = "7d",
+    children: ChildrenFlag = False,
     campaign: CampaignFlag = None,
     list_: ListFlag = None,
     include_deleted: IncludeDeletedFlag = False,
@@ -138,6 +146,7 @@ def sync(
     counter_timing: CounterTimingFlag = None,
     counter_resolution: CounterResolutionFlag = None,
     webhook_store: WebhookStoreFlag = None,
+    plan: PlanFlag = False,
     as_json: SyncJsonFlag = False,
     pipelines_dir: PipelinesDirFlag = None,
     accounts: AccountsFlag = None,
@@ -152,8 +161,8 @@ def sync(
     segments = choose(segment_status, SEGMENT_STATUSES, "--segment-status")
     start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     try:
-        from mailjet_connector.sync import Narrowing, SyncOptions, run_sync
-        from mailjet_connector.sync.incremental import parse_duration
+        from mailjet_connector.sync import Narrowing, SyncOptions, plan_sync, run_sync
+        from mailjet_connector.sync.incremental import parse_duration, parse_schedule
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
     if account and accounts is None:
@@ -168,6 +177,8 @@ def sync(
         start_date=start,
         end_date=end,
         lookback=parse_duration(lookback) if lookback else 0,
+        deletions=parse_schedule(deletions),
+        children=children,
         narrowing=Narrowing(
             campaigns=tuple(campaign or ()),
             lists=tuple(list_ or ()),
@@ -200,23 +211,25 @@ def sync(
         return
     dataset_url = emulator_dataset(dataset_url, destination, conn)
     with conn.open() as connection:
-        bars = ProgressBars(make_console(stderr=True), enabled=progress_enabled(as_json))
+        bars = ProgressBars(make_console(stderr=True), enabled=progress_enabled(as_json) and not plan)
         with bars:
-            report = run_sync(
-                replace(
-                    options,
-                    api_key=connection.api_key,
-                    api_secret=connection.api_secret,
-                    base_url=connection.base_url,
-                    rate_limit=connection.rate_limit,
-                    settings=connection.settings,
-                    destination=destination,
-                    dataset_url=dataset_url,
-                    dataset_name=dataset_name,
-                    progress=bars.update,
-                    clock=connection.clock,
-                )
+            options = replace(
+                options,
+                api_key=connection.api_key,
+                api_secret=connection.api_secret,
+                base_url=connection.base_url,
+                rate_limit=connection.rate_limit,
+                settings=connection.settings,
+                destination=destination,
+                dataset_url=dataset_url,
+                dataset_name=dataset_name,
+                progress=bars.update,
+                clock=connection.clock,
             )
+            if plan:
+                show_plan(plan_sync(options).to_dict(), as_json)
+                return
+            report = run_sync(options)
     data = report.to_dict()
     if as_json:
         typer.echo(orjson.dumps(data, default=str).decode())
@@ -228,6 +241,13 @@ def sync(
 
 
 sync.__doc__ = SYNC_HELP
+
+
+def show_plan(plan: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        typer.echo(orjson.dumps(plan).decode())
+    else:
+        render_plan(make_console(), plan)
 
 
 def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:

@@ -97,6 +97,34 @@ def render_sync(console: Console, report: dict[str, Any]) -> None:
     console.print(table)
 
 
+def render_plan(console: Console, plan: dict[str, Any]) -> None:
+    """The table of a `SyncPlan.to_dict()`: calls, rows and time per table, then the total."""
+    table = Table(title=f"mailjet-connector sync --plan (time at {plan['rate']})")
+    table.add_column("table", no_wrap=True)
+    for header in ("calls", "rows", "time"):
+        table.add_column(header, justify="right")
+    table.add_column("counted as")
+    for name, entry in plan["tables"].items():
+        table.add_row(
+            name, _cell(entry["calls"]), _cell(entry["rows"]), _duration(entry["seconds"]), entry["how"]
+        )
+    table.add_section()
+    total = plan["total"]
+    table.add_row("total", _cell(total["calls"]), "", _duration(total["seconds"]), "", style="bold")
+    console.print(table)
+    console.print(
+        f"(the plan itself made {plan['plan_calls']} calls: one countOnly per walk, the parent listings)"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def render_refusals(console: Console, report: dict[str, Any]) -> None:
     """One line per resource the API refused (on stderr): the sync loaded everything else."""
     for name, error in report.get("failed", {}).items():

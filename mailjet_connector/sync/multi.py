@@ -25,7 +25,7 @@ from mailjet_connector.errors import MailjetError
 if TYPE_CHECKING:
     from mailjet_connector.sync.options import SyncOptions
 
-__all__ = ["AccountRun", "default_jobs", "sync_accounts"]
+__all__ = ["AccountRun", "account_options", "default_jobs", "sync_accounts"]
 
 
 @dataclass
@@ -180,27 +180,40 @@ def _failed(run: AccountRun, exc: BaseException) -> None:
     run.error, run.error_type = _one_line(exc), type(exc).__name__
 
 
+def account_options(account: Account, settings: Settings, options: SyncOptions) -> SyncOptions:
+    """`options` for one account: its credentials, connection settings and dataset (`dataclasses.replace`).
+
+    Args:
+        account: the account (its dataset).
+        settings: its settings, credentials read (`Account.settings`).
+        options: what every account's sync reads (resources, window...).
+    """
+    from mailjet_connector.protocol import resolve_base_url
+
+    credentials = settings.client_kwargs()
+    return replace(
+        options,
+        api_key=credentials["api_key"],
+        api_secret=credentials["api_secret"],
+        base_url=resolve_base_url(settings.base_url, settings.region),
+        rate_limit=settings.rate_limit,
+        settings=settings,
+        destination=account.destination,
+        dataset_url=account.dataset_url,
+        dataset_name=account.dataset_name,
+        dlt_logs=False,
+    )
+
+
 def _run_one(account: Account, settings: Settings, options: SyncOptions) -> dict[str, Any]:
     """One account's sync (in a worker process): a picklable outcome, never an exception."""
-    from mailjet_connector.protocol import resolve_base_url
     from mailjet_connector.redaction import redact_text
     from mailjet_connector.sync.pipeline import run_sync
 
     started, cpu = time.monotonic(), time.process_time()
     credentials = settings.client_kwargs()
     try:
-        mine = replace(
-            options,
-            api_key=credentials["api_key"],
-            api_secret=credentials["api_secret"],
-            base_url=resolve_base_url(settings.base_url, settings.region),
-            rate_limit=settings.rate_limit,
-            settings=settings,
-            destination=account.destination,
-            dataset_url=account.dataset_url,
-            dataset_name=account.dataset_name,
-            dlt_logs=False,
-        )
+        mine = account_options(account, settings, options)
         report = run_sync(mine)
     except Exception as exc:  # isolate every failure, ours included; the message is cleaned of the secret
         secrets = (credentials["api_secret"], credentials["api_key"])

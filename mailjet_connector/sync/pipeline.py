@@ -31,11 +31,12 @@ from mailjet_connector.sync.dlt_logs import quiet_dlt
 from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.lock import dataset_lock
 from mailjet_connector.sync.options import SyncOptions
-from mailjet_connector.sync.source import mailjet_source, select_tables
+from mailjet_connector.sync.plan import DEFAULT_PLAN_RATE, SyncPlan, plan_tables, row_counts
+from mailjet_connector.sync.source import mailjet_source, sync_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
 
-__all__ = ["SyncOptions", "SyncReport", "create_pipeline", "run_sync"]
+__all__ = ["SyncOptions", "SyncReport", "create_pipeline", "plan_sync", "run_sync"]
 
 
 @dataclass
@@ -192,7 +193,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
             another step failed (`SyncError`: destination, dlt configuration...).
         UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
-    select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
+    sync_tables(options)  # a bad name fails before the dataset is created
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
     lock = dataset_lock(
         options.destination,
@@ -221,6 +222,46 @@ def _api_root(options: SyncOptions) -> str:
     if options.settings is not None:
         return resolve_base_url(options.settings.base_url, options.settings.region)
     return resolve_base_url(options.base_url, None)
+
+
+def plan_sync(options: SyncOptions) -> SyncPlan:
+    """The calls each table of `run_sync(options)` would take now, counted before any work (`sync --plan`).
+
+    Reads the dataset's state and row counts, and makes one `countOnly` call per walk (plus the parent
+    listings); writes nothing.
+    """
+    tables = sync_tables(options)
+    quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
+    with quiet, unwrap_step_errors():
+        pipeline = create_pipeline(options)
+        # A DuckDB file that does not exist yet is a first sync: the plan does not create it.
+        exists = options.destination != "duckdb" or Path(_dataset_location(options) or "").exists()
+        if exists:
+            _restore(pipeline)
+        client = options.create_client()
+        now = int((options.clock or time.time)())
+        ctx = SyncContext(client=client, run_id="plan", now=now, options=options, tables=tables)
+        states = pipeline.state.get("sources", {}).get(settings.SOURCE_NAME, {}).get("resources", {})
+        with client, _dataset_client(pipeline) if exists else contextlib.nullcontext() as sql:
+            ctx.sql = sql
+            sent = client.pacer.sent
+            lines = plan_tables(ctx, tables, states, row_counts(sql, tables) if sql else {})
+            return SyncPlan(lines, options.rate_limit or DEFAULT_PLAN_RATE, client.pacer.sent - sent)
+
+
+@contextlib.contextmanager
+def _dataset_client(pipeline: Any) -> Iterator[Any]:
+    """An open sql client of the dataset, or None before the first sync created it."""
+    try:
+        client = pipeline.sql_client()
+        client.open_connection()
+    except Exception:
+        yield None
+        return
+    try:
+        yield client if client.has_dataset() else None
+    finally:
+        client.close_connection()
 
 
 @contextlib.contextmanager
@@ -274,7 +315,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
     sent, throttled = client.pacer.sent, client.pacer.throttled
-    tables = select_tables(options.resources, options.exclude)
+    tables = sync_tables(options)
     memory = options.duckdb_memory_limit
     with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load

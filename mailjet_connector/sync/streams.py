@@ -36,7 +36,7 @@ from mailjet_connector.sync.incremental import (
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
-from mailjet_connector.sync.settings import MERGE_STRATEGY, READ_WHOLE, YIELD_ROWS
+from mailjet_connector.sync.settings import KEY_COLUMN, MERGE_STRATEGY, READ_WHOLE, YIELD_ROWS
 from mailjet_connector.sync.walk import keyed
 
 FULL, WINDOW, MERGE = (
@@ -44,6 +44,10 @@ FULL, WINDOW, MERGE = (
     "window",
     "merge",
 )  # stream modes: full read + deletions, time window, merge only
+
+
+NEW_ONLY = "since_id"  # run key: the run reads only IDs above this one (no deletions found)
+FULL_AT = "full_at"  # stream state key: time of the last finished full read
 
 
 @dataclass
@@ -235,10 +239,11 @@ def _read_pages(
     stats, started = ctx.stats_for(stream.layout.table), time.monotonic()
     snapshot = _snapshot(ctx, stream, run)
     in_id_order = keyed(stream.res.name, stream.sort)
-    by_id = stream.mode == FULL and in_id_order
+    full = stream.mode == FULL and NEW_ONLY not in run  # a read that finds deletions
+    by_id = full and in_id_order
     # Only a walk whose position is a key can stop mid-way; a full read that is not ordered by ID must be
     # seen whole in one extract to know which rows vanished.
-    stoppable = may_stop and (by_id or stream.mode != FULL)
+    stoppable = may_stop and (by_id or not full)
     # A walk in ID order never repeats a key; any other may (rows moving under plain offsets, or a catalog
     # key that is not unique upstream): keep each key once per load.
     once = None if in_id_order else ctx.extract_keys.setdefault(stream.layout.table, set())
@@ -252,7 +257,7 @@ def _read_pages(
         load, new, changed = snapshot.classify(keys, page.hashes)
         if once is not None:
             load = _first_seen(load, keys, once)
-        if stream.mode == FULL:
+        if full:
             if by_id:
                 run["deleted"] += snapshot.gone_between(step.before, None if step.done else step.after, keys)
             else:
@@ -264,6 +269,8 @@ def _read_pages(
         if finished:
             run["done"] = True
             state["mark"] = run["hi"]
+            if full:
+                state[FULL_AT] = run["time"]
             _forget_snapshot(ctx, stream, run)
         stats.rows, stats.new, stats.updated = (
             stats.rows + len(keys),
@@ -289,7 +296,12 @@ def _read_pages(
 
 def _parts(stream: Stream, run: dict[str, Any]) -> list[Window]:
     """The windows the run's window is read in (one unless the stream's requests have a widest span)."""
-    return split_window(Window(run["lo"], run["hi"]), stream.span)
+    return window_parts(stream, Window(run["lo"], run["hi"]))
+
+
+def window_parts(stream: Stream, window: Window) -> list[Window]:
+    """The consecutive windows a stream reads `window` in (one unless its requests have a widest span)."""
+    return split_window(window, stream.span)
 
 
 def _next_part(stream: Stream, run: dict[str, Any]) -> bool:
@@ -338,18 +350,27 @@ def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int
         return reader
     if reader is not None:
         reader.close()
-    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
-    filters = stream.res.with_show_flags(dict(stream.filters))
-    if stream.mode == WINDOW:
-        filters.update(window_filters(stream.res, _parts(stream, run)[run.get("part", 0)]))
-    spec = WalkSpec(
-        stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, ctx.options.page_limit
-    )
+    spec = walk_spec(stream, _parts(stream, run)[run.get("part", 0)], ctx.options.page_limit)
     pages = prepare_pages(ctx.client, spec, run["walk"], run["seq"], ctx.client.concurrency if ahead else 1)
     reader = PageReader(pages, run["walk"], ahead=ahead)
     if ahead:
         ctx.readers[ident] = reader
     return reader
+
+
+def walk_spec(stream: Stream, window: Window, page_limit: int) -> WalkSpec:
+    """What a reader walks for `stream`: its filters, plus the window's bounds when it reads a window.
+
+    Args:
+        stream: the stream.
+        window: the window (or the part of it, `window_parts`) to read; ignored unless the mode is WINDOW.
+        page_limit: rows per API page.
+    """
+    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
+    filters = stream.res.with_show_flags(dict(stream.filters))
+    if stream.mode == WINDOW:
+        filters.update(window_filters(stream.res, window))
+    return WalkSpec(stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, page_limit)
 
 
 def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dict[str, Any] | None:
@@ -363,14 +384,58 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
             return run
     if run is not None and run["id"] == ctx.run_id:
         return None if run["done"] else run
-    window = _window(ctx, stream, None if ctx.options.full_refresh else state.get("mark"))
+    window = stream_window(ctx, stream, None if ctx.options.full_refresh else state.get("mark"))
     run = {"id": ctx.run_id, "time": ctx.now, "lo": window.lo, "hi": window.hi, "walk": None}
     run.update({"done": False, "deleted": [], "seq": 0})
+    top = None if full_read_due(ctx, stream, state) else top_id(ctx, stream)
+    if top is not None:  # only the rows added since: the walk starts after the highest ID synced
+        run[NEW_ONLY], run["walk"] = top[0], {"frontier": top[0], "position": top[1]}
     state["run"] = run
     return run
 
 
-def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+def full_read_due(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> bool:
+    """Whether this run reads `stream` whole (finding deletions and edits), per the deletions schedule.
+
+    Only a FULL stream walked by ID can do otherwise (read the IDs above the highest synced); it reads whole
+    on its first run, with --full-refresh, and when the schedule says so (`SyncOptions.deletions`);
+    `settings.READ_WHOLE` resources always.
+    """
+    if stream.mode != FULL or not keyed(stream.res.name, stream.sort) or stream.layout.key != ("ID",):
+        return True
+    if stream.res.name in READ_WHOLE:  # read whole on every run so that its edits are caught (campaign)
+        return True
+    last = state.get(FULL_AT)
+    if ctx.options.full_refresh or last is None:
+        return True
+    return ctx.options.deletions is not None and ctx.now - int(last) >= ctx.options.deletions
+
+
+def top_id(ctx: SyncContext, stream: Stream) -> tuple[int, int] | None:
+    """(highest ID, rows not marked deleted) of the stream's table, or None when it holds none."""
+    from dlt.destinations.exceptions import DatabaseUndefinedRelation
+
+    from mailjet_connector.sync.settings import DELETED_COLUMN
+
+    client = ctx.sql_client()
+    name = client.make_qualified_table_name(stream.layout.table)
+    sql = f"SELECT max(CAST({KEY_COLUMN} AS BIGINT)), count(*) FROM {name} WHERE {DELETED_COLUMN} IS NULL"
+    try:
+        rows = client.execute_sql(sql)
+    except DatabaseUndefinedRelation:
+        return None
+    top, count = rows[0] if rows else (None, 0)
+    return None if top is None else (int(top), int(count))
+
+
+def stream_window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+    """The window a new run of `stream` reads, after the high-water mark `mark` of its last completed run.
+
+    Args:
+        ctx: the sync (its time; the options' start and end dates and lookback).
+        stream: the stream (statcounters Day/Hour streams re-read their last, still growing, slice).
+        mark: the mark (None on a first run or a full refresh).
+    """
     start, end = ctx.options.start, ctx.options.end
     if stream.slice_seconds is None:
         return next_window(mark, ctx.now, start=start, end=end, lookback=ctx.options.lookback)
@@ -389,7 +454,16 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
     ident = (table, "") if stream.mode == MERGE else (table, f"{stream.key}:{run['id']}")
     if ident not in ctx.snapshots:
         by_id = stream.layout.key == ("ID",)  # `_mj_key` is the ID: a compact snapshot
-        if stream.mode == WINDOW and stream.res.cursor is not None:
+        if NEW_ONLY in run:
+            found = load_snapshot(
+                pipeline,
+                table,
+                f"CAST({KEY_COLUMN} AS BIGINT) > %s",
+                (run[NEW_ONLY],),
+                client=ctx.sql_client(),
+                by_id=by_id,
+            )
+        elif stream.mode == WINDOW and stream.res.cursor is not None:
             column = column_name(stream.res.cursor.field)
             since = (datetime.fromtimestamp(run["lo"], UTC),)
             found = load_snapshot(
