@@ -13,7 +13,7 @@ from typing import Any
 
 from mailjet_connector import catalog
 from mailjet_connector.errors import PlanError
-from mailjet_connector.importer.columns import map_columns
+from mailjet_connector.importer.columns import delimiter_hint, map_columns
 from mailjet_connector.importer.jobs import DEFAULT_BATCH_SIZE, BulkContact, bulk_contact
 from mailjet_connector.importer.model import BadRow, Existing, Kind, Mode, Plan, materialise
 from mailjet_connector.importer.plan import plan_rows
@@ -139,8 +139,11 @@ def plan_import(
         raise PlanError("batch size must be at least 1")
     materialised = materialise(rows)
     good = [r for r in materialised if not isinstance(r, BadRow)]
-    if good and email_column(c for r in good for c in r) is None:
-        raise PlanError("no Email column: the source needs one (any case, e.g. email)")
+    columns = list(dict.fromkeys(c for r in good for c in r))
+    if good and email_column(columns) is None:
+        raise PlanError(
+            f"no Email column: the source needs one (any case, e.g. email){delimiter_hint(columns)}"
+        )
     existing = Existing(records=None, definitions=definitions, emails=existing_emails or {})
     plan = plan_rows(
         _CONTACT,

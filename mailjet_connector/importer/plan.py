@@ -12,7 +12,7 @@ from typing import Any
 
 from mailjet_connector.catalog import Resource, Verb
 from mailjet_connector.catalog.enums import LIST_ACTIONS
-from mailjet_connector.importer.columns import PlanError, choose_key, map_columns
+from mailjet_connector.importer.columns import PlanError, choose_key, delimiter_hint, map_columns
 from mailjet_connector.importer.model import BadRow, Existing, Mode, Plan, materialise
 from mailjet_connector.importer.properties import TypeInference
 from mailjet_connector.importer.rows import RowPlanner, supersede
@@ -66,7 +66,10 @@ def plan_rows(
     plan.key = choose_key(res, columns, key)
     if not plan.key and mode is not Mode.INSERT:
         uniques = " or ".join("+".join(k) for k in res.unique_keys) or "none"
-        raise PlanError(f"{mode.value} needs a key column: ID (unique keys: {uniques}), or --key FIELD,...")
+        raise PlanError(
+            f"{mode.value} needs a key column: ID (unique keys: {uniques}), or --key FIELD,..."
+            f"{delimiter_hint(columns)}"
+        )
     contact = res.name == "contact"
     cmap = map_columns(
         res,
