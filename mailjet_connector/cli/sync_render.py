@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from mailjet_connector.exporting import ExportReport
 from mailjet_connector.query import QueryResult, to_csv, to_json
@@ -168,7 +169,14 @@ def render_accounts(console: Console, runs: list[dict[str, Any]]) -> None:
         table.add_column(header, justify="right")
     table.add_column("dataset / error", overflow="fold")
     for run in runs:
-        status = "ok" if run["ok"] else "[red]failed[/]"
+        partial = run["ok"] and (run.get("report") or {}).get("partial")
+        status = (
+            Text("partial", style="yellow")
+            if partial
+            else Text("ok")
+            if run["ok"]
+            else Text("failed", style="red")
+        )
         note = run["dataset"] if run["ok"] else f"{run['error_type']}: {run['error']}"
         cells = [_cell(run.get(key)) if run["ok"] or key == "seconds" else "-" for key, _ in SYNC_COLUMNS]
         table.add_row(run["account"], status, *cells, note)

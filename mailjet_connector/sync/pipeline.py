@@ -13,17 +13,14 @@ import contextlib
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import dlt
 
-from mailjet_connector.client import Client
-from mailjet_connector.config import Settings
-from mailjet_connector.dataset import destination_of, duckdb_file
+from mailjet_connector.dataset import duckdb_file
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.protocol import resolve_base_url
 from mailjet_connector.redaction import redact_url
@@ -32,64 +29,14 @@ from mailjet_connector.sync.binding import bind_dataset
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
 from mailjet_connector.sync.duckdb_memory import load_within_memory
-from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.lock import dataset_lock
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.plan import DEFAULT_PLAN_RATE, SyncPlan, plan_tables, row_counts
-from mailjet_connector.sync.settings import DELETIONS_EVERY, DUCKDB_MEMORY_LIMIT
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
 
-
-@dataclass
-class SyncOptions:
-    """What to sync, from where, to where (the CLI builds one from its flags)."""
-
-    api_key: str
-    api_secret: str
-    base_url: str | None = None
-    resources: Sequence[str] | None = None
-    exclude: Sequence[str] = ()
-    destination: str | None = None  # default: what dataset_url names (duckdb unless postgresql://...)
-    dataset_url: str | None = None  # duckdb file path (or duckdb:///path) or postgresql://...
-    pipelines_dir: str | None = None
-    dataset_name: str = settings.DEFAULT_DATASET
-    full_refresh: bool = False
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    lookback: int = 0  # seconds incremental windows re-read before the last mark (message Status changes)
-    # Seconds between full reads of the tables without a time filter (deletions, edits); 0 always, None never.
-    deletions: int | None = DELETIONS_EVERY
-    children: bool = False  # without `resources`: also the per-row children (`source.per_row_tables`)
-    rate_limit: str | None = None
-    campaigns: Sequence[int] = ()
-    lists: Sequence[int] = ()
-    include_deleted: bool = False
-    starred_only: bool = False
-    campaign_status: Sequence[int] = ()
-    counter_sources: Sequence[str] = settings.COUNTER_SOURCES
-    counter_timings: Sequence[str] = settings.COUNTER_TIMINGS
-    counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS
-    progress: Callable[[str, int], None] | None = None  # (resource, rows so far)
-    page_limit: int = settings.PAGE_LIMIT
-    checkpoint_pages: int = settings.CHECKPOINT_PAGES
-    checkpoint_seconds: float | None = settings.CHECKPOINT_SECONDS
-    read_ahead: int = settings.READ_AHEAD_PAGES  # pages each stream reads ahead on a thread (0: none)
-    clock: Callable[[], float] | None = None  # the API's "now" (tests pass the emulator's clock)
-    pipeline_name: str | None = None  # default: derived from destination, dataset and API key
-    transport: Any = None  # an httpx transport for the client (tests: the emulator in-process)
-    webhook_store: str | None = (
-        None  # the webhook receiver's store: adds the `event`/`inbound_message` tables
-    )
-    # Every connection setting (region, timeout, retries, concurrency...): the client is built from it when
-    # given, so a sync honours what the other commands honour (api_key still names the local state).
-    settings: Settings | None = None
-    dlt_logs: bool = True  # False: dlt's own log lines stay off the terminal (the CLI shows them with -v)
-    duckdb_memory_limit: str = DUCKDB_MEMORY_LIMIT  # DuckDB's start limit (raised when a load needs it)
-
-    def __post_init__(self) -> None:
-        # The URL's scheme picks the destination (a postgresql:// URL never becomes a DuckDB file on disk).
-        self.destination = destination_of(self.dataset_url, self.destination)
+__all__ = ["SyncOptions", "SyncReport", "create_pipeline", "plan_sync", "run_sync"]
 
 
 @dataclass
@@ -246,9 +193,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
             another step failed (`SyncError`: destination, dlt configuration...).
         UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
-    select_tables(
-        options.resources, options.exclude, children=options.children
-    )  # a bad name fails before the dataset is created
+    select_tables(options.resources, options.exclude, children=options.children)  # a bad name fails first
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
     lock = dataset_lock(
         options.destination,
@@ -261,29 +206,11 @@ def run_sync(options: SyncOptions) -> SyncReport:
         return _run(options, connection)
 
 
-def dataset_label(options: SyncOptions) -> str:
-    """The dataset as people name it, without secrets: `mailjet_data in /home/me/mailjet.duckdb`."""
-    location = _dataset_location(options)
-    return f"{options.dataset_name} in {redact_url(location) if location else options.destination}"
-
-
-def _default_pipelines_dir() -> str:
-    from dlt.common.pipeline import get_dlt_pipelines_dir
-
-    return get_dlt_pipelines_dir()
-
-
-def _api_root(options: SyncOptions) -> str:
-    if options.settings is not None:
-        return resolve_base_url(options.settings.base_url, options.settings.region)
-    return resolve_base_url(options.base_url, None)
-
-
 def plan_sync(options: SyncOptions) -> SyncPlan:
     """The calls each table of `run_sync(options)` would take now, counted before any work (`sync --plan`).
 
     Reads the dataset's state and row counts, and makes one `countOnly` call per walk (plus the parent
-    listings); writes nothing.
+    listings); loads nothing, and creates no DuckDB file.
     """
     tables = select_tables(options.resources, options.exclude, children=options.children)
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
@@ -293,19 +220,10 @@ def plan_sync(options: SyncOptions) -> SyncPlan:
         exists = options.destination != "duckdb" or Path(_dataset_location(options) or "").exists()
         if exists:
             _restore(pipeline)
-        client = _client(options)
-        ctx = SyncContext(
-            client=client,
-            run_id="plan",
-            now=int((options.clock or time.time)()),
-            start=to_unix(options.start_date, 0) if options.start_date else None,
-            end=to_unix(options.end_date, 0) if options.end_date else None,
-            full_refresh=options.full_refresh,
-            page_limit=options.page_limit,
-            lookback=options.lookback,
-            deletions=options.deletions,
-        )
-        _source(options, ctx, tables, first=True)  # sets the narrowing and statcounters coverage on ctx
+        client = options.create_client()
+        now = int((options.clock or time.time)())
+        ctx = SyncContext(client=client, run_id="plan", now=now, options=options, tables=tables)
+        mailjet_source(options.api_key, options.api_secret, context=ctx)  # sets ctx.narrowing; no call
         states = pipeline.state.get("sources", {}).get(settings.SOURCE_NAME, {}).get("resources", {})
         with client, _dataset_client(pipeline) if exists else contextlib.nullcontext() as sql:
             ctx.sql = sql
@@ -327,6 +245,24 @@ def _dataset_client(pipeline: Any) -> Iterator[Any]:
         yield client if client.has_dataset() else None
     finally:
         client.close_connection()
+
+
+def dataset_label(options: SyncOptions) -> str:
+    """The dataset as people name it, without secrets: `mailjet_data in /home/me/mailjet.duckdb`."""
+    location = _dataset_location(options)
+    return f"{options.dataset_name} in {redact_url(location) if location else options.destination}"
+
+
+def _default_pipelines_dir() -> str:
+    from dlt.common.pipeline import get_dlt_pipelines_dir
+
+    return get_dlt_pipelines_dir()
+
+
+def _api_root(options: SyncOptions) -> str:
+    if options.settings is not None:
+        return resolve_base_url(options.settings.base_url, options.settings.region)
+    return resolve_base_url(options.base_url, None)
 
 
 @contextlib.contextmanager
@@ -369,20 +305,13 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     bind_dataset(pipeline, options.api_key, _api_root(options), dataset_label(options))
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
-    client = _client(options)
+    client = options.create_client()
     ctx = SyncContext(
         client=client,
         run_id=interrupted[0] if interrupted else uuid.uuid4().hex,
         now=interrupted[1] if interrupted else now,
-        start=to_unix(options.start_date, 0) if options.start_date else None,
-        end=to_unix(options.end_date, 0) if options.end_date else None,
-        full_refresh=options.full_refresh,
-        page_limit=options.page_limit,
-        progress=options.progress,
-        ahead=max(0, options.read_ahead),
+        options=options,
         merge_strategy=_merge_strategy(pipeline),
-        lookback=options.lookback,
-        deletions=options.deletions,
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
@@ -396,8 +325,9 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
         while tables:
             ctx.budget = Budget(max(1, options.checkpoint_pages), _deadline(options.checkpoint_seconds))
             ctx.extract_keys.clear()
+            ctx.tables, ctx.chunk = tables, report.loads
             try:
-                source = _source(options, ctx, tables, first=report.loads == 0)
+                source = mailjet_source(options.api_key, options.api_secret, context=ctx)
                 pipeline.extract(source, loader_file_format=_file_format(options))
             finally:
                 ctx.close_sql()
@@ -431,43 +361,11 @@ def _file_format(options: SyncOptions) -> str | None:
     return "insert_values" if options.destination == "postgres" else None
 
 
-def _client(options: SyncOptions) -> Client:
-    if options.settings is not None:
-        return options.settings.create_client(transport=options.transport)
-    return Client(
-        options.api_key,
-        options.api_secret,
-        base_url=options.base_url,
-        rate_limit=options.rate_limit,
-        transport=options.transport,
-    )
-
-
 def _finish_pending(pipeline: Any) -> None:
     if pipeline.list_extracted_load_packages():
         pipeline.normalize()
     if pipeline.list_normalized_load_packages():
         pipeline.load()
-
-
-def _source(options: SyncOptions, ctx: SyncContext, tables: list[str], *, first: bool) -> Any:
-    return mailjet_source(
-        api_key=options.api_key,
-        api_secret=options.api_secret,
-        base_url=options.base_url,
-        resources=tables,
-        campaigns=options.campaigns,
-        lists=options.lists,
-        include_deleted=options.include_deleted,
-        starred_only=options.starred_only,
-        campaign_status=options.campaign_status,
-        counter_sources=options.counter_sources,
-        counter_timings=options.counter_timings,
-        counter_resolutions=options.counter_resolutions,
-        # The webhook store is read whole (from its own cursor) in the first chunk only.
-        webhook_store=options.webhook_store if first else None,
-        context=ctx,
-    )
 
 
 def _restore(pipeline: Any) -> None:

@@ -26,12 +26,8 @@ from mailjet_connector.protocol import walk_order
 from mailjet_connector.ratelimit import parse_rate
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.incremental import split_window, window_filters
-from mailjet_connector.sync.source import (
-    CONTENT_CHILDREN,
-    counter_streams,
-    parent_ids,
-    plain_streams,
-)
+from mailjet_connector.sync.source import CONTENT_CHILDREN
+from mailjet_connector.sync.stream_sets import counter_streams, listed_ids, per_parent_streams, plain_streams
 from mailjet_connector.sync.streams import (
     FULL,
     WINDOW,
@@ -139,6 +135,9 @@ def plan_tables(
 
 
 def _plain(ctx: SyncContext, res: Any, state: dict[str, Any], known: int) -> PlanLine:
+    keys = ctx.narrowing.reads(res).keys
+    if keys is not None:  # read by key (no filter for the narrowing): one GET each
+        return PlanLine(res.name, len(keys), None, "one call per key asked")
     calls = rows = 0
     hows = set()
     for stream in plain_streams(res, ctx.narrowing):
@@ -150,7 +149,7 @@ def _plain(ctx: SyncContext, res: Any, state: dict[str, Any], known: int) -> Pla
                 start = (start[0], min(start[1], total))
             read = total - (start[1] if start else 0)
             calls += walk_pages(
-                total, limit=ctx.page_limit, key=key, concurrency=ctx.client.concurrency, start=start
+                total, limit=ctx.options.page_limit, key=key, concurrency=ctx.client.concurrency, start=start
             )
             rows, hows = rows + read, hows | {how}
     return PlanLine(res.name, calls, rows, ", ".join(sorted(hows)))
@@ -162,7 +161,7 @@ def _walks(
     """(filters, start, how) of each walk a new run of `stream` makes."""
     filters = stream.res.with_show_flags(dict(stream.filters))
     if stream.mode == WINDOW:
-        parts = split_window(stream_window(ctx, stream, state), stream.span)
+        parts = split_window(stream_window(ctx, stream, _mark(ctx, state)), stream.span)
         for part in parts:
             yield {**filters, **window_filters(stream.res, part)}, None, "rows in the window"
         return
@@ -175,13 +174,15 @@ def _walks(
 
 
 def _counters(ctx: SyncContext, res: Any, state: dict[str, Any], listed: dict[str, int]) -> PlanLine:
-    _list_parents(ctx, [settings.COUNTER_SOURCE_PARENT.get(s) for s in ctx.counters[0]], listed)
+    options = ctx.options
+    coverage = (options.counter_sources, options.counter_timings, options.counter_resolutions)
+    chosen = ctx.narrowing.counter_sources(options.counter_sources)
+    _list_parents(ctx, [settings.COUNTER_SOURCE_PARENT.get(s) for s in chosen], listed)
     calls = 0
-    for stream in counter_streams(ctx, res, ctx.narrowing, *ctx.counters):
+    for stream in counter_streams(ctx, res, ctx.narrowing, *coverage):
         sub = state.get("streams", {}).get(stream.key, {})
-        calls += (
-            len(split_window(stream_window(ctx, stream, sub), stream.span)) if stream.mode == WINDOW else 1
-        )
+        window = stream_window(ctx, stream, _mark(ctx, sub))
+        calls += len(split_window(window, stream.span)) if stream.mode == WINDOW else 1
     return PlanLine(res.name, calls, None, "one page per window part (<= 100 slices)")
 
 
@@ -191,7 +192,7 @@ def _child(
     tables: list[str],
     lines: dict[str, PlanLine],
     known: dict[str, int],
-    listed: set[str],
+    listed: dict[str, int],
 ) -> PlanLine:
     content_parent = {t: p for p, _, t in CONTENT_CHILDREN}.get(name)
     if content_parent is not None:
@@ -205,19 +206,27 @@ def _child(
     spec = res.filter(flt)
     if spec is not None and spec.required:  # one walk per parent row, every run
         _list_parents(ctx, [parent], listed)
-        ids = ctx.narrowing.parent_ids(parent, parent_ids(ctx, parent))
-        return PlanLine(name, len(ids), None, f"one walk per {parent} (one page each assumed)")
+        walks = per_parent_streams(ctx, res, ctx.narrowing)
+        return PlanLine(name, len(walks), None, f"one walk per {parent} (one page each assumed)")
     if parent not in tables:
         return PlanLine(name, 0, 0, f"{parent} not synced: nothing queued")
     rows = lines[parent].rows or 0
     return PlanLine(name, rows, rows, f"one call per {parent} row read in this run (new or changed)")
 
 
+def _mark(ctx: SyncContext, state: dict[str, Any]) -> int | None:
+    """The high-water mark a new run of a stream starts from (none with --full-refresh)."""
+    return None if ctx.options.full_refresh else state.get("mark")
+
+
 def _list_parents(ctx: SyncContext, parents: list[str | None], listed: dict[str, int]) -> None:
     """Count the parent listings the sync makes once per run (shared by every table that needs them)."""
     for parent in dict.fromkeys(p for p in parents if p):
         if parent not in listed:
-            listed[parent] = max(1, math.ceil(len(parent_ids(ctx, parent)) / settings.PAGE_LIMIT))
+            read = ctx.narrowing.reads(catalog.get(parent))
+            ids = listed_ids(ctx, parent, ctx.narrowing)
+            pages = max(len(read.filter_sets), math.ceil(len(ids) / settings.PAGE_LIMIT))
+            listed[parent] = 0 if read.keys is not None else pages
 
 
 def row_counts(sql: Any, tables: list[str]) -> dict[str, int]:

@@ -44,7 +44,6 @@ MERGE_STRATEGY = "delete-insert"
 KEY_COLUMN = "_mj_key"  # the merge key: the catalog primary key (plus context) joined with "|"
 HASH_COLUMN = "_mj_hash"  # content hash: unchanged rows are not loaded again
 DELETED_COLUMN = "_mj_deleted_at"  # set when the row disappeared upstream, cleared when it comes back
-BOOKKEEPING = (KEY_COLUMN, HASH_COLUMN, DELETED_COLUMN)
 
 # statcounters coverage (mailjet-api.md §3): one walk per legal source x timing x resolution (the API's rules,
 # `catalog.counters`, leave out Event x Lifetime, List with anything but Message x Lifetime, Sender x Event).
