@@ -417,10 +417,13 @@ def stream_window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
 def full_read_due(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> bool:
     """Whether this run reads `stream` whole (finding deletions and edits), per the deletions schedule.
 
-    Only a FULL stream walked by ID can do otherwise (read the IDs above the highest synced); it reads whole
-    on its first run, with --full-refresh, and when the schedule says so (`SyncOptions.deletions`).
+    Only a FULL stream walked by ID, and not in `READ_WHOLE`, can do otherwise (read the IDs above the highest
+    synced); it reads whole on its first run, with --full-refresh, and when the schedule says so
+    (`SyncOptions.deletions`).
     """
     if stream.mode != FULL or not keyed(stream.res.name, stream.sort) or stream.layout.key != ("ID",):
+        return True
+    if stream.res.name in READ_WHOLE:  # small tables read whole on purpose, for edits that move no date
         return True
     last = state.get(FULL_AT)
     if ctx.options.full_refresh or last is None:
