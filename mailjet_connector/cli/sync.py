@@ -161,9 +161,8 @@ def sync(
     segments = choose(segment_status, SEGMENT_STATUSES, "--segment-status")
     start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     try:
-        from mailjet_connector.sync import Narrowing, SyncOptions, run_sync
+        from mailjet_connector.sync import Narrowing, SyncOptions, plan_sync, run_sync
         from mailjet_connector.sync.incremental import parse_duration, parse_schedule
-        from mailjet_connector.sync.pipeline import plan_sync
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
     if account and accounts is None:

@@ -37,9 +37,10 @@ class SyncOptions:
         full_refresh: ignore stored high-water marks and interrupted runs.
         start_date / end_date: bounds of incremental windows (the first run starts at start_date).
         lookback: seconds each incremental window re-reads before the last mark (message Status changes).
-        deletions: seconds between full reads of the tables without a time filter, which find their deleted
-            and edited rows (0: every run, None: the first only); in between, the rows added since.
-        children: with no `resources`, also the per-row children (`source.per_row_tables`).
+        deletions: seconds between full reads of the tables the API cannot filter by time (deletions and
+            edits are found by them; in between only the rows above the highest synced ID); 0: every run,
+            None: only the first.
+        children: without `resources`, also the per-row children (`source.per_row_tables`).
         narrowing: the narrowing filters (campaigns, lists, deleted, starred, campaign status), applied to
             every resource that has the matching filter (see `filters.Narrowing`).
         counter_sources / counter_timings / counter_resolutions: statcounters coverage.
@@ -71,9 +72,8 @@ class SyncOptions:
     start_date: datetime | None = None
     end_date: datetime | None = None
     lookback: int = 0
-    # Seconds between full reads of the tables without a time filter (deletions, edits); 0 always, None never.
     deletions: int | None = defaults.DELETIONS_EVERY
-    children: bool = False  # without `resources`: also the per-row children (`source.per_row_tables`)
+    children: bool = False
     narrowing: Narrowing = field(default_factory=Narrowing)
     counter_sources: Sequence[str] = defaults.COUNTER_SOURCES
     counter_timings: Sequence[str] = defaults.COUNTER_TIMINGS

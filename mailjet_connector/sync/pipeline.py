@@ -32,7 +32,7 @@ from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.lock import dataset_lock
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.plan import DEFAULT_PLAN_RATE, SyncPlan, plan_tables, row_counts
-from mailjet_connector.sync.source import mailjet_source, select_tables
+from mailjet_connector.sync.source import mailjet_source, sync_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
 
@@ -193,7 +193,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
             another step failed (`SyncError`: destination, dlt configuration...).
         UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
-    select_tables(options.resources, options.exclude, children=options.children)  # a bad name fails first
+    sync_tables(options)  # a bad name fails before the dataset is created
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
     lock = dataset_lock(
         options.destination,
@@ -206,13 +206,31 @@ def run_sync(options: SyncOptions) -> SyncReport:
         return _run(options, connection)
 
 
+def dataset_label(options: SyncOptions) -> str:
+    """The dataset as people name it, without secrets: `mailjet_data in /home/me/mailjet.duckdb`."""
+    location = _dataset_location(options)
+    return f"{options.dataset_name} in {redact_url(location) if location else options.destination}"
+
+
+def _default_pipelines_dir() -> str:
+    from dlt.common.pipeline import get_dlt_pipelines_dir
+
+    return get_dlt_pipelines_dir()
+
+
+def _api_root(options: SyncOptions) -> str:
+    if options.settings is not None:
+        return resolve_base_url(options.settings.base_url, options.settings.region)
+    return resolve_base_url(options.base_url, None)
+
+
 def plan_sync(options: SyncOptions) -> SyncPlan:
     """The calls each table of `run_sync(options)` would take now, counted before any work (`sync --plan`).
 
     Reads the dataset's state and row counts, and makes one `countOnly` call per walk (plus the parent
-    listings); loads nothing, and creates no DuckDB file.
+    listings); writes nothing.
     """
-    tables = select_tables(options.resources, options.exclude, children=options.children)
+    tables = sync_tables(options)
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
     with quiet, unwrap_step_errors():
         pipeline = create_pipeline(options)
@@ -223,7 +241,6 @@ def plan_sync(options: SyncOptions) -> SyncPlan:
         client = options.create_client()
         now = int((options.clock or time.time)())
         ctx = SyncContext(client=client, run_id="plan", now=now, options=options, tables=tables)
-        mailjet_source(options.api_key, options.api_secret, context=ctx)  # sets ctx.narrowing; no call
         states = pipeline.state.get("sources", {}).get(settings.SOURCE_NAME, {}).get("resources", {})
         with client, _dataset_client(pipeline) if exists else contextlib.nullcontext() as sql:
             ctx.sql = sql
@@ -245,24 +262,6 @@ def _dataset_client(pipeline: Any) -> Iterator[Any]:
         yield client if client.has_dataset() else None
     finally:
         client.close_connection()
-
-
-def dataset_label(options: SyncOptions) -> str:
-    """The dataset as people name it, without secrets: `mailjet_data in /home/me/mailjet.duckdb`."""
-    location = _dataset_location(options)
-    return f"{options.dataset_name} in {redact_url(location) if location else options.destination}"
-
-
-def _default_pipelines_dir() -> str:
-    from dlt.common.pipeline import get_dlt_pipelines_dir
-
-    return get_dlt_pipelines_dir()
-
-
-def _api_root(options: SyncOptions) -> str:
-    if options.settings is not None:
-        return resolve_base_url(options.settings.base_url, options.settings.region)
-    return resolve_base_url(options.base_url, None)
 
 
 @contextlib.contextmanager
@@ -316,7 +315,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
     sent, throttled = client.pacer.sent, client.pacer.throttled
-    tables = select_tables(options.resources, options.exclude, children=options.children)
+    tables = sync_tables(options)
     memory = options.duckdb_memory_limit
     with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load

@@ -26,8 +26,8 @@ from mailjet_connector.protocol import walk_order
 from mailjet_connector.ratelimit import parse_rate
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.incremental import split_window, window_filters
-from mailjet_connector.sync.source import CONTENT_CHILDREN
-from mailjet_connector.sync.stream_sets import counter_streams, listed_ids, per_parent_streams, plain_streams
+from mailjet_connector.sync.source import CONTENT_CHILDREN, resolved_narrowing, sync_counters
+from mailjet_connector.sync.stream_sets import counter_streams, listed_ids, plain_streams
 from mailjet_connector.sync.streams import (
     FULL,
     WINDOW,
@@ -108,7 +108,7 @@ def plan_tables(
     """The plan of each table, in sync order.
 
     Args:
-        ctx: the sync's context (client, windows, schedule; `narrowing` and `counters` set by the source).
+        ctx: the sync's context (client, time; its options: windows, narrowing, statcounters coverage, schedule).
         tables: the tables to sync.
         state: dlt resource state per table (`{}` for a first sync).
         known: rows the dataset holds per table (absent: none).
@@ -135,12 +135,13 @@ def plan_tables(
 
 
 def _plain(ctx: SyncContext, res: Any, state: dict[str, Any], known: int) -> PlanLine:
-    keys = ctx.narrowing.reads(res).keys
-    if keys is not None:  # read by key (no filter for the narrowing): one GET each
-        return PlanLine(res.name, len(keys), None, "one call per key asked")
+    narrowing = resolved_narrowing(ctx)
+    keys = narrowing.reads(res).keys
+    if keys is not None:  # read by key (`campaignstatistics/{ID}`): one GET each
+        return PlanLine(res.name, len(keys), len(keys), "one call per ID named")
     calls = rows = 0
     hows = set()
-    for stream in plain_streams(res, ctx.narrowing):
+    for stream in plain_streams(res, narrowing):
         sub = state.get("streams", {}).get(stream.key, {})
         for filters, start, how in _walks(ctx, stream, sub):
             total = ctx.client.count(res.name, filters)
@@ -174,15 +175,16 @@ def _walks(
 
 
 def _counters(ctx: SyncContext, res: Any, state: dict[str, Any], listed: dict[str, int]) -> PlanLine:
-    options = ctx.options
-    coverage = (options.counter_sources, options.counter_timings, options.counter_resolutions)
-    chosen = ctx.narrowing.counter_sources(options.counter_sources)
-    _list_parents(ctx, [settings.COUNTER_SOURCE_PARENT.get(s) for s in chosen], listed)
+    counters = sync_counters(ctx.options)
+    _list_parents(ctx, [settings.COUNTER_SOURCE_PARENT.get(s) for s in counters[0]], listed)
     calls = 0
-    for stream in counter_streams(ctx, res, ctx.narrowing, *coverage):
+    for stream in counter_streams(ctx, res, resolved_narrowing(ctx), *counters):
         sub = state.get("streams", {}).get(stream.key, {})
-        window = stream_window(ctx, stream, _mark(ctx, sub))
-        calls += len(split_window(window, stream.span)) if stream.mode == WINDOW else 1
+        calls += (
+            len(split_window(stream_window(ctx, stream, _mark(ctx, sub)), stream.span))
+            if stream.mode == WINDOW
+            else 1
+        )
     return PlanLine(res.name, calls, None, "one page per window part (<= 100 slices)")
 
 
@@ -192,7 +194,7 @@ def _child(
     tables: list[str],
     lines: dict[str, PlanLine],
     known: dict[str, int],
-    listed: dict[str, int],
+    listed: set[str],
 ) -> PlanLine:
     content_parent = {t: p for p, _, t in CONTENT_CHILDREN}.get(name)
     if content_parent is not None:
@@ -206,27 +208,21 @@ def _child(
     spec = res.filter(flt)
     if spec is not None and spec.required:  # one walk per parent row, every run
         _list_parents(ctx, [parent], listed)
-        walks = per_parent_streams(ctx, res, ctx.narrowing)
-        return PlanLine(name, len(walks), None, f"one walk per {parent} (one page each assumed)")
+        narrowing = resolved_narrowing(ctx)
+        ids = narrowing.parent_ids(parent, listed_ids(ctx, parent, narrowing))
+        return PlanLine(name, len(ids), None, f"one walk per {parent} (one page each assumed)")
     if parent not in tables:
         return PlanLine(name, 0, 0, f"{parent} not synced: nothing queued")
     rows = lines[parent].rows or 0
     return PlanLine(name, rows, rows, f"one call per {parent} row read in this run (new or changed)")
 
 
-def _mark(ctx: SyncContext, state: dict[str, Any]) -> int | None:
-    """The high-water mark a new run of a stream starts from (none with --full-refresh)."""
-    return None if ctx.options.full_refresh else state.get("mark")
-
-
 def _list_parents(ctx: SyncContext, parents: list[str | None], listed: dict[str, int]) -> None:
     """Count the parent listings the sync makes once per run (shared by every table that needs them)."""
     for parent in dict.fromkeys(p for p in parents if p):
         if parent not in listed:
-            read = ctx.narrowing.reads(catalog.get(parent))
-            ids = listed_ids(ctx, parent, ctx.narrowing)
-            pages = max(len(read.filter_sets), math.ceil(len(ids) / settings.PAGE_LIMIT))
-            listed[parent] = 0 if read.keys is not None else pages
+            ids = listed_ids(ctx, parent, resolved_narrowing(ctx))
+            listed[parent] = max(1, math.ceil(len(ids) / settings.PAGE_LIMIT))
 
 
 def row_counts(sql: Any, tables: list[str]) -> dict[str, int]:
@@ -241,3 +237,8 @@ def row_counts(sql: Any, tables: list[str]) -> dict[str, int]:
                 sql.execute_sql(f"SELECT count(*) FROM {name} WHERE {settings.DELETED_COLUMN} IS NULL")[0][0]
             )
     return counts
+
+
+def _mark(ctx: SyncContext, state: dict[str, Any]) -> int | None:
+    """The high-water mark a new run of a stream starts from (none with --full-refresh)."""
+    return None if ctx.options.full_refresh else state.get("mark")

@@ -105,8 +105,11 @@ def select_tables(
             raise catalog.UnknownResourceError(name, reason=not_synced_reason(found))
         return found.name
 
-    everything = set(known) - (set() if children else per_row_tables())
-    chosen = {resolve(n) for n in resources} if resources else everything
+    chosen = (
+        {resolve(n) for n in resources}
+        if resources
+        else set(known) - (set() if children else per_row_tables())
+    )
     chosen -= {resolve(n) for n in exclude}
     return [t for t in known if t in chosen]
 
@@ -135,19 +138,8 @@ def mailjet_source(
         client = options.create_client(api_key, api_secret)
         context = SyncContext(client=client, run_id=uuid.uuid4().hex, now=int(time.time()), options=options)
     ctx, options = context, context.options
-    narrowing = options.narrowing
-    counters = (
-        tuple(options.counter_sources),
-        tuple(options.counter_timings),
-        tuple(options.counter_resolutions),
-    )
-    if narrowing.lists:
-        # Resources that filter by campaign only (message) are narrowed to the campaigns sent to the lists.
-        narrowing = replace(
-            narrowing, list_campaigns=tuple(listed_ids(ctx, "campaign", replace(narrowing, campaigns=())))
-        )
-    tables = list(ctx.tables) if ctx.tables is not None else select_tables(options.resources, options.exclude)
-    ctx.narrowing = narrowing  # what `sync --plan` counts with
+    narrowing, counters = resolved_narrowing(ctx), sync_counters(options)
+    tables = list(ctx.tables) if ctx.tables is not None else sync_tables(options)
     built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
     # The webhook store is read whole (from its own cursor) in a sync's first extract.
     if options.webhook_store and ctx.chunk == 0:
@@ -155,6 +147,26 @@ def mailjet_source(
 
         built += webhook_resources(options.webhook_store)
     return built
+
+
+def sync_tables(options: SyncOptions) -> list[str]:
+    """The tables `options` select, in sync order (per-row children only when asked: `options.children`)."""
+    return select_tables(options.resources, options.exclude, children=options.children)
+
+
+def sync_counters(options: SyncOptions) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The statcounters coverage of `options`: (sources, timings, resolutions)."""
+    return tuple(options.counter_sources), tuple(options.counter_timings), tuple(options.counter_resolutions)
+
+
+def resolved_narrowing(ctx: SyncContext) -> Narrowing:
+    """The options' narrowing, with the campaigns sent to its lists when it names lists: resources that filter
+    by campaign only (message) are narrowed to those."""
+    narrowing = ctx.options.narrowing
+    if not narrowing.lists:
+        return narrowing
+    sent = listed_ids(ctx, "campaign", replace(narrowing, campaigns=()))
+    return replace(narrowing, list_campaigns=tuple(sent))
 
 
 def feeding_parent(table: str) -> str | None:

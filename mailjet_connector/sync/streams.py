@@ -113,9 +113,6 @@ class SyncContext:
     # Tables the destination held no row of when the sync started (`run_sync` fills it): one walk in key
     # order cannot repeat a key, so such a table is loaded by append, with no merge against itself.
     empty_tables: frozenset[str] = frozenset()
-    narrowing: Any = (
-        None  # the narrowing the source reads with (`mailjet_source` sets it; `sync --plan` counts)
-    )
     # Keys handed to dlt in this extract, per table, for walks that cannot promise unique keys (an upsert
     # load must not meet one key twice).
     extract_keys: dict[str, set[str]] = field(default_factory=dict)
@@ -397,39 +394,21 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
     return run
 
 
-def stream_window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
-    """The window a new run of `stream` reads, after the high-water mark `mark` of its last completed run.
-
-    Args:
-        ctx: the sync (its time; the options' start and end dates and lookback).
-        stream: the stream (statcounters Day/Hour streams re-read their last, still growing, slice).
-        mark: the mark (None on a first run or a full refresh).
-    """
-    start, end = ctx.options.start, ctx.options.end
-    if stream.slice_seconds is None:
-        return next_window(mark, ctx.now, start=start, end=end, lookback=ctx.options.lookback)
-    base = mark if mark is not None else (start if start is not None else ctx.now - (stream.lookback or 0))
-    # The newest slice keeps growing until it ends: start one second before it (FromTS is exclusive).
-    lo = slice_floor(base, stream.slice_seconds) - 1
-    return Window(lo, max(lo, ctx.now if end is None else min(end, ctx.now)))
-
-
 def full_read_due(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> bool:
     """Whether this run reads `stream` whole (finding deletions and edits), per the deletions schedule.
 
-    Only a FULL stream walked by ID, and not in `READ_WHOLE`, can do otherwise (read the IDs above the highest
-    synced); it reads whole on its first run, with --full-refresh, and when the schedule says so
-    (`SyncOptions.deletions`).
+    Only a FULL stream walked by ID can do otherwise (read the IDs above the highest synced); it reads whole
+    on its first run, with --full-refresh, and when the schedule says so (`SyncOptions.deletions`);
+    `settings.READ_WHOLE` resources always.
     """
     if stream.mode != FULL or not keyed(stream.res.name, stream.sort) or stream.layout.key != ("ID",):
         return True
-    if stream.res.name in READ_WHOLE:  # small tables read whole on purpose, for edits that move no date
+    if stream.res.name in READ_WHOLE:  # read whole on every run so that its edits are caught (campaign)
         return True
     last = state.get(FULL_AT)
     if ctx.options.full_refresh or last is None:
         return True
-    every = ctx.options.deletions
-    return every is not None and ctx.now - int(last) >= every
+    return ctx.options.deletions is not None and ctx.now - int(last) >= ctx.options.deletions
 
 
 def top_id(ctx: SyncContext, stream: Stream) -> tuple[int, int] | None:
@@ -449,6 +428,23 @@ def top_id(ctx: SyncContext, stream: Stream) -> tuple[int, int] | None:
     return None if top is None else (int(top), int(count))
 
 
+def stream_window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+    """The window a new run of `stream` reads, after the high-water mark `mark` of its last completed run.
+
+    Args:
+        ctx: the sync (its time; the options' start and end dates and lookback).
+        stream: the stream (statcounters Day/Hour streams re-read their last, still growing, slice).
+        mark: the mark (None on a first run or a full refresh).
+    """
+    start, end = ctx.options.start, ctx.options.end
+    if stream.slice_seconds is None:
+        return next_window(mark, ctx.now, start=start, end=end, lookback=ctx.options.lookback)
+    base = mark if mark is not None else (start if start is not None else ctx.now - (stream.lookback or 0))
+    # The newest slice keeps growing until it ends: start one second before it (FromTS is exclusive).
+    lo = slice_floor(base, stream.slice_seconds) - 1
+    return Window(lo, max(lo, ctx.now if end is None else min(end, ctx.now)))
+
+
 def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot | IdSnapshot:
     """What the destination holds for the stream, read once per sync (a stream may span many chunks)."""
     pipeline, table = dlt.current.pipeline(), stream.layout.table
@@ -459,9 +455,13 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
     if ident not in ctx.snapshots:
         by_id = stream.layout.key == ("ID",)  # `_mj_key` is the ID: a compact snapshot
         if NEW_ONLY in run:
-            where = f"CAST({KEY_COLUMN} AS BIGINT) > %s"
             found = load_snapshot(
-                pipeline, table, where, (run[NEW_ONLY],), client=ctx.sql_client(), by_id=by_id
+                pipeline,
+                table,
+                f"CAST({KEY_COLUMN} AS BIGINT) > %s",
+                (run[NEW_ONLY],),
+                client=ctx.sql_client(),
+                by_id=by_id,
             )
         elif stream.mode == WINDOW and stream.res.cursor is not None:
             column = column_name(stream.res.cursor.field)
