@@ -181,11 +181,12 @@ def _run(
                 store.close_agreed((d.key, t) for d in decisions for t, v in (d.agreed or {}).items()
                                    if (rows.sides.get(d.key) and copy.sides.get(d.key)
                                        and rows.sides[d.key].values.get(t) == copy.sides[d.key].values.get(t)))  # fmt: skip
-                path = journal or mapping.journal or DEFAULT_JOURNAL
+                path = Path(journal or mapping.journal or journal_path(mapping))
                 with Journal(path) as checkpoints:
                     report.failures = write_mailjet(client, mapping, decisions, copy, list_ids,
                                                     journal=checkpoints, sleep=sleep)  # fmt: skip
                 _commit(db, table, store, decisions, rows, copy, state, report.failures)
+                _clear_journal(path)
     report.api_calls = client.pacer.sent - sent
     report.seconds = time.monotonic() - started
     if not dry_run:
@@ -193,6 +194,23 @@ def _run(
             StateStore(db, mapping).finish_run(report.run, {k: v for k, v in report.to_dict().items()
                                                             if k not in ("conflicts", "failures")})  # fmt: skip
     return report
+
+
+def journal_path(mapping: Mapping) -> Path:
+    """The mapping's own journal (emptied after each completed run; see `_clear_journal`)."""
+    return DEFAULT_JOURNAL.parent / f"twoway-{mapping.state_schema}.sqlite"
+
+
+def _clear_journal(path: Path) -> None:
+    """Forget a completed run's checkpoints.
+
+    The importer's journal takes the same rows for the same job ("already written"): right for re-running
+    one import, wrong for a later run that must write the same values again (a value changed back and
+    forth). A crash leaves the journal in place, so the next run polls the jobs still in flight instead of
+    sending them again.
+    """
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _prerequisites(

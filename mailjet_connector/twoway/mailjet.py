@@ -28,6 +28,9 @@ from mailjet_connector.twoway.values import canonical
 __all__ = ["SYNCED", "MailjetCopy", "read_copy", "refresh_copy"]
 
 SYNCED = ("contact", "contactdata", "listrecipient")
+# A GDPR-deleted contact stays listed, anonymised as `<hash>@domain.invalid` (mailjet-api.md §4.5): it names
+# nobody, so it takes no part (its old address is gone from Mailjet: a deletion).
+ANONYMISED = "@domain.invalid"
 
 
 def refresh_copy(
@@ -117,6 +120,8 @@ def read_copy(
     emails: dict[int, str] = {}
     for row in contacts:
         contact, email = int(row["id"]), str(row["email"])
+        if email.lower().endswith(ANONYMISED):
+            continue
         key = record_key([email])[0]
         records[(key,)] = {"ID": contact, "Email": email, "Name": row["name"] or "",
                            "IsExcludedFromCampaigns": bool(row["is_excluded_from_campaigns"])}  # fmt: skip
