@@ -171,14 +171,15 @@ def _render(report: Any, as_json: bool) -> None:
     if report.defined_properties:
         names = ", ".join(report.defined_properties)
         typer.echo(f"properties {'to define' if report.dry_run else 'defined'}: {names}")
-    if report.decisions:
-        table = Table("email", "action", "to Mailjet", "to database", "why")
-        for decision in report.decisions[:SHOWN]:
-            table.add_row(decision.key, decision.action, _values(decision.to_mailjet),
-                          _values(decision.to_database), decision.why)  # fmt: skip
-        Console().print(table)
-        if len(report.decisions) > SHOWN:
-            typer.echo(f"... and {len(report.decisions) - SHOWN} more (--json lists every conflict)")
+    for decision in report.decisions[:SHOWN]:
+        parts = [f"  {decision.key}: {decision.action}"]
+        if decision.to_mailjet:
+            parts.append(f"to Mailjet {_values(decision.to_mailjet)}")
+        if decision.to_database:
+            parts.append(f"to database {_values(decision.to_database)}")
+        typer.echo("; ".join(parts) + f" ({decision.why})")
+    if len(report.decisions) > SHOWN:
+        typer.echo(f"  ... and {len(report.decisions) - SHOWN} more (--json lists every conflict)")
     for conflict in report.conflicts[:SHOWN]:
         kept = f"kept {conflict.kept}" if conflict.kept else "left open (settle it in the conflicts table)"
         typer.echo(f"conflict {conflict.key} {conflict.target}: database {conflict.database!r}, Mailjet"
