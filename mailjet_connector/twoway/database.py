@@ -125,6 +125,28 @@ class Database:
         except Exception as exc:
             raise QueryError(f"{_first_line(exc)} (in: {sql.split(chr(10))[0][:120]})") from None
 
+    def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows: DuckDB takes them as one arrow table (row-by-row inserts are slow there)."""
+        if not rows:
+            return
+        names = ", ".join(quote(c) for c in columns)
+        if not self.postgres:
+            import pyarrow as pa
+
+            try:
+                data = pa.table({f"c{i}": [r[i] for r in rows] for i in range(len(columns))})
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: row by row
+                data = None
+            if data is not None:
+                self._conn.register("_twoway_rows", data)
+                try:
+                    self.execute(f"insert into {quote(table)} ({names}) select * from _twoway_rows")
+                finally:
+                    self._conn.unregister("_twoway_rows")
+                return
+        marks = ", ".join(["%s"] * len(columns))
+        self.executemany(f"insert into {quote(table)} ({names}) values ({marks})", rows)
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return

@@ -178,9 +178,7 @@ def _run(
             if not dry_run:
                 store.begin_run(report.run)
                 store.record_conflicts(report.run, report.conflicts)
-                store.close_agreed((d.key, t) for d in decisions for t, v in (d.agreed or {}).items()
-                                   if (rows.sides.get(d.key) and copy.sides.get(d.key)
-                                       and rows.sides[d.key].values.get(t) == copy.sides[d.key].values.get(t)))  # fmt: skip
+                store.close_agreed(lambda k, t: _agree(rows, copy, k, t))
                 path = Path(journal or mapping.journal or journal_path(mapping))
                 with Journal(path) as checkpoints:
                     report.failures = write_mailjet(client, mapping, decisions, copy, list_ids,
@@ -273,6 +271,11 @@ def _decide(
             continue
         decisions.append(decide(key, db, mj, known, mapping, settled.get(key)))
     return decisions
+
+
+def _agree(rows: DatabaseRows, copy: MailjetCopy, key: str, target: str) -> bool:
+    db, mj = rows.sides.get(key), copy.sides.get(key)
+    return db is not None and mj is not None and db.values.get(target) == mj.values.get(target)
 
 
 def _summarise(report: RunReport, decisions: list[Decision], rows: DatabaseRows) -> None:

@@ -177,7 +177,10 @@ def _deleted_in_database(key: str, mj: Side, known: Known, mapping: Mapping) -> 
     if meaning == "mark":
         members = [c.target for c in mapping.lists if mj.values.get(c.target) == "true"]
         agreed = {**known.agreed, **dict.fromkeys(members, "false")}
+        # A subscription made in Mailjet meanwhile is undone: recorded.
+        undone = [c for c in lost if c.target in members]
         return Decision(key, "unlist_mailjet", to_mailjet=dict.fromkeys(members, "false"), agreed=agreed,
+                        conflicts=undone,
                         deleted=DATABASE, why="deleted in the database: removed from the mapped lists",
                         email=mj.email)  # fmt: skip
     return Decision(
@@ -207,7 +210,8 @@ def _losses(
         base, value = known.agreed.get(column.target), side.values.get(column.target)
         if value != base:
             db_value, mj_value = (value, None) if name == DATABASE else (None, value)
-            out.append(Conflict(key, column.target, base, db_value, mj_value, None, rule))
+            kept = MAILJET if name == DATABASE else DATABASE  # the side whose deletion won
+            out.append(Conflict(key, column.target, base, db_value, mj_value, kept, rule))
     return out
 
 

@@ -16,7 +16,7 @@ Several mappings over one database keep apart by their `state_schema`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -119,9 +119,13 @@ class StateStore:
             )
         return len(fresh)
 
-    def close_agreed(self, keys_targets: Iterable[tuple[str, str]]) -> None:
-        """Open conflicts whose two sides now agree (the user settled them by editing) are closed."""
-        pairs = list(keys_targets)
+    def close_agreed(self, agreeing: Callable[[str, str], bool]) -> None:
+        """Open conflicts whose two sides now agree (the user settled them by editing) are closed.
+
+        Args:
+            agreeing: (key, target) -> whether both sides now hold the same value.
+        """
+        pairs = [(k, t) for k, t, _, _ in self.open_conflicts() if agreeing(k, t)]
         self.db.executemany(
             f"update {self._t(CONFLICTS)} set status = 'settled', kept = 'both' where key = %s and target = %s"
             " and status = 'open'",
@@ -137,9 +141,9 @@ class StateStore:
             chunk = keys[start : start + 1000]
             marks = ", ".join(["%s"] * len(chunk))
             self.db.execute(f"delete from {self._t(STATE)} where key in ({marks})", chunk)
-        self.db.executemany(
-            f"insert into {self._t(STATE)} (key, agreed, db_hash, mj_hash, db_updated, deleted)"
-            " values (%s, %s, %s, %s, %s, %s)",
+        self.db.insert_many(
+            f"{self.schema}.{STATE}",
+            ("key", "agreed", "db_hash", "mj_hash", "db_updated", "deleted"),
             [
                 (k, orjson.dumps(e.agreed, option=orjson.OPT_SORT_KEYS).decode(), e.db_hash, e.mj_hash,
                  e.db_updated, e.deleted)

@@ -168,11 +168,12 @@ class MappedTable:
                     f"update {self.name} set {sets} where lower(trim({quote(m.key)})) = %s",
                     [*columns.values(), key],
                 )
+        grouped: dict[tuple[str, ...], list[list[Any]]] = {}  # one executemany per column set
         for email, values in inserts.items():
             columns = {m.key: email, **self._columns(values, None)}
-            names = ", ".join(quote(c) for c in columns)
-            marks_sql = ", ".join(["%s"] * len(columns))
-            self.db.execute(f"insert into {self.name} ({names}) values ({marks_sql})", list(columns.values()))
+            grouped.setdefault(tuple(columns), []).append(list(columns.values()))
+        for names, rows in grouped.items():
+            self.db.insert_many(self.mapping.table, names, rows)
         deleted = list(deletes)
         if deleted:
             self.db.executemany(
