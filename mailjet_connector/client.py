@@ -37,6 +37,7 @@ from mailjet_connector.protocol import (
     total,
     walk_order,
 )
+from mailjet_connector.proxies import proxy_mounts
 from mailjet_connector.ratelimit import Pacer, parse_rate, shared_pacer
 from mailjet_connector.redaction import mask_key, secret_forms
 from mailjet_connector.retry import DUPLICATE_SAFE, RetryPolicy
@@ -163,11 +164,20 @@ class Client(_BaseClient):
             concurrency=concurrency,
             pacer=pacer,
         )
-        paced = RateLimitTransport(transport or httpx.HTTPTransport(), self.pacer, sleep=sleep)
+
+        def stack(real: httpx.BaseTransport) -> httpx.BaseTransport:
+            paced = RateLimitTransport(real, self.pacer, sleep=sleep)
+            return RetryTransport(paced, self.retry, sleep=sleep, clock=clock)
+
+        # A transport given (the emulator in-process) is used as is; otherwise the environment's proxies count.
+        mounts = (
+            {} if transport is not None else proxy_mounts(lambda url: stack(httpx.HTTPTransport(proxy=url)))
+        )
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=(api_key or "", api_secret or ""),
-            transport=RetryTransport(paced, self.retry, sleep=sleep, clock=clock),
+            transport=stack(transport or httpx.HTTPTransport()),
+            mounts=mounts,
             timeout=timeout,
             headers=self._headers(),
         )
@@ -371,11 +381,21 @@ class AsyncClient(_BaseClient):
             concurrency=concurrency,
             pacer=pacer,
         )
-        paced = AsyncRateLimitTransport(transport or httpx.AsyncHTTPTransport(), self.pacer, sleep=sleep)
+
+        def stack(real: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+            paced = AsyncRateLimitTransport(real, self.pacer, sleep=sleep)
+            return AsyncRetryTransport(paced, self.retry, sleep=sleep, clock=clock)
+
+        mounts = (
+            {}
+            if transport is not None
+            else proxy_mounts(lambda url: stack(httpx.AsyncHTTPTransport(proxy=url)))
+        )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=(api_key or "", api_secret or ""),
-            transport=AsyncRetryTransport(paced, self.retry, sleep=sleep, clock=clock),
+            transport=stack(transport or httpx.AsyncHTTPTransport()),
+            mounts=mounts,
             timeout=timeout,
             headers=self._headers(),
         )

@@ -5,6 +5,9 @@ MailjetError                        root: catch this to catch everything the lib
  +-- ConfigError                    missing or invalid settings or options (never retriable)
  |    +-- UnknownResourceError      a name not in the catalog, or not usable here (also a KeyError)
  |    +-- PolicyError               the agents policy file is missing, invalid, or names no such agent
+ |    +-- AccountsError             the accounts file is missing or invalid, or names no such account
+ |    +-- DatasetAccountError       the dataset holds another account's data (one dataset, one account)
+ |    +-- DatasetBusyError          another run is writing this dataset (a lock per dataset)
  +-- InputError                     the user's input cannot be used (also a ValueError)
  |    +-- SourceError               rows cannot be read: missing file, unknown format, malformed line
  |    +-- PlanError                 rows cannot be planned into writes (no key column, unknown columns...)
@@ -50,11 +53,14 @@ from typing import Any, ClassVar
 
 __all__ = [
     "APIError",
+    "AccountsError",
     "AuthenticationError",
     "CampaignError",
     "CoerceError",
     "ConfigError",
     "ConfirmationError",
+    "DatasetAccountError",
+    "DatasetBusyError",
     "InputError",
     "InvalidRequestError",
     "JobTimeoutError",
@@ -123,6 +129,22 @@ class UnknownResourceError(ConfigError, KeyError):
 
 class PolicyError(ConfigError):
     """The policy file is missing or invalid, or names no such agent; the message is one line."""
+
+
+class AccountsError(ConfigError):
+    """The accounts file is missing or invalid, a credential it points to cannot be read, or no such account."""
+
+
+class DatasetAccountError(ConfigError):
+    """The dataset was synced from another account: one dataset holds one account's data.
+
+    The message names the dataset and says how to sync into another one; it carries account identities
+    (hashes of the API keys), never a key or a secret.
+    """
+
+
+class DatasetBusyError(ConfigError):
+    """Another run (a sync of the same dataset) holds the dataset's lock; this one refuses to start."""
 
 
 class InputError(MailjetError, ValueError):
@@ -309,9 +331,18 @@ class InvalidRequestError(APIError):
 
 
 class AuthenticationError(APIError):
-    """401: the API key or secret is wrong, suspended, or belongs to another region."""
+    """401: the API key or secret is wrong, suspended, or belongs to another region.
+
+    Mailjet also answers 401 `Operation not allowed` to a verb the resource does not support (DELETE on
+    contact, say): `operation_not_allowed` tells that case apart, since the keys are fine there.
+    """
 
     status_code = 401
+
+    @property
+    def operation_not_allowed(self) -> bool:
+        """True for Mailjet's 401 "Operation not allowed" (a verb the resource does not support)."""
+        return (self.message or "").strip().lower() == "operation not allowed"
 
 
 class PermissionDeniedError(APIError):

@@ -87,7 +87,8 @@ def parse_where(res: Resource, pairs: Iterable[str]) -> dict[str, str]:
 
 
 def export_filters(res: Resource, filters: dict[str, str]) -> dict[str, Any]:
-    """The filters to send: the user's, plus "all time" for resources that default to the current day.
+    """The filters to send: the user's, plus the display flags of fields left empty unless asked, plus "all
+    time" for resources that default to the current day.
 
     Raises:
         ValueError: a required filter (or the parent's ID filter) is missing.
@@ -99,7 +100,8 @@ def export_filters(res: Resource, filters: dict[str, str]) -> dict[str, Any]:
     if missing:
         example = " ".join(f"--where {name}=..." for name in missing)
         raise ValueError(f"{res.name} is read with {', '.join(missing)}: add {example}")
-    result: dict[str, Any] = dict(filters)
+    # Complete rows, as the sync reads them: display flags (ShowSubject...) unless the user set them.
+    result: dict[str, Any] = res.with_show_flags(filters)
     cursor = res.cursor
     if res.today_default and cursor is not None and cursor.from_filter:
         time_filters = {cursor.from_filter, cursor.to_filter} - {None}

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH, duckdb_file, is_postgres
 from mailjet_connector.errors import QueryError
 from mailjet_connector.wire.urls import mask_password
 
@@ -44,12 +44,12 @@ class QueryResult:
 
 
 def is_postgres_url(url: str) -> bool:
-    return url.startswith(("postgresql://", "postgres://"))
+    return is_postgres(url)
 
 
 def duckdb_path(url: str) -> Path:
     """The DuckDB file a dataset URL names: a plain path or `duckdb:///path`."""
-    return Path(url.removeprefix("duckdb:///") if url.startswith("duckdb:///") else url)
+    return duckdb_file(url)
 
 
 def run_query(sql: str, dataset_url: str | None = None, dataset: str = DEFAULT_DATASET) -> QueryResult:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import StrEnum
+from typing import Any
 
 
 class FieldType(StrEnum):
@@ -213,6 +215,17 @@ class Resource:
     def field(self, name: str) -> Field | None:
         """The field called `name` (exact JSON name), or None."""
         return self._by_name.get(name)
+
+    @property
+    def show_flags(self) -> tuple[str, ...]:
+        """The display flags (`ShowSubject`...) that fill fields a listing leaves empty unless asked
+        (`Field.shown_by`), in field order, each once."""
+        return tuple(dict.fromkeys(f.shown_by for f in self.fields if f.shown_by))
+
+    def with_show_flags(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """`params` plus `flag=true` for every display flag they do not set (any case): complete rows."""
+        given = {name.lower() for name in params}
+        return {**params, **{flag: "true" for flag in self.show_flags if flag.lower() not in given}}
 
     def filter(self, name: str) -> Filter | None:
         """The filter called `name`, matched case-insensitively, or None."""

@@ -157,7 +157,8 @@ APIKEYACCESSGRANTOR = Resource(
     name="apikeyaccessgrantor",
     mailjet_name="apikeyaccessgrantor",
     area=Area.ACCOUNT,
-    primary_key=("APIKeyID",),
+    # One row per grant: APIKeyID alone repeats (issue #17: three grants collapsed into one row).
+    primary_key=("APIKeyID", "Name"),
     doc="API keys whose owners granted the caller access.",
     fields=(
         Field("APIKeyID", T.INT, read_only=True, link="apikey"),

@@ -134,6 +134,19 @@ def serve(
     plan: Annotated[
         str, typer.Option(help="Sending plan of every account: unlimited, free (200/day) or test (10/hour).")
     ] = "unlimited",
+    sub_accounts: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Sub-accounts besides the main one, each with its own key (emulator-sub-key, emulator-sub-key-2...).",
+        ),
+    ] = 1,
+    sub_data: Annotated[
+        str,
+        typer.Option(
+            help="Data of each sub-account: tenth (a tenth of tiny) or main (like the main account)."
+        ),
+    ] = "tenth",
 ) -> None:
     try:
         import uvicorn
@@ -165,7 +178,11 @@ def serve(
             parse_rate(rate_limit)
         if faults is not None:
             parse_faults(faults)
-        state = build_state_for_cli(seed, scale, overrides, parse_now(now), api_key, api_secret)
+        if sub_data not in ("tenth", "main"):
+            raise ValueError(f"--sub-data must be tenth or main, not {sub_data!r}")
+        state = build_state_for_cli(
+            seed, scale, overrides, parse_now(now), api_key, api_secret, sub_accounts, sub_data == "main"
+        )
         for account in state.accounts.values():
             set_plan(account, plan)
         app = create_app(state, control=control, rate_limit=rate_limit, faults=faults)
@@ -190,22 +207,36 @@ def build_state_for_cli(
     now: float | None,
     api_key: str | None,
     api_secret: str | None,
+    sub_accounts: int = 1,
+    sub_like_main: bool = False,
 ):  # -> EmulatorState (imported lazily: the emulator extra may be missing)
-    """The seeded state `serve` exposes, with the main account's credentials replaced when asked.
+    """The seeded state `serve` exposes: the main account (its credentials replaced when asked) and
+    `sub_accounts` sub-accounts, seeded with a tenth of `tiny` or, with `sub_like_main`, like the main one.
 
     Raises:
         ValueError: unknown scale or bad overrides (from the seed builder).
     """
-    from mailjet_connector.emulator.seed import PRESETS, build_state
+    from mailjet_connector.emulator.seed import (
+        DEFAULT_API_KEY,
+        DEFAULT_API_SECRET,
+        PRESETS,
+        build_state,
+        resolve_counts,
+        sub_account_keys,
+    )
 
     if scale not in PRESETS:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(PRESETS)}")
-    accounts = None
-    if api_key is not None and api_secret is not None:
-        from mailjet_connector.emulator.seed import SUB_API_KEY, SUB_API_SECRET
-
-        accounts = [(api_key, api_secret), (SUB_API_KEY, SUB_API_SECRET)]
-    return build_state(seed=seed, scale=scale, overrides=overrides or None, accounts=accounts, now=now)
+    main = (api_key, api_secret) if api_key is not None and api_secret is not None else None
+    accounts = [main or (DEFAULT_API_KEY, DEFAULT_API_SECRET), *sub_account_keys(sub_accounts)]
+    return build_state(
+        seed=seed,
+        scale=scale,
+        overrides=overrides or None,
+        accounts=accounts,
+        now=now,
+        sub_counts=resolve_counts(scale, overrides or None) if sub_like_main else None,
+    )
 
 
 def account_labels(state) -> list[tuple[str, str, str]]:

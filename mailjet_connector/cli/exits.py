@@ -3,7 +3,7 @@
 | code | meaning |
 |---|---|
 | 0 | done |
-| 1 | the run finished, but some rows or emails failed (see the errors/results file), or a prompt was declined, or an audit log is tampered |
+| 1 | partial: the run finished, but some rows, emails, sync resources or accounts failed (see the errors/results file, the sync report or the summary), or a prompt was declined, or an audit log is tampered |
 | 2 | usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource |
 | 3 | authentication refused (wrong key or secret, or an account on the other region) |
 | 4 | the API is unreachable: connection refused, DNS, TLS, timeout |
@@ -27,6 +27,8 @@ from mailjet_connector.errors import (
     APIError,
     AuthenticationError,
     ConfigError,
+    DatasetAccountError,
+    DatasetBusyError,
     InputError,
     JobTimeoutError,
     MailjetError,
@@ -37,6 +39,7 @@ from mailjet_connector.errors import (
 
 EXIT_OK = 0
 EXIT_ROWS_FAILED = 1
+EXIT_PARTIAL = EXIT_ROWS_FAILED  # a sync whose resources the API partly refused: the rest was loaded
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_NETWORK = 4
@@ -46,7 +49,10 @@ EXIT_BROKEN_PIPE = 141
 
 EXIT_CODES = {
     EXIT_OK: "done",
-    EXIT_ROWS_FAILED: "some rows or emails failed, a prompt was declined, or an audit log is tampered",
+    EXIT_ROWS_FAILED: (
+        "partial: some rows, emails, sync resources or accounts failed, a prompt was declined, "
+        "or an audit log is tampered"
+    ),
     EXIT_USAGE: "usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource",
     EXIT_AUTH: "authentication refused (wrong key or secret, or the other region)",
     EXIT_NETWORK: "the API is unreachable: connection refused, DNS, TLS, timeout",
@@ -94,6 +100,13 @@ def describe(exc: BaseException, command: str = "") -> Failure:
     """
     kind = type(exc).__name__
     see_help = f"see `mailjet-connector {command} --help`" if command else ""
+    if isinstance(exc, AuthenticationError) and exc.operation_not_allowed:
+        return Failure(
+            EXIT_API,
+            f"the API does not allow {exc.method or 'this verb'} on {exc.path or 'this resource'} (401 Operation not allowed)",
+            "`mailjet-connector resources` lists the verbs each resource allows",
+            kind,
+        )
     if isinstance(exc, AuthenticationError):
         return Failure(
             EXIT_AUTH,
@@ -114,6 +127,8 @@ def describe(exc: BaseException, command: str = "") -> Failure:
         )
     if isinstance(exc, APIError | JobTimeoutError):
         return Failure(EXIT_API, one_line(exc), "", kind)
+    if isinstance(exc, DatasetAccountError | DatasetBusyError):  # the message says what to do itself
+        return Failure(EXIT_USAGE, one_line(exc), "", kind)
     # Plain ValueErrors are the library's older spelling of bad input (a date, a NAME=VALUE pair...).
     if isinstance(exc, ConfigError | InputError | MailjetError | ValueError):
         return Failure(EXIT_USAGE, one_line(exc), see_help, kind)

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from mailjet_connector import catalog
-from mailjet_connector.cli.exits import fail
+from mailjet_connector.cli.exits import EXIT_PARTIAL, fail
 from mailjet_connector.cli.livesql import (
     DEFAULT_MAX_CALLS,
     QUERY_LIVE_HELP,
@@ -24,8 +24,14 @@ from mailjet_connector.cli.livesql import (
 )
 from mailjet_connector.cli.options import CONNECTION, SMALL_EMULATOR, ConnectionOptions
 from mailjet_connector.cli.output import progress_enabled, verbosity
-from mailjet_connector.cli.sync_render import ProgressBars, render_export, render_query, render_sync
-from mailjet_connector.dataset import DEFAULT_DATASET
+from mailjet_connector.cli.sync_render import (
+    ProgressBars,
+    render_export,
+    render_query,
+    render_refusals,
+    render_sync,
+)
+from mailjet_connector.dataset import DEFAULT_DATASET, EMULATOR_DUCKDB_PATH
 from mailjet_connector.exporting import ExportFormat, export_resource, parse_where
 from mailjet_connector.sqlsandbox import run_readonly
 from mailjet_connector.wire.timestamps import parse_moment
@@ -34,6 +40,7 @@ SYNC_HELP = """Copy the account into DuckDB (default ./mailjet.duckdb), Postgres
 
 Incremental by default: a re-run reads only what changed. Progress bars go to stderr, the summary
 (rows, new, updated, deleted, API calls, 429s, seconds) to stdout; --json prints it as JSON.
+A resource the API refuses (400, 403, 404) is reported failed while the others load: exit code 1 (partial).
 
 Examples:
 
@@ -41,7 +48,9 @@ Examples:
 
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
-    mailjet-connector sync --destination postgres --dataset-url postgresql://me@localhost/mj
+    mailjet-connector sync --dataset-url postgresql://me@localhost/mj
+
+    mailjet-connector sync --accounts accounts.toml --json
 """
 
 EXPORT_HELP = """Stream one resource straight from the API to CSV, JSONL or Parquet, one page at a time.
@@ -79,11 +88,20 @@ def sync(
     ] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip these resources.")] = None,
     destination: Annotated[
-        str, typer.Option("--destination", help="duckdb, postgres or any dlt destination name.")
-    ] = "duckdb",
+        str | None,
+        typer.Option(
+            "--destination",
+            help="Any other dlt destination name (duckdb and postgres follow from --dataset-url).",
+        ),
+    ] = None,
     dataset_url: Annotated[
         str | None,
-        typer.Option("--dataset-url", help="DuckDB file or database URL (default ./mailjet.duckdb)."),
+        typer.Option(
+            "--dataset-url",
+            help="Where the data goes, and its scheme picks the destination: a DuckDB file (default "
+            "./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb; or duckdb:///path) or a libpq URL (postgresql://user@host/db, no password needed,"
+            " ?host=/socket/dir, ?sslmode=...).",
+        ),
     ] = None,
     dataset_name: Annotated[
         str, typer.Option("--dataset-name", help="Schema the tables go to.")
@@ -124,6 +142,25 @@ def sync(
             help="Where dlt keeps its local state (dlt's default: ~/.dlt/pipelines; /var/dlt/pipelines for root).",
         ),
     ] = None,
+    accounts: Annotated[
+        Path | None,
+        typer.Option(
+            "--accounts",
+            help="Sync every account of this accounts file (TOML, see docs/deploy.md) at once, each into its own "
+            "dataset; one summary row per account.",
+        ),
+    ] = None,
+    account: Annotated[
+        list[str] | None, typer.Option("--account", help="With --accounts: only this account (repeatable).")
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="With --accounts: accounts synced at once (default: all, up to 2 per CPU, at least 4).",
+        ),
+    ] = None,
     conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
     if resources and exclude:
@@ -135,6 +172,36 @@ def sync(
         from mailjet_connector.sync.pipeline import SyncOptions, run_sync
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
+    if account and accounts is None:
+        fail("--account picks from an accounts file: add --accounts FILE")
+    if accounts is not None:
+        from mailjet_connector.cli.sync_accounts import check_flags, run_accounts
+
+        check_flags(
+            conn,
+            {
+                "--destination": destination not in (None, "duckdb"),
+                "--dataset-url": dataset_url is not None,
+                "--dataset-name": dataset_name != DEFAULT_DATASET,
+                "--campaign": bool(campaign),
+                "--list": bool(list_),
+                "--webhook-store": webhook_store is not None,
+            },
+        )
+        shared = {
+            "resources": only or None,
+            "exclude": tuple(skipped),
+            "pipelines_dir": pipelines_dir,
+            "full_refresh": full_refresh,
+            "start_date": start,
+            "end_date": end,
+            "lookback": parse_duration(lookback) if lookback else 0,
+            "include_deleted": include_deleted,
+            "starred_only": starred_only,
+        }
+        run_accounts(accounts, account or [], jobs, shared, conn, as_json)
+        return
+    dataset_url = emulator_dataset(dataset_url, destination, conn)
     with conn.open() as connection:
         bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
         with bars:
@@ -170,9 +237,19 @@ def sync(
         typer.echo(orjson.dumps(data, default=str).decode())
     else:
         render_sync(Console(), data)
+        render_refusals(Console(stderr=True), data)
+    if report.partial:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 sync.__doc__ = SYNC_HELP
+
+
+def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:
+    """The dataset a command uses: with --emulator and no --dataset-url, the emulator's own DuckDB file."""
+    if dataset_url is None and conn.emulator and destination in (None, "duckdb"):
+        return EMULATOR_DUCKDB_PATH
+    return dataset_url
 
 
 def parse_date(value: str | None, option: str) -> datetime | None:
@@ -241,7 +318,10 @@ def query(
     sql: Annotated[str, typer.Argument(help="One SQL statement.")],
     dataset_url: Annotated[
         str | None,
-        typer.Option("--dataset-url", help="DuckDB file or postgresql:// URL (default ./mailjet.duckdb)."),
+        typer.Option(
+            "--dataset-url",
+            help="DuckDB file or postgresql:// URL (default ./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb).",
+        ),
     ] = None,
     dataset_name: Annotated[
         str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
@@ -261,7 +341,9 @@ def query(
     if live or explain:
         run_live_command(sql, format_, conn, explain=explain, max_calls=max_calls, yes=yes)
         return
-    result = run_readonly(sql, dataset_url, dataset_name, allow_files=allow_files)
+    result = run_readonly(
+        sql, emulator_dataset(dataset_url, "duckdb", conn), dataset_name, allow_files=allow_files
+    )
     render_query(Console(), result, format_)
 
 

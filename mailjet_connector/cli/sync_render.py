@@ -96,6 +96,12 @@ def render_sync(console: Console, report: dict[str, Any]) -> None:
     console.print(table)
 
 
+def render_refusals(console: Console, report: dict[str, Any]) -> None:
+    """One line per resource the API refused (on stderr): the sync loaded everything else."""
+    for name, error in report.get("failed", {}).items():
+        console.print(f"partial: {name} not fully loaded: {error}", highlight=False, soft_wrap=True)
+
+
 def render_export(console: Console, report: ExportReport, output: Path | None) -> None:
     """One line on stderr: what was written where (stdout carries the data itself)."""
     target = str(output) if output is not None else "stdout"
@@ -123,3 +129,29 @@ def render_query(console: Console, result: QueryResult, fmt: str) -> None:
         table.add_row(*("" if value is None else str(value) for value in row))
     console.print(table)
     console.print(f"{len(result.rows):,} row{'s' * (len(result.rows) != 1)}", style="dim", highlight=False)
+
+
+def render_accounts(console: Console, runs: list[dict[str, Any]]) -> None:
+    """The summary of `sync --accounts`: one row per account (its totals, or why it failed), then the sum."""
+    table = Table(title="mailjet-connector sync --accounts")
+    table.add_column("account", no_wrap=True)
+    table.add_column("status")
+    for _, header in SYNC_COLUMNS:
+        table.add_column(header, justify="right")
+    table.add_column("dataset / error", overflow="fold")
+    for run in runs:
+        status = "ok" if run["ok"] else "[red]failed[/]"
+        note = run["dataset"] if run["ok"] else f"{run['error_type']}: {run['error']}"
+        cells = [_cell(run.get(key)) if run["ok"] or key == "seconds" else "-" for key, _ in SYNC_COLUMNS]
+        table.add_row(run["account"], status, *cells, note)
+    ok = [run for run in runs if run["ok"]]
+    table.add_section()
+    sums = {key: sum(run.get(key) or 0 for run in ok) for key, _ in SYNC_COLUMNS if key != "seconds"}
+    table.add_row(
+        "total",
+        f"{len(ok)}/{len(runs)} ok",
+        *(_cell(sums.get(key)) for key, _ in SYNC_COLUMNS),
+        "",
+        style="bold",
+    )
+    console.print(table)

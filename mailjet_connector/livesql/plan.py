@@ -339,9 +339,12 @@ def _sort(shape: Shape, source: Source) -> str | bool | None:
 
 
 def export_params(table: LiveTable, params: dict[str, str]) -> dict[str, Any]:
-    """The params of a listing call: where the API defaults to today (openinformation ...), its lower time
-    bound at the start of time unless the query gives one, as the sync's first window and `export` do."""
+    """The params of a listing call: the resource's display flags (complete rows), and where the API defaults
+    to today (openinformation ...), its lower time bound at the start of time unless the query gives one, as
+    the sync's first window and `export` do."""
     cursor = table.res.cursor
+    # Complete rows, as the sync reads them: the display flags (ShowSubject...) that fill otherwise empty fields.
+    params = table.res.with_show_flags(params)
     if (
         table.res.today_default
         and cursor is not None
@@ -349,4 +352,4 @@ def export_params(table: LiveTable, params: dict[str, str]) -> dict[str, Any]:
         and cursor.from_filter not in params
     ):
         return {**params, cursor.from_filter: ALL_TIME}
-    return dict(params)
+    return params

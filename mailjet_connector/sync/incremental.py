@@ -107,6 +107,16 @@ def _format(seconds: int) -> str:
     return str(max(0, seconds))
 
 
+def split_window(window: Window, span: int | None) -> list[Window]:
+    """`window` cut into consecutive windows of at most `span` seconds, oldest first (None: not cut).
+
+    statcounters answers at most 100 slices per request (`catalog.counters`): a longer window is read in parts.
+    """
+    if span is None or window.hi - window.lo <= span:
+        return [window]
+    return [Window(lo, min(window.hi, lo + span)) for lo in range(window.lo, window.hi, span)]
+
+
 def slice_floor(seconds: int, slice_seconds: int) -> int:
     """The start of the statcounters time slice holding `seconds` (a Day or Hour bucket, UTC)."""
     return seconds - seconds % slice_seconds

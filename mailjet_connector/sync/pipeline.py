@@ -23,11 +23,16 @@ import dlt
 
 from mailjet_connector.client import Client
 from mailjet_connector.config import Settings
+from mailjet_connector.dataset import destination_of, duckdb_file
 from mailjet_connector.errors import ConfigError
+from mailjet_connector.protocol import resolve_base_url
+from mailjet_connector.redaction import redact_url
 from mailjet_connector.sync import settings
+from mailjet_connector.sync.binding import bind_dataset
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
 from mailjet_connector.sync.incremental import to_unix
+from mailjet_connector.sync.lock import dataset_lock
 from mailjet_connector.sync.source import mailjet_source, select_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
@@ -42,8 +47,8 @@ class SyncOptions:
     base_url: str | None = None
     resources: Sequence[str] | None = None
     exclude: Sequence[str] = ()
-    destination: str = "duckdb"
-    dataset_url: str | None = None  # duckdb file path or postgresql://...
+    destination: str | None = None  # default: what dataset_url names (duckdb unless postgresql://...)
+    dataset_url: str | None = None  # duckdb file path (or duckdb:///path) or postgresql://...
     pipelines_dir: str | None = None
     dataset_name: str = settings.DEFAULT_DATASET
     full_refresh: bool = False
@@ -75,6 +80,10 @@ class SyncOptions:
     settings: Settings | None = None
     dlt_logs: bool = True  # False: dlt's own log lines stay off the terminal (the CLI shows them with -v)
 
+    def __post_init__(self) -> None:
+        # The URL's scheme picks the destination (a postgresql:// URL never becomes a DuckDB file on disk).
+        self.destination = destination_of(self.dataset_url, self.destination)
+
 
 @dataclass
 class SyncReport:
@@ -92,16 +101,28 @@ class SyncReport:
     def totals(self) -> ResourceStats:
         total = ResourceStats()
         for stats in self.resources.values():
-            for name in ("rows", "new", "updated", "deleted", "api_calls"):
+            for name in ("rows", "new", "updated", "deleted", "api_calls", "failed"):
                 setattr(total, name, getattr(total, name) + getattr(stats, name))
             total.seconds += stats.seconds
         return total
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Tables the API refused to serve (whole or in part) -> the first refusal: the sync was partial."""
+        return {name: stats.error for name, stats in sorted(self.resources.items()) if stats.failed}
+
+    @property
+    def partial(self) -> bool:
+        """Some reads were refused by the API; everything else was loaded."""
+        return bool(self.failed)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view (`--json`)."""
         return {
             "run_id": self.run_id,
             "resumed": self.resumed,
+            "partial": self.partial,
+            "failed": self.failed,
             "loads": self.loads,
             "seconds": round(self.seconds, 3),
             "api_calls": self.api_calls,
@@ -153,7 +174,7 @@ def _pipeline_name(options: SyncOptions) -> str:
 
 def _dataset_location(options: SyncOptions) -> str | None:
     if options.destination == "duckdb":
-        return str(Path(options.dataset_url or settings.DEFAULT_DUCKDB_PATH).resolve())
+        return str(duckdb_file(options.dataset_url).resolve())
     return options.dataset_url
 
 
@@ -175,16 +196,33 @@ def _destination(options: SyncOptions, connection: Any = None) -> Any:
 
 
 def _postgres_credentials(url: str | None) -> Any:
-    """dlt's credentials for a postgresql:// URL; one without a password (trust or peer auth, a password in
-    ~/.pgpass or PGPASSWORD) is valid, where dlt would stop at "Missing 1 field(s)... password"."""
+    """dlt's credentials for a libpq URL, in every form libpq takes: without a password (trust or peer auth,
+    ~/.pgpass, PGPASSWORD), without a user (libpq's default: PGUSER, else the login name), a socket directory
+    (`postgresql:///db?host=/var/run/postgresql`), sslmode and other parameters (kept in the query)."""
     if url is None:
         return None
     from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 
     credentials = PostgresCredentials(url)
     if credentials.password is None:
-        credentials.password = ""
+        credentials.password = ""  # dlt stops at "Missing 1 field(s)... password" where libpq needs none
+    if credentials.username is None:
+        credentials.username = _libpq_default("user")  # dlt requires one; libpq would pick this one
+    if credentials.host is None:
+        # dlt requires a host name; libpq lets the query's `host` (a socket directory, or empty for its default
+        # socket) override the one in the URL, so the connection goes where the URL without a host meant.
+        credentials.host = "localhost"
+        credentials.query = {"host": "", **(credentials.query or {})}
     return credentials
+
+
+def _libpq_default(keyword: str) -> str | None:
+    import psycopg
+
+    for option in psycopg.pq.Conninfo.get_defaults():
+        if option.keyword == keyword.encode() and option.val is not None:
+            return option.val.decode()
+    return None
 
 
 def run_sync(options: SyncOptions) -> SyncReport:
@@ -203,8 +241,33 @@ def run_sync(options: SyncOptions) -> SyncReport:
     """
     select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
-    with quiet, unwrap_step_errors(), _held_connection(options) as connection:
+    lock = dataset_lock(
+        options.destination,
+        _dataset_location(options),
+        options.dataset_name,
+        dataset_label(options),
+        Path(options.pipelines_dir or _default_pipelines_dir()),
+    )
+    with lock, quiet, unwrap_step_errors(), _held_connection(options) as connection:
         return _run(options, connection)
+
+
+def dataset_label(options: SyncOptions) -> str:
+    """The dataset as people name it, without secrets: `mailjet_data in /home/me/mailjet.duckdb`."""
+    location = _dataset_location(options)
+    return f"{options.dataset_name} in {redact_url(location) if location else options.destination}"
+
+
+def _default_pipelines_dir() -> str:
+    from dlt.common.pipeline import get_dlt_pipelines_dir
+
+    return get_dlt_pipelines_dir()
+
+
+def _api_root(options: SyncOptions) -> str:
+    if options.settings is not None:
+        return resolve_base_url(options.settings.base_url, options.settings.region)
+    return resolve_base_url(options.base_url, None)
 
 
 @contextlib.contextmanager
@@ -242,6 +305,8 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     started = time.monotonic()
     pipeline = create_pipeline(options, connection)
     _restore(pipeline)
+    # Before anything is read or written: another account's dataset stops the sync here.
+    bind_dataset(pipeline, options.api_key, _api_root(options), dataset_label(options))
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
     client = _client(options)

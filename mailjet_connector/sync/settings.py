@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mailjet_connector.catalog import enums
+from mailjet_connector.catalog.counters import SLICE_SECONDS
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH  # noqa: F401 (the sync defaults)
 
 PIPELINE_NAME = "mailjet"
@@ -40,18 +41,24 @@ HASH_COLUMN = "_mj_hash"  # content hash: unchanged rows are not loaded again
 DELETED_COLUMN = "_mj_deleted_at"  # set when the row disappeared upstream, cleared when it comes back
 BOOKKEEPING = (KEY_COLUMN, HASH_COLUMN, DELETED_COLUMN)
 
-# statcounters coverage (mailjet-api.md §3): one walk per source x timing x resolution.
+# statcounters coverage (mailjet-api.md §3): one walk per legal source x timing x resolution (the API's rules,
+# `catalog.counters`, leave out Event x Lifetime, List with anything but Message x Lifetime, Sender x Event).
 COUNTER_SOURCES = enums.COUNTER_SOURCES
 COUNTER_TIMINGS = enums.COUNTER_TIMINGS
 # Every resolution but Highest (5-minute slices): Hour is the finest a warehouse usually wants.
 COUNTER_RESOLUTIONS = tuple(r for r in enums.COUNTER_RESOLUTIONS if r != "Highest")
-# Without --start-date, how far back the first run reads each statcounters resolution (the API keeps no
-# documented span limit, but an Hour series from 1970 would be absurd).
-COUNTER_LOOKBACK = {"Day": 366 * 86400, "Hour": 31 * 86400}
-COUNTER_SLICE = {"Day": 86400, "Hour": 3600}
+# Without --start-date, how far back the first run reads each statcounters resolution. A request spans at
+# most 100 slices, so the first run reads these in parts: Day 4 requests, Hour 8, Highest 3 per source.
+COUNTER_LOOKBACK = {"Day": 366 * 86400, "Hour": 31 * 86400, "Highest": 86400}
+COUNTER_SLICE = SLICE_SECONDS
 
 # Which catalog resource lists the IDs of each counter source.
 COUNTER_SOURCE_PARENT = {"Campaign": "campaign", "List": "contactslist", "Sender": "sender"}
+
+# Resources read whole on every run although the API filters them by a cursor: edits that do not move the
+# cursor (starring or deleting a campaign leaves SendStartAt where it was) would be missed by a window, and
+# these are small (one row per campaign), so a full read with deletion marking costs a few pages.
+READ_WHOLE = frozenset({"campaign"})
 
 # Lower bound of the first incremental window when no start date is given (Unix seconds).
 EPOCH_START = 0

@@ -22,9 +22,11 @@ import pyarrow as pa
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
+from mailjet_connector.catalog.counters import legal_combinations, max_span
 from mailjet_connector.client import Client
-from mailjet_connector.errors import NotFoundError
+from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.sync import settings
+from mailjet_connector.sync.dlt_logs import telemetry_off
 from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.incremental import to_unix
 from mailjet_connector.sync.schema import (
@@ -35,11 +37,19 @@ from mailjet_connector.sync.schema import (
     parent_column,
     resource_layout,
 )
-from mailjet_connector.sync.streams import MERGE, WINDOW, Stream, SyncContext, read_stream, stream_mode
+from mailjet_connector.sync.streams import (
+    MERGE,
+    WINDOW,
+    Stream,
+    SyncContext,
+    read_stream,
+    record_refusal,
+    refused,
+    stream_mode,
+)
 from mailjet_connector.sync.walk import keyed
 
-if dlt.config.get("runtime.dlthub_telemetry") is None:
-    dlt.config["runtime.dlthub_telemetry"] = False  # off unless the user's dlt config turns it on
+telemetry_off()  # nothing leaves the machine but calls to Mailjet, unless the user's dlt config says otherwise
 
 # Sub-resources read through an action rather than a listing: (parent, action, table); their columns are the
 # action's body fields in the catalog.
@@ -177,9 +187,22 @@ def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing,
 def _dlt_resource(
     ctx: SyncContext, gen: Any, name: str, table_layout: TableLayout, *, append: bool = False
 ) -> Any:
-    """The dlt resource of one table: merged on `_mj_key`, or appended (`append`: its keys cannot repeat)."""
+    """The dlt resource of one table: merged on `_mj_key`, or appended (`append`: its keys cannot repeat).
+
+    A read the API refuses (a listing of parents, a content call) ends this table only: it is reported
+    failed and the other tables go on.
+    """
+
+    def rows() -> Iterator[pa.Table]:
+        try:
+            yield from gen()
+        except APIError as exc:
+            if not refused(exc):
+                raise
+            record_refusal(ctx, name, exc)
+
     return dlt.resource(
-        gen,
+        rows,
         name=name,
         table_name=name,
         write_disposition="append" if append else {"disposition": "merge", "strategy": ctx.merge_strategy},
@@ -282,13 +305,12 @@ def _statcounters_resource(
     table_layout = resource_layout(res)
 
     def streams() -> Iterator[Stream]:
-        for source in sources:
+        # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
+        for source, timing, resolution in legal_combinations(sources, timings, resolutions):
             parent = settings.COUNTER_SOURCE_PARENT.get(source)
             ids = [None] if parent is None else narrowing.parent_ids(parent, _parent_ids(ctx, parent))
             for source_id in ids:
-                for timing in timings:
-                    for resolution in resolutions:
-                        yield _counter_stream(res, table_layout, source, source_id, timing, resolution)
+                yield _counter_stream(res, table_layout, source, source_id, timing, resolution)
 
     def rows() -> Iterator[pa.Table]:
         yield from _read_all(ctx, list(streams()), dlt.current.resource_state())
@@ -313,6 +335,7 @@ def _counter_stream(
         context=context,
         slice_seconds=slice_seconds,
         lookback=settings.COUNTER_LOOKBACK.get(resolution),
+        span=max_span(resolution),
     )
 
 

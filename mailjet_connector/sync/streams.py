@@ -23,17 +23,19 @@ import pyarrow as pa
 
 from mailjet_connector.catalog import Resource
 from mailjet_connector.client import Client
+from mailjet_connector.errors import APIError, AuthenticationError
 from mailjet_connector.sync.deletions import IdSnapshot, Snapshot, load_snapshot
 from mailjet_connector.sync.incremental import (
     Window,
     is_incremental,
     next_window,
     slice_floor,
+    split_window,
     window_filters,
 )
 from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
-from mailjet_connector.sync.settings import MERGE_STRATEGY, READ_AHEAD_PAGES, YIELD_ROWS
+from mailjet_connector.sync.settings import MERGE_STRATEGY, READ_AHEAD_PAGES, READ_WHOLE, YIELD_ROWS
 from mailjet_connector.sync.walk import keyed
 
 FULL, WINDOW, MERGE = (
@@ -73,6 +75,8 @@ class ResourceStats:
     deleted: int = 0
     api_calls: int = 0
     seconds: float = 0.0
+    failed: int = 0  # reads the API refused (400, 403, 404): the rest of the sync went on without them
+    error: str = ""  # the first refusal, one line
 
 
 @dataclass
@@ -153,6 +157,8 @@ class Stream:
         slice_seconds: statcounters Day/Hour: re-read the last (still growing) slice.
         lookback: first-run window length when no start date is given (statcounters Day/Hour).
         sort: walk order (default ID).
+        span: the widest window one request may ask for (statcounters: 100 slices); a run's window is
+            read in consecutive parts of at most this, its position in `run["part"]`.
     """
 
     key: str
@@ -164,11 +170,13 @@ class Stream:
     slice_seconds: int | None = None
     lookback: int | None = None
     sort: str | None = None
+    span: int | None = None
 
 
 def stream_mode(res: Resource, narrowed: bool) -> str:
-    """WINDOW when the API filters `res` by time, else FULL, or MERGE when user filters narrow the read."""
-    if is_incremental(res):
+    """WINDOW when the API filters `res` by time (and it is not read whole: `READ_WHOLE`), else FULL, or
+    MERGE when user filters narrow the read."""
+    if is_incremental(res) and res.name not in READ_WHOLE:
         return WINDOW
     return MERGE if narrowed else FULL
 
@@ -187,6 +195,51 @@ def read_stream(
     run = _current_run(ctx, stream, state)
     if run is None:
         return
+    batch = _Batch()
+    try:
+        yield from _read_pages(ctx, stream, state, run, batch, may_stop=may_stop)
+    except APIError as exc:
+        if not refused(exc):
+            raise
+        _refuse(ctx, stream, run, exc)
+    if batch.rows:
+        yield batch.flush()
+
+
+def refused(exc: APIError) -> bool:
+    """Whether the API refused this read for good (400, 403, 404...): the rest of the sync goes on.
+
+    A 401 refuses the key itself, and retriable errors (429, 5xx) already had their retries: both stop the sync.
+    """
+    return not exc.retriable and not isinstance(exc, AuthenticationError)
+
+
+def _refuse(ctx: SyncContext, stream: Stream, run: dict[str, Any], exc: APIError) -> None:
+    """Record a stream the API refused: its run ends (so no later sync resumes it), its mark stays."""
+    run["done"] = True
+    run["deleted"] = []
+    record_refusal(ctx, stream.layout.table, exc)
+
+
+def record_refusal(ctx: SyncContext, table: str, exc: APIError) -> None:
+    """Count a read of `table` the API refused; the report says the sync was partial."""
+    stats = ctx.stats_for(table)
+    stats.failed += 1
+    if not stats.error:
+        text = str(exc).strip()
+        stats.error = text.splitlines()[0] if text else type(exc).__name__
+
+
+def _read_pages(
+    ctx: SyncContext,
+    stream: Stream,
+    state: dict[str, Any],
+    run: dict[str, Any],
+    batch: _Batch,
+    *,
+    may_stop: bool,
+) -> Iterator[pa.Table]:
+    """The page loop of `read_stream` (pages gathered into `batch`, full batches yielded)."""
     stats, started = ctx.stats_for(stream.layout.table), time.monotonic()
     snapshot = _snapshot(ctx, stream, run)
     in_id_order = keyed(stream.res.name, stream.sort)
@@ -198,8 +251,8 @@ def read_stream(
     # key that is not unique upstream): keep each key once per load.
     once = None if in_id_order else ctx.extract_keys.setdefault(stream.layout.table, set())
     seen: list[str] = []
-    reader = _reader(ctx, stream, run, ahead=ctx.ahead if may_stop else 0)
-    batch = _Batch()
+    ahead = ctx.ahead if may_stop else 0
+    reader = _reader(ctx, stream, run, ahead=ahead)
     while (page := reader.take()) is not None:
         step, keys = page.step, page.keys
         stats.api_calls += 1
@@ -215,7 +268,8 @@ def read_stream(
                 if step.done:
                     run["deleted"] += snapshot.gone(seen)
         run["walk"] = step.checkpoint
-        if step.done:
+        finished = step.done and not _next_part(stream, run)
+        if finished:
             run["done"] = True
             state["mark"] = run["hi"]
             _forget_snapshot(ctx, stream, run)
@@ -232,14 +286,28 @@ def read_stream(
         started = time.monotonic()
         if ctx.progress is not None:
             ctx.progress(stream.layout.table, stats.rows)
-        if step.done:
+        if finished:
             break
+        if step.done:  # the window's next part: a walk of its own
+            reader = _reader(ctx, stream, run, ahead=ahead)
         if not ctx.budget.take() and stoppable:
             ctx.budget.incomplete = True
             ctx.budget.pending.add(stream.layout.table)
             break
-    if batch.rows:
-        yield batch.flush()
+
+
+def _parts(stream: Stream, run: dict[str, Any]) -> list[Window]:
+    """The windows the run's window is read in (one unless the stream's requests have a widest span)."""
+    return split_window(Window(run["lo"], run["hi"]), stream.span)
+
+
+def _next_part(stream: Stream, run: dict[str, Any]) -> bool:
+    """Move the run to its window's next part (a fresh walk); False when the last part is done."""
+    part = run.get("part", 0) + 1
+    if stream.mode != WINDOW or part >= len(_parts(stream, run)):
+        return False
+    run["part"], run["walk"] = part, None
+    return True
 
 
 def _first_seen(load: list[int], keys: list[str], seen: set[str]) -> list[int]:
@@ -279,9 +347,10 @@ def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int
         return reader
     if reader is not None:
         reader.close()
-    filters = dict(stream.filters)
+    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
+    filters = stream.res.with_show_flags(dict(stream.filters))
     if stream.mode == WINDOW:
-        filters.update(window_filters(stream.res, Window(run["lo"], run["hi"])))
+        filters.update(window_filters(stream.res, _parts(stream, run)[run.get("part", 0)]))
     spec = WalkSpec(
         stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, ctx.page_limit
     )

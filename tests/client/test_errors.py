@@ -129,3 +129,22 @@ def test_the_same_mistake_is_the_same_class_everywhere():
             lookup("contcat")
         assert isinstance(caught.value, errors.ConfigError | KeyError)
         assert str(caught.value).startswith("unknown resource 'contcat'; did you mean 'contact'?")
+
+
+def test_operation_not_allowed_is_told_apart_from_bad_keys(tiny_app, sync_client_for):
+    """Mailjet answers a verb the resource lacks with 401 "Operation not allowed" (#18 item 2): the client
+    raises its AuthenticationError like the official clients, and says the keys are not the cause."""
+    from mailjet_connector.cli.exits import describe
+    from mailjet_connector.errors import AuthenticationError
+
+    with sync_client_for(tiny_app) as client, pytest.raises(AuthenticationError) as refused:
+        client.request("DELETE", "/v3/REST/contact/1")
+    assert refused.value.operation_not_allowed
+    failure = describe(refused.value, "import")
+    assert "does not allow DELETE" in failure.message and "mailjet-connector resources" in failure.hint
+    assert "MJ_APIKEY" not in failure.hint
+
+    with sync_client_for(tiny_app, secret="wrong") as client, pytest.raises(AuthenticationError) as bad:
+        client.request("GET", "/v3/REST/contact")
+    assert not bad.value.operation_not_allowed
+    assert "MJ_APIKEY_PUBLIC" in describe(bad.value, "check").hint

@@ -152,7 +152,7 @@ def test_statcounters_day_slices_by_send_time(state: EmulatorState) -> None:
 
 def test_statcounters_event_timing_moves_counts_to_event_time(state: EmulatorState) -> None:
     rows = compute(state, "statcounters", CounterSource="APIKey", CounterTiming="Event", CounterResolution="Hour",
-                   FromTS=T0 - 1)  # fmt: skip
+                   FromTS=T0 - 1, ToTS=T0 - 1 + 100 * 3600)  # fmt: skip
     opened = {r["Timeslice"]: r["EventOpenedCount"] for r in rows if r["EventOpenedCount"]}
     assert sum(opened.values()) == 3
     spam_at = int(derived_event_time(np.array([T0 + 3 * DAY + 60]), np.array([_id(6)]), "spam")[0])
@@ -203,13 +203,47 @@ def test_statcounters_campaign_shortcut(state: EmulatorState) -> None:
             {"CounterSource": "Campaign", "CounterTiming": "Message", "CounterResolution": "Lifetime"},
             "SourceID",
         ),
+        # The documented rules (issue #17): each refusal names the parameter at fault.
+        ({"CounterSource": "APIKey", "CounterTiming": "Event", "CounterResolution": "Lifetime"}, "CounterResolution"),
+        ({"CounterSource": "List", "SourceID": 1, "CounterTiming": "Event", "CounterResolution": "Day"}, "CounterSource"),
+        ({"CounterSource": "List", "SourceID": 1, "CounterTiming": "Message", "CounterResolution": "Day"}, "CounterSource"),
+        ({"CounterSource": "Sender", "SourceID": 2, "CounterTiming": "Event", "CounterResolution": "Day"}, "CounterSource"),
+        ({"CounterSource": "APIKey", "CounterTiming": "Message", "CounterResolution": "Day", "FromTS": T0,
+          "ToTS": T0 + 100 * DAY + 1}, "FromTS"),
+        ({"CounterSource": "APIKey", "CounterTiming": "Message", "CounterResolution": "Highest", "FromTS": T0,
+          "ToTS": T0 + 501 * 60}, "FromTS"),
     ],
-    ids=["no-source", "no-resolution", "bad-source", "lifetime-window", "no-source-id"],
-)
+    ids=["no-source", "no-resolution", "bad-source", "lifetime-window", "no-source-id", "event-lifetime",
+         "list-event", "list-day", "sender-event", "day-span", "highest-span"],
+)  # fmt: skip
 def test_statcounters_rejects_bad_requests(state: EmulatorState, params: dict[str, Any], needle: str) -> None:
     with pytest.raises(EmulatorError) as caught:
         compute(state, "statcounters", **params)
     assert caught.value.status == 400 and needle in caught.value.message
+
+
+def test_statcounters_accept_the_widest_legal_window_and_default_to_it(state: EmulatorState) -> None:
+    end = T0 - 1 + 100 * DAY
+    widest = counters(state, CounterResolution="Day", FromTS=T0 - 1, ToTS=end)
+    assert widest == counters(state, CounterResolution="Day", ToTS=end)  # no FromTS: the last 100 days
+    assert sum(r["Total"] for r in widest) == 10
+
+
+def test_statcounters_refusal_is_a_mailjet_style_400_over_http() -> None:
+    import httpx
+
+    from mailjet_connector.emulator import start_emulator
+
+    with start_emulator(scale="tiny", seed=1) as server:
+        answer = httpx.get(
+            f"{server.url}/v3/REST/statcounters",
+            params={"CounterSource": "APIKey", "CounterTiming": "Event", "CounterResolution": "Lifetime"},
+            auth=(server.api_key, server.api_secret),
+        )
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["StatusCode"] == 400 and body["ErrorInfo"] == ""
+    assert body["ErrorMessage"].startswith("Invalid value for CounterResolution: ")
 
 
 def test_messagehistory_lists_every_event_in_time_order(state: EmulatorState) -> None:

@@ -145,11 +145,18 @@ def _message_status(ctx: FilterContext, positions: np.ndarray, value: str) -> np
     return positions if mask is None else positions[mask]
 
 
+def _newsletter_tool(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
+    # A campaign made with the (legacy) newsletter tool has its newsletter: NewsLetterID is set.
+    wanted = parse_bool("IsNewsletterTool", value)
+    return _keep_campaigns(ctx, positions, lambda c: (c("NewsLetterID") != 0) == wanted)
+
+
 # Lower-cased filter name -> function, for every resource that declares the filter SPECIAL.
 CAMPAIGN_FILTERS: dict[str, SpecialFilter] = {
     "fromts": _from,
     "tots": _to,
     "period": _period,
     "messagestatus": _message_status,
+    "isnewslettertool": _newsletter_tool,
     **{name.lower(): _attribute(name, f, parse, ci) for name, (f, parse, ci) in _ATTRIBUTES.items()},
 }

@@ -200,11 +200,14 @@ class Call:
         return pos
 
     def computed_item(self, key: str) -> Response:
-        """One row of a computed resource, matched on its ID or a unique key."""
+        """One row of a computed resource, matched on its ID (or primary key when it has no ID) or a unique key."""
         if self.method != "GET":
             raise not_allowed(self.method, self.resource, (Verb.GET,))
         answer = computed.result(self.state, self.account, self.resource, self.params)
         unique_keys = self.resource.unique_keys
+        if self.resource.primary_key != ("ID",) and self.resource.field("ID") is None:
+            # Rows without an ID are addressed by their primary key (`campaignstatistics/{CampaignID}`).
+            unique_keys = (tuple(self.resource.primary_key), *unique_keys)
         if isinstance(answer, Frame):
             index = answer.find(key, unique_keys)
             rows = answer.records([index]) if index is not None else []

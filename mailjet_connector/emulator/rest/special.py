@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource, enums
 from mailjet_connector.emulator.rest.query import column_at, parse_bool, parse_int, parse_timestamp
 from mailjet_connector.emulator.state import Account, EmulatorState
@@ -166,7 +167,7 @@ def _no_op(ctx: FilterContext, positions: np.ndarray, value: str) -> np.ndarray:
     return positions  # a display flag: see the message presenter
 
 
-for _flag in ("ShowContactAlt", "ShowSubject", "ShowCustomID"):
+for _flag in catalog.get("message").show_flags:
     special("message", _flag)(_no_op)
 
 
@@ -191,7 +192,8 @@ def _message_status(ctx: FilterContext, positions: np.ndarray, value: str) -> np
     return positions if mask is None else positions[mask]
 
 
-_SHOW_FLAGS = (("showcontactalt", "ContactAlt"), ("showsubject", "Subject"), ("showcustomid", "CustomID"))
+# (flag in lower case, field) of every field the listing leaves empty unless its flag is true (catalog shown_by).
+_SHOW_FLAGS = tuple((f.shown_by.lower(), f.name) for f in catalog.get("message").fields if f.shown_by)
 
 
 def _present_message(rows: list[dict[str, Any]], params: Mapping[str, str]) -> list[dict[str, Any]]:

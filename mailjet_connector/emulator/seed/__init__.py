@@ -46,6 +46,7 @@ __all__ = [
     "SUB_API_SECRET",
     "build_state",
     "resolve_counts",
+    "sub_account_keys",
 ]
 
 DEFAULT_API_KEY = "emulator-key"
@@ -122,6 +123,14 @@ def resolve_counts(scale: str = "tiny", overrides: Mapping[str, int] | None = No
     return counts
 
 
+def sub_account_keys(count: int) -> list[tuple[str, str]]:
+    """(api_key, api_secret) of `count` sub-accounts: `emulator-sub-key`, then `emulator-sub-key-2`, ..."""
+    return [
+        (SUB_API_KEY, SUB_API_SECRET) if i == 1 else (f"{SUB_API_KEY}-{i}", f"{SUB_API_SECRET}-{i}")
+        for i in range(1, count + 1)
+    ]
+
+
 def _sub_counts() -> dict[str, int]:
     return {name: max(1, n // SUB_ACCOUNT_DIVISOR) if n else 0 for name, n in PRESETS["tiny"].items()}
 
@@ -157,6 +166,7 @@ def build_state(
     accounts: Sequence[tuple[str, str]] | None = None,
     now: float | None = None,
     frozen: bool = False,
+    sub_counts: Mapping[str, int] | None = None,
 ) -> EmulatorState:
     """Build an emulator state full of consistent seeded data.
 
@@ -169,6 +179,8 @@ def build_state(
         now: the emulator clock's start (Unix seconds; default the real time). Seeded times lie in the
             90 days before it, a few events on the current day.
         frozen: freeze the clock (it then moves only when told).
+        sub_counts: row counts of every account after the first (default: a tenth of `tiny`); pass
+            `resolve_counts(scale, overrides)` to seed each account like the main one.
 
     Returns:
         The state, with one account per key.
@@ -201,7 +213,7 @@ def build_state(
             index=i,
             seed=seed,
             now=int(start),
-            counts=counts if i == 0 else _sub_counts(),
+            counts=counts if i == 0 else dict(sub_counts) if sub_counts is not None else _sub_counts(),
             domain=_domain(i),
             keys=keys,
         )

@@ -7,7 +7,10 @@
   equals MessageOpenedCount; Event*Delay sums the seconds from arrival to that first event.
 - Day/Hour slices are UTC, Highest slices are 5 minutes; Timeslice is the RFC 3339 start of the slice.
   Only slices with at least one processed or event count appear; Lifetime always gives one row per source.
-- FromTS (exclusive) / ToTS (inclusive, default now) bound the counted times; no FromTS = from the start.
+- FromTS (exclusive) / ToTS (inclusive, default now) bound the counted times; without FromTS the window is
+  the last 100 slices before ToTS.
+- The documented rules (`catalog.counters`: Lifetime not with Event; List only with Message x Lifetime; Sender
+  only with Message; FromTS..ToTS at most 100 slices) are enforced: 400 naming the parameter.
 """
 
 from __future__ import annotations
@@ -18,14 +21,13 @@ from typing import Any
 import numpy as np
 
 from mailjet_connector.catalog import get
+from mailjet_connector.catalog.counters import MAX_SLICES, SLICE_SECONDS, broken_rule, max_span
 from mailjet_connector.catalog.enums import COUNTER_RESOLUTIONS, COUNTER_SOURCES, COUNTER_TIMINGS
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.frame import build_rows
 from mailjet_connector.emulator.state import Account, EmulatorState
 from mailjet_connector.emulator.stats.facts import MessageFacts, facts
 from mailjet_connector.emulator.stats.params import param_choice, param_int, param_time, shown
-
-SLICE_SECONDS = {"Day": 86_400, "Hour": 3_600, "Highest": 300}
 
 # statcounters field -> (outcome mask in `facts`, weight: None = count, "open"/"click" = delay).
 COUNTERS: dict[str, tuple[str, str | None]] = {
@@ -84,7 +86,29 @@ def _request(params: Mapping[str, str]) -> dict[str, Any]:
     lifetime = resolved["CounterResolution"] == "Lifetime"
     if lifetime and (merged.get("fromts") or merged.get("tots")):
         raise EmulatorError(400, "FromTS and ToTS are not allowed with CounterResolution=Lifetime")
+    rule = broken_rule(resolved["CounterSource"], resolved["CounterTiming"], resolved["CounterResolution"])
+    if rule is not None:
+        raise EmulatorError(400, f"Invalid value for {rule.parameter}: {rule.message()}")
     return {**resolved, "params": merged}
+
+
+def _window(request: dict[str, Any], now: int) -> tuple[int, int]:
+    """(FromTS, ToTS] of a sliced request: ToTS defaults to now, FromTS to the widest span before ToTS."""
+    resolution = request["CounterResolution"]
+    span = max_span(resolution)
+    assert span is not None
+    end = param_time(request["params"], "ToTS")
+    end = now if end is None else end
+    start = param_time(request["params"], "FromTS")
+    if start is None:
+        return end - span, end
+    if end - start > span:
+        raise EmulatorError(
+            400,
+            f"Invalid value for FromTS: FromTS..ToTS spans more than {MAX_SLICES} slices of "
+            f"CounterResolution={resolution} ({span // 60} minutes)",
+        )
+    return start, end
 
 
 def _sources(request: dict[str, Any], account: Account) -> list[int]:
@@ -116,9 +140,6 @@ def _source_mask(data: MessageFacts, source: str, source_id: int) -> np.ndarray:
     return np.ones(data.size, dtype=bool)
 
 
-MAX_SLICES = 5_000_000  # a FromTS..ToTS span beyond this many slices is refused (400)
-
-
 def _outcome_table(data: MessageFacts, slots: np.ndarray, inside: np.ndarray, span: int) -> np.ndarray:
     """Messages per (slot, outcome pattern): one bincount; messages outside the window go to a spare bin."""
     width = data.pattern_masks["processed"].size
@@ -145,8 +166,6 @@ def _counts(
         return np.zeros(0, np.int64), {name: np.zeros(0, np.int64) for name in COUNTERS}
     low = min(int(k.min()) for k in live_keys)
     span = max(int(k.max()) for k in live_keys) - low + 1
-    if span > MAX_SLICES:
-        raise EmulatorError(400, "FromTS..ToTS spans too many time slices for this CounterResolution")
     tables = {key: _outcome_table(data, keys - low, inside, span) for key, (keys, inside) in sources.items()}
     sums: dict[str, np.ndarray] = {}
     for name, (outcome, delay) in COUNTERS.items():
@@ -170,17 +189,13 @@ def statcounters(state: EmulatorState, account: Account, params: Mapping[str, st
     """Rows of `GET /statcounters` (see the module docstring for the counting rules).
 
     Raises:
-        EmulatorError: 400 for a missing or invalid Counter* parameter, a missing SourceID, or FromTS/ToTS
-            with Lifetime.
+        EmulatorError: 400 for a missing or invalid Counter* parameter, a combination the rules refuse, a
+            missing SourceID, FromTS/ToTS with Lifetime, or a window wider than 100 slices.
     """
     request = _request(params)
     resolution = request["CounterResolution"]
     width = SLICE_SECONDS.get(resolution, 0)
-    window = None
-    if width:
-        start = param_time(request["params"], "FromTS")
-        end = param_time(request["params"], "ToTS")
-        window = (start if start is not None else -(2**62), end if end is not None else state.clock.now())
+    window = _window(request, int(state.clock.now())) if width else None
     data = facts(account)
     resource = get("statcounters")
     rows: list[dict[str, Any]] = []

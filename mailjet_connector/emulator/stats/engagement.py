@@ -90,7 +90,7 @@ def statistics_link_click(state: EmulatorState, account: Account, params: Mappin
 def toplinkclicked(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Links by clicked messages (every click with ActualClicks=true), most clicked first."""
     data = facts(account)
-    selected = campaign_filter_mask(data, params)
+    selected = campaign_filter_mask(data, params, account)
     for name, column in (("Contact", data.contact), ("Message", data.ids)):
         value = param_int(params, name)
         if value is not None:
@@ -107,7 +107,7 @@ def useragentstatistics(state: EmulatorState, account: Account, params: Mapping[
     data = facts(account)
     event = param_choice(params, "Event", ("open", "click")) or "open"
     rows = data.opens if event == "open" else data.clicks
-    kept = _kept_rows(rows, campaign_filter_mask(data, params))
+    kept = _kept_rows(rows, campaign_filter_mask(data, params, account))
     agent_ids = rows.extra["UserAgentID"][kept].astype(np.int64)
     # Click rows carry only the agent ID: name it from the open rows that share the ID.
     open_agents, first = np.unique(data.opens.extra["UserAgentID"].astype(np.int64), return_index=True)
@@ -133,7 +133,7 @@ def useragentstatistics(state: EmulatorState, account: Account, params: Mapping[
 def geostatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Opened and clicked messages per (assumed) recipient country."""
     data = facts(account)
-    selected = campaign_filter_mask(data, params)
+    selected = campaign_filter_mask(data, params, account)
     countries = country_of(data.contact)
     names, inverse = np.unique(countries[selected].astype(str), return_inverse=True)
     opened = np.bincount(inverse, weights=data.masks["opened"][selected], minlength=names.size)

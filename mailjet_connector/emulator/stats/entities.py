@@ -19,6 +19,7 @@ from mailjet_connector.emulator.stats.params import param_bool, param_int
 from mailjet_connector.emulator.stats.rows import (
     Columns,
     campaign_filter_mask,
+    campaigns_flagged,
     finish,
     group_counters,
     total_counters,
@@ -121,6 +122,9 @@ def campaignstatistics(state: EmulatorState, account: Account, params: Mapping[s
     listed = param_int(params, "ContactsList")
     if listed is not None:
         keep &= list_of == listed
+    flagged = campaigns_flagged(account, params)
+    if flagged is not None:
+        keep &= np.isin(ids, flagged)
     columns = {
         "CampaignID": ids,
         "CampaignIsStarred": cols.get("IsStarred", ids * 0).astype(bool),
@@ -166,7 +170,7 @@ def liststatistics(state: EmulatorState, account: Account, params: Mapping[str, 
 def domainstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """Counters per recipient domain (from the message's recipient address); ID numbers the domains."""
     data = facts(account)
-    selected = campaign_filter_mask(data, params)
+    selected = campaign_filter_mask(data, params, account)
     names, codes = recipient_domains(account)
     uniques, counters = group_counters(data, codes, selected)
     columns = {"Domain": names[uniques] if names.size else names, "ID": uniques + 1, **counters}

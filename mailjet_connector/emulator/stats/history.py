@@ -142,7 +142,7 @@ def messagehistory(state: EmulatorState, account: Account, params: Mapping[str, 
 def messageinformation(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row per message with its open/click counts and send outcome; CSF filters apply."""
     data = facts(account)
-    keep = campaign_filter_mask(data, params)
+    keep = campaign_filter_mask(data, params, account)
     delivered = data.masks["delivered"]
     columns = {
         "CampaignID": data.campaign,
@@ -165,13 +165,14 @@ def messagesentstatistics(state: EmulatorState, account: Account, params: Mappin
     """One row per message (only the first message of each campaign unless AllMessages=true).
     BounceDate, BounceReason, FBLSource and ComplaintDate are filled only with ShowExtraData=true."""
     data = facts(account)
-    keep = campaign_filter_mask(data, params)
+    keep = campaign_filter_mask(data, params, account)
     if not param_bool(params, "AllMessages"):
         first = np.zeros(data.size, dtype=bool)
         first[np.unique(data.campaign, return_index=True)[1]] = True
         keep &= first
     masks = data.masks
-    extra = bool(param_bool(params, "ShowExtraData"))
+    # The display flag of the extra fields, named once in the catalog (Field.shown_by).
+    extra = all(param_bool(params, flag) for flag in get("messagesentstatistics").show_flags)
     bounced = masks["bounced"] | masks["blocked"]
     bounce_dates = np.zeros(data.size, dtype=np.int64)
     reasons = np.full(data.size, "", dtype=object)

@@ -24,8 +24,8 @@ def _mean(values: np.ndarray) -> float:
     return round(float(values.mean()), 2) if values.size else 0.0
 
 
-def _selected(data: MessageFacts, params: Mapping[str, str]) -> np.ndarray:
-    selected = campaign_filter_mask(data, params)
+def _selected(data: MessageFacts, params: Mapping[str, str], account: Account) -> np.ndarray:
+    selected = campaign_filter_mask(data, params, account)
     contact = param_int(params, "ContactID")
     if contact is not None:
         selected &= data.contact == contact
@@ -35,7 +35,7 @@ def _selected(data: MessageFacts, params: Mapping[str, str]) -> np.ndarray:
 def messagestatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row: counters, open/click averages (delays in seconds to the first event) and totals."""
     data = facts(account)
-    selected = _selected(data, params)
+    selected = _selected(data, params, account)
     columns = total_counters(data, selected)
     opened, clicked = selected & data.masks["opened"], selected & data.masks["clicked"]
     open_rows = selected[data.opens.msg] if data.opens.msg.size else np.zeros(0, dtype=bool)
@@ -66,7 +66,7 @@ def get_campaign_types(account: Account, campaign_ids: np.ndarray) -> np.ndarray
 def openstatistics(state: EmulatorState, account: Account, params: Mapping[str, str]) -> Frame:
     """One row: processed and opened messages and the mean delay to the first open (seconds)."""
     data = facts(account)
-    selected = campaign_filter_mask(data, params)
+    selected = campaign_filter_mask(data, params, account)
     opened = selected & data.masks["opened"]
     columns = {
         "OpenedCount": [int(np.count_nonzero(opened))],
@@ -84,7 +84,7 @@ def graphstatistics(state: EmulatorState, account: Account, params: Mapping[str,
             400, f"Invalid value for Scale: {shown(scale)}; expected one of {', '.join(SCALES)}"
         )
     data = facts(account)
-    selected = _selected(data, params)
+    selected = _selected(data, params, account)
     unit = SCALES[scale]
     starts = data.arrived.astype("datetime64[s]").astype(f"datetime64[{unit}]").astype("datetime64[s]")
     uniques, counters = group_counters(data, starts.astype(np.int64), selected)

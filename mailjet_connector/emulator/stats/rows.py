@@ -16,8 +16,9 @@ from mailjet_connector.catalog import FieldType, Filter, Op, Resource
 from mailjet_connector.catalog.enums import MESSAGE_STATUS_CODES
 from mailjet_connector.emulator.errors import EmulatorError
 from mailjet_connector.emulator.frame import Frame
+from mailjet_connector.emulator.state import Account
 from mailjet_connector.emulator.stats.facts import MessageFacts
-from mailjet_connector.emulator.stats.params import param_int, param_time, parse_timestamp, shown
+from mailjet_connector.emulator.stats.params import param_bool, param_int, param_time, parse_timestamp, shown
 
 Columns = dict[str, Any]
 
@@ -102,12 +103,19 @@ def _status_mask(facts: MessageFacts, raw: str) -> np.ndarray:
     return mask
 
 
-def campaign_filter_mask(facts: MessageFacts, params: Mapping[str, str]) -> np.ndarray:
+def campaign_filter_mask(
+    facts: MessageFacts, params: Mapping[str, str], account: Account | None = None
+) -> np.ndarray:
     """Messages kept by the campaign/stat filter set (CSF): CampaignID, ContactsList(ID), FromID,
-    MessageStatus, and FromTS (exclusive) / ToTS (inclusive) on the campaign's SendStartAt.
-    The other CSF members (CampaignStatus, CustomCampaign, From, FromDomain, FromType, IsDeleted,
-    IsNewsletterTool, IsStarred, Period) are accepted and ignored."""
+    MessageStatus, FromTS (exclusive) / ToTS (inclusive) on the campaign's SendStartAt, and with `account`
+    the campaign flags IsDeleted, IsStarred and IsNewsletterTool (NewsLetterID set).
+    The other CSF members (CampaignStatus, CustomCampaign, From, FromDomain, FromType, Period) are accepted
+    and ignored."""
     mask = np.ones(facts.size, dtype=bool)
+    if account is not None:
+        chosen = campaigns_flagged(account, params)
+        if chosen is not None:
+            mask &= np.isin(facts.campaign, chosen)
     campaign = param_int(params, "CampaignID")
     if campaign is not None:
         mask &= facts.campaign == campaign
@@ -127,6 +135,25 @@ def campaign_filter_mask(facts: MessageFacts, params: Mapping[str, str]) -> np.n
     if status:
         mask &= _status_mask(facts, status)
     return mask
+
+
+def campaigns_flagged(account: Account, params: Mapping[str, str]) -> np.ndarray | None:
+    """IDs of the stored campaigns passing the IsDeleted / IsStarred / IsNewsletterTool parameters given
+    (None when none is given)."""
+    wanted = {name: param_bool(params, name) for name in ("IsDeleted", "IsStarred", "IsNewsletterTool")}
+    if all(value is None for value in wanted.values()):
+        return None
+    table = account.tables.get("campaign")
+    if table is None:
+        return np.zeros(0, dtype=np.int64)
+    live = table.live()
+    keep = np.ones(live.size, dtype=bool)
+    for name, field in (("IsDeleted", "IsDeleted"), ("IsStarred", "IsStarred")):
+        if wanted[name] is not None:
+            keep &= table.column(field)[live].astype(bool) == wanted[name]
+    if wanted["IsNewsletterTool"] is not None:
+        keep &= (table.column("NewsLetterID")[live] != 0) == wanted["IsNewsletterTool"]
+    return table.column("ID")[live][keep]
 
 
 def _filter_value(flt: Filter, raw: str) -> Any:
