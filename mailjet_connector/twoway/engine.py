@@ -302,12 +302,14 @@ def _commit(
     failures: dict[str, str],
 ) -> None:
     """The table's writes and the new state, in one transaction."""
+    # Rows are matched on the key as the table spells it (the key column's index serves the match).
+    spelled = {k: side.email for k, side in rows.sides.items()}
     updates = {d.key: d.to_database for d in decisions if d.action == "update" and d.to_database}
     inserts = {d.email or d.key: d.to_database for d in decisions if d.action == "insert_database"}
     deletes = [d.key for d in decisions if d.action == "delete_database"]
     marks = [d.key for d in decisions if d.action == "mark_database"]
     with db.transaction():
-        table.write(updates, inserts, deletes, marks, rows.raw)
+        table.write(updates, inserts, deletes, marks, rows.raw, spelled)
         written = set(updates) | {k.lower() for k in inserts} | set(marks)
         after = table.reread(written, state)
         entries: dict[str, Known | None] = {}

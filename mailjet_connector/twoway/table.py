@@ -150,6 +150,7 @@ class MappedTable:
         deletes: Iterable[str],
         marks: Iterable[str],
         raw: dict[str, Any],
+        spelled: dict[str, str] | None = None,
     ) -> None:
         """Apply a run's writes (call inside the run's transaction).
 
@@ -158,32 +159,36 @@ class MappedTable:
             inserts: email (as Mailjet spells it) -> target -> value.
             deletes / marks: keys whose row is deleted, or marked gone from Mailjet.
             raw: key -> current list-column text (list-column form).
+            spelled: key -> the key column's value as the row holds it (matched exactly, so the column's
+                index serves); keys without one are matched case-insensitively.
         """
         m = self.mapping
+        spelled = spelled or {}
+
+        def match(key: str) -> tuple[str, str]:
+            if key in spelled:
+                return f"{quote(m.key)} = %s", spelled[key]
+            return f"lower(trim({quote(m.key)})) = %s", key
+
         for key, changes in updates.items():
             columns = self._columns(changes, raw.get(key))
             if columns:
                 sets = ", ".join(f"{quote(c)} = %s" for c in columns)
-                self.db.execute(
-                    f"update {self.name} set {sets} where lower(trim({quote(m.key)})) = %s",
-                    [*columns.values(), key],
-                )
+                where, value = match(key)
+                self.db.execute(f"update {self.name} set {sets} where {where}", [*columns.values(), value])
         grouped: dict[tuple[str, ...], list[list[Any]]] = {}  # one executemany per column set
         for email, values in inserts.items():
             columns = {m.key: email, **self._columns(values, None)}
             grouped.setdefault(tuple(columns), []).append(list(columns.values()))
         for names, rows in grouped.items():
             self.db.insert_many(self.mapping.table, names, rows)
-        deleted = list(deletes)
-        if deleted:
-            self.db.executemany(
-                f"delete from {self.name} where lower(trim({quote(m.key)})) = %s", [[k] for k in deleted]
-            )
-        marked = list(marks)
-        if marked and m.mark_column:
-            self.db.executemany(
-                f"update {self.name} set {quote(m.mark_column)} = %s where lower(trim({quote(m.key)})) = %s",
-                [[True, k] for k in marked],
+        for key in deletes:
+            where, value = match(key)
+            self.db.execute(f"delete from {self.name} where {where}", [value])
+        for key in marks if m.mark_column else ():
+            where, value = match(key)
+            self.db.execute(
+                f"update {self.name} set {quote(m.mark_column)} = %s where {where}", [True, value]
             )
 
     def _columns(self, changes: dict[str, str | None], list_text: Any) -> dict[str, Any]:
