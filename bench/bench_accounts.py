@@ -99,6 +99,11 @@ def run_step(path: Path, names: list[str], emulator_pid: int, work: Path) -> dic
         "api_calls": sum(account["api_calls"] for account in summary["accounts"]),
         "rate_limited": sum(account["rate_limited"] for account in summary["accounts"]),
         "sync_cpu_share": round(sync_cpu / seconds / cores, 3),
+        # What the cores would carry if nothing else ran: rows per CPU-second of the syncs and the emulator,
+        # times the cores (start-up and the CLI's own process left out).
+        "cpu_bound_rows_per_s": round(rows * cores / (sync_cpu + emulator_cpu))
+        if sync_cpu + emulator_cpu
+        else None,
         "emulator_cpu_share": round(emulator_cpu / seconds / cores, 3),
         "per_account_seconds_max": max(account["seconds"] for account in summary["accounts"]),
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],

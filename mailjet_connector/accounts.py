@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mailjet_connector.config import Settings, load_settings
-from mailjet_connector.dataset import DEFAULT_DATASET
+from mailjet_connector.dataset import DEFAULT_DATASET, destination_of, duckdb_file
 from mailjet_connector.errors import AccountsError, ConfigError, did_you_mean
 from mailjet_connector.ratelimit import parse_rate
+from mailjet_connector.toml_checks import expect_table, no_unknown_keys
 
 if TYPE_CHECKING:
     from mailjet_connector.client import Client
@@ -109,7 +110,7 @@ class Account:
         api_key / api_secret: where the credentials are read.
         region / base_url / rate_limit / timeout / max_retries / concurrency: as `Settings` (None: not given,
             the environment and defaults apply).
-        destination: duckdb, postgres or any dlt destination name.
+        destination: duckdb, postgres (both follow from `dataset_url`) or another dlt destination's name.
         dataset_url: the DuckDB file (absolute) or database URL of the account's dataset.
         dataset_name: the schema its tables go to.
     """
@@ -224,14 +225,14 @@ def parse_accounts(data: dict[str, Any], *, base_dir: Path, source: Path | str =
     def fail(key: str, message: str) -> AccountsError:
         return AccountsError(f"{source}: {key}: {message}")
 
-    _no_unknown_keys(data, TOP_KEYS, "", fail)
-    defaults = _table(data.get("defaults", {}), "defaults", fail)
-    _no_unknown_keys(defaults, DEFAULT_KEYS, "defaults.", fail)
-    table = _table(data.get("accounts", {}), "accounts", fail)
+    no_unknown_keys(data, TOP_KEYS, "", fail)
+    defaults = expect_table(data.get("defaults", {}), "defaults", fail)
+    no_unknown_keys(defaults, DEFAULT_KEYS, "defaults.", fail)
+    table = expect_table(data.get("accounts", {}), "accounts", fail)
     if not table:
         raise fail("accounts", "no account defined: add an [accounts.NAME] table with api_key and api_secret")
     accounts = {
-        name: _account(name, {**defaults, **_table(raw, f"accounts.{name}", fail)}, base_dir, fail)
+        name: _account(name, {**defaults, **expect_table(raw, f"accounts.{name}", fail)}, base_dir, fail)
         for name, raw in table.items()
     }
     _distinct(accounts, fail)
@@ -242,7 +243,7 @@ def _account(name: str, raw: dict[str, Any], base_dir: Path, fail: Any) -> Accou
     key = f"accounts.{name}"
     if not NAME.match(name):
         raise fail(key, "an account name is letters, digits, '-' and '_' (it names the account's dataset)")
-    _no_unknown_keys(raw, ACCOUNT_KEYS, f"{key}.", fail)
+    no_unknown_keys(raw, ACCOUNT_KEYS, f"{key}.", fail)
     for part in ("api_key", "api_secret"):
         if part not in raw:
             raise fail(f"{key}.{part}", "missing; give env:VAR or file:PATH")
@@ -254,7 +255,15 @@ def _account(name: str, raw: dict[str, Any], base_dir: Path, fail: Any) -> Accou
     region = _optional(raw, "region", str, key, fail)
     if region is not None and region.lower() not in ("eu", "us"):
         raise fail(f"{key}.region", f"{region!r} is not eu or us")
-    destination = _optional(raw, "destination", str, key, fail) or "duckdb"
+    given_url = _optional(raw, "dataset_url", str, key, fail)
+    try:  # the URL's scheme picks the destination, as for `sync --dataset-url`
+        destination = destination_of(
+            given_url.replace(PLACEHOLDER, name) if given_url else None,
+            _optional(raw, "destination", str, key, fail),
+        )
+    except ConfigError as exc:
+        message = str(exc).replace("--dataset-url ", "").replace("--destination", "destination")
+        raise fail(f"{key}.dataset_url", message) from None
     return Account(
         name=name,
         api_key=_reference(raw["api_key"], f"{key}.api_key", base_dir, fail, literal=True),
@@ -296,8 +305,8 @@ def _dataset_url(
     if url is None:
         return str(base_dir / f"{name}.duckdb") if destination == "duckdb" else None
     url = url.replace(PLACEHOLDER, name)
-    if destination == "duckdb" and "://" not in url:
-        path = Path(url).expanduser()
+    if destination == "duckdb":
+        path = duckdb_file(url).expanduser()
         return str(path if path.is_absolute() else base_dir / path)
     return url
 
@@ -344,15 +353,3 @@ def _number(raw: dict[str, Any], name: str, key: str, fail: Any) -> float | None
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise fail(f"{key}.{name}", f"expected a positive number, got {value!r}")
     return float(value)
-
-
-def _table(value: Any, key: str, fail: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise fail(key, "expected a table")
-    return value
-
-
-def _no_unknown_keys(table: dict[str, Any], allowed: set[str], prefix: str, fail: Any) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise fail(f"{prefix}{unknown[0]}", f"unknown key; expected one of {', '.join(sorted(allowed))}")

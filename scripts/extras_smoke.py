@@ -49,12 +49,19 @@ class Venv:
     work: Path
     api: Any  # the served emulator: .url, .api_key, .api_secret
 
-    def run(self, *args: str, expect: int = 0, stdin: str | None = None, timeout: float = 180) -> str:
-        """Run a program of the venv (`mailjet-connector`, `python`) and return its stdout."""
+    def run(
+        self,
+        *args: str,
+        expect: int = 0,
+        stdin: str | None = None,
+        timeout: float = 180,
+        env: dict[str, str] | None = None,
+    ) -> str:
+        """Run a program of the venv (`mailjet-connector`, `python`, `dagster`) and return its stdout."""
         program = str(self.path / "bin" / args[0])
         done = subprocess.run(
             [program, *args[1:]], capture_output=True, text=True, input=stdin, timeout=timeout, cwd=self.work,
-            env={**os.environ, "PYTHONWARNINGS": "ignore", "VIRTUAL_ENV": str(self.path)},
+            env={**os.environ, "PYTHONWARNINGS": "ignore", "VIRTUAL_ENV": str(self.path), **(env or {})},
         )  # fmt: skip
         if done.returncode != expect:
             raise SmokeError(
@@ -184,12 +191,46 @@ def smoke_webhooks(venv: Venv) -> None:
     assert "smoke@example.org" in tail, tail
 
 
+def smoke_airbyte(venv: Venv) -> None:
+    venv.absent("starlette", "uvicorn", "mcp", "dagster")
+    assert '"type":"SPEC"' in venv.run("mailjet-connector", "airbyte", "spec")
+    config = venv.work / "airbyte-config.json"
+    config.write_text(json.dumps({"api_key": venv.api.api_key, "api_key_secret": venv.api.api_secret,
+                                  "base_url": venv.api.url}))  # fmt: skip
+    assert '"SUCCEEDED"' in venv.run("mailjet-connector", "airbyte", "check", "--config", str(config))
+    discovered = json.loads(venv.run("mailjet-connector", "airbyte", "discover", "--config", str(config)))
+    (stream,) = [s for s in discovered["catalog"]["streams"] if s["name"] == "contactslist"]
+    catalog = venv.work / "catalog.json"
+    catalog.write_text(json.dumps({"streams": [
+        {"stream": stream, "sync_mode": "full_refresh", "destination_sync_mode": "overwrite"}]}))  # fmt: skip
+    out = venv.run("mailjet-connector", "airbyte", "read", "--config", str(config), "--catalog", str(catalog))
+    assert '"type":"RECORD"' in out, out[-500:]
+
+
+def smoke_dagster(venv: Venv) -> None:
+    venv.absent("starlette", "uvicorn", "mcp", "airbyte_protocol")
+    accounts = venv.work / "accounts.toml"
+    accounts.write_text(f"[accounts.main]\nbase_url = '{venv.api.url}'\napi_key = '{venv.api.api_key}'\n"
+                        "api_secret = 'env:SMOKE_SECRET'\n")  # fmt: skip
+    (venv.work / "dagster_home").mkdir(exist_ok=True)
+    env = {"MAILJET_ACCOUNTS": str(accounts), "DAGSTER_HOME": str(venv.work / "dagster_home"),
+           "SMOKE_SECRET": venv.api.api_secret}  # fmt: skip
+    location = ["-m", "mailjet_connector.dagster.definitions"]
+    venv.run("dagster", "definitions", "validate", *location, env=env, timeout=300)
+    venv.run("dagster", "asset", "materialize", *location, "--select", "mailjet/contactslist",
+             "--partition", "main", env=env, timeout=300)  # fmt: skip
+    code = "import duckdb; print(duckdb.connect('main.duckdb').execute('select count(*) from mailjet_data.contactslist').fetchone()[0])"
+    assert int(venv.run("python", "-c", code).strip()) > 0
+
+
 SMOKES: dict[str, Callable[[Venv], None]] = {
     "core": smoke_core,
     "emulator": smoke_emulator,
     "sync": smoke_sync,
     "agents": smoke_agents,
     "webhooks": smoke_webhooks,
+    "airbyte": smoke_airbyte,
+    "dagster": smoke_dagster,
 }
 
 

@@ -26,6 +26,8 @@ PART_EXTRA = {
     "livesql": "sync",  # DuckDB, pyarrow, sqlglot and the sync's table layouts
     "agents": "agents",
     "webhooks": "webhooks",
+    "airbyte": "airbyte",
+    "dagster": "dagster",
 }
 # Modules of one part that plug into another extra's feature, imported only by it.
 INTEGRATIONS = {"webhooks/source.py": "sync"}  # `sync --webhook-store`
@@ -40,10 +42,21 @@ def canonical(name: str) -> str:
 
 
 CORE = requirement_names(PYPROJECT["project"]["dependencies"])
-EXTRAS = {
-    name: requirement_names([r for r in reqs if not r.startswith("mailjet-connector")])
-    for name, reqs in PYPROJECT["project"]["optional-dependencies"].items()
-}
+
+
+def extra_requirements(name: str) -> set[str]:
+    """What an extra installs, with the extras it names (`mailjet-connector[sync]`) expanded."""
+    found = set()
+    for requirement in PYPROJECT["project"]["optional-dependencies"][name]:
+        if requirement.startswith("mailjet-connector["):
+            for inner in requirement.split("[", 1)[1].rstrip("]").split(","):
+                found |= extra_requirements(inner)
+        else:
+            found |= requirement_names([requirement])
+    return found
+
+
+EXTRAS = {name: extra_requirements(name) for name in PYPROJECT["project"]["optional-dependencies"]}
 DISTRIBUTIONS = {
     module: {canonical(d) for d in dists} for module, dists in metadata.packages_distributions().items()
 }

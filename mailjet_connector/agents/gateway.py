@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,14 +33,13 @@ from mailjet_connector.agents.masking import StreamScanner, mask_secrets, mentio
 from mailjet_connector.agents.policy import AgentPolicy, Decision, Policy, decide, needs_lists
 from mailjet_connector.agents.ratelimit import CallBudget
 from mailjet_connector.agents.upstream import Timeouts, UpstreamError, UpstreamPool, UpstreamResponse
-from mailjet_connector.errors import InputError
+from mailjet_connector.errors import InputError, PolicyError
 from mailjet_connector.wire.basic_auth import basic_token, parse_basic
 
 Receive = Any  # ASGI receive callable
 
 FORWARDED_HEADERS = frozenset({b"accept", b"accept-language", b"user-agent"})
 BUFFER_LIMIT = 256 * 1024  # answers up to this size are relayed in one piece (fewer ASGI messages)
-MAX_BODY_BYTES = 15 * 1024 * 1024  # Mailjet's own message size limit; the policy may set another
 GROUP_COMMIT_SECONDS = 0.05  # default audit durability: on disk within 50 ms, no caller waits for fsync
 
 
@@ -67,24 +66,40 @@ class Record:
     counts: dict[str, int] | None = None
 
 
-class Gateway:
-    """The gateway as an ASGI app: holds the policy, audit log, budget and the upstream pool.
+@dataclass(frozen=True)
+class Route:
+    """Where an agent's calls go: a pool to Mailjet (or the emulator) and the Basic auth of the real key."""
 
-    Build it with `create_gateway_app`. Its lifespan closes the pool and the audit log.
+    pool: UpstreamPool
+    auth: bytes
+
+    def __repr__(self) -> str:  # the credentials stay out of reprs
+        return f"Route({self.pool!r})"
+
+
+class Gateway:
+    """The gateway as an ASGI app: holds the policy, audit log, budget and the upstream pools.
+
+    Build it with `create_gateway_app`. Its lifespan closes the pools and the audit log. Every agent's calls
+    go to the default upstream, or to its own (`routes`: the account an agent names in the policy).
     """
 
     def __init__(
         self,
         policy: Policy,
-        upstream: UpstreamPool,
-        upstream_auth: str,
+        upstream: UpstreamPool | None,
+        upstream_auth: str | None,
         audit: AuditLog,
         budget: CallBudget,
         buffer_limit: int = BUFFER_LIMIT,
+        routes: dict[str, Route] | None = None,
     ) -> None:
         self.policy = policy
         self.upstream = upstream
-        self._auth = upstream_auth.encode("latin-1")
+        self.default = (
+            Route(upstream, upstream_auth.encode("latin-1")) if upstream and upstream_auth else None
+        )
+        self.routes = dict(routes or {})
         self.audit = audit
         self.budget = budget
         self.buffer_limit = buffer_limit
@@ -92,6 +107,13 @@ class Gateway:
 
     def __repr__(self) -> str:  # the upstream credentials stay out of reprs
         return f"Gateway(upstream={self.upstream!r}, agents={sorted(self.policy.agents)})"
+
+    def route(self, agent: str) -> Route:
+        """The upstream of `agent`'s calls: its own, else the default."""
+        found = self.routes.get(agent, self.default)
+        if found is None:  # create_gateway_app refuses such a gateway: never reached
+            raise RuntimeError(f"no upstream for agent {agent!r}")
+        return found
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -101,7 +123,9 @@ class Gateway:
 
     async def aclose(self) -> None:
         """Close the idle upstream connections and the audit log."""
-        await self.upstream.aclose()
+        pools = {id(route.pool): route.pool for route in [*self.routes.values(), self.default] if route}
+        for pool in pools.values():
+            await pool.aclose()
         self.audit.close()
 
     async def handle(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
@@ -149,7 +173,7 @@ class Gateway:
         record.decision = await self._decide(agent, call, record)
         if not record.decision.allowed:
             return await _answer(send, answers.error(403, record.decision.reason))
-        return await self._forward(call, headers, send)
+        return await self._forward(call, headers, send, self.route(agent.name))
 
     async def _decide(self, agent: AgentPolicy, call: Call, record: Record) -> Decision:
         """The policy's verdict, with the lists the call touches looked up first when that matters."""
@@ -160,7 +184,8 @@ class Gateway:
         if not decision.allowed or not needs_lists(agent, request):
             return decision
         try:
-            resolved = await drive_async(call.lookups(), self._lookup)
+            route = self.route(agent.name)
+            resolved = await drive_async(call.lookups(), lambda lookup: self._lookup(lookup, route))
         except UpstreamError as exc:  # LookupFailed included
             return Decision(
                 False, f"gateway: the lists this call touches could not be looked up ({exc})", decision.area
@@ -169,10 +194,10 @@ class Gateway:
         record.counts = {**(record.counts or {}), "lookups": resolved.lookups}
         return decide(agent, call.request())
 
-    async def _lookup(self, lookup: Lookup) -> dict[str, Any] | None:
+    async def _lookup(self, lookup: Lookup, route: Route) -> dict[str, Any] | None:
         """One object read with the real key for a decision: its row, or None when Mailjet has none (404)."""
-        headers = [(b"accept-encoding", b"identity"), (b"authorization", self._auth)]
-        upstream = await self.upstream.request("GET", lookup.path.encode("ascii"), headers)
+        headers = [(b"accept-encoding", b"identity"), (b"authorization", route.auth)]
+        upstream = await route.pool.request("GET", lookup.path.encode("ascii"), headers)
         content = await upstream.read()
         if upstream.status == 404:
             return None
@@ -205,14 +230,14 @@ class Gateway:
             pieces.append(piece)
         return b"".join(pieces)
 
-    async def _forward(self, call: Call, agent_headers: Headers, send: Send) -> tuple[int, str]:
+    async def _forward(self, call: Call, agent_headers: Headers, send: Send, route: Route) -> tuple[int, str]:
         headers = [(name, value) for name, value in agent_headers if name in FORWARDED_HEADERS]
         body = call.body_bytes()
         if body:
             headers.append((b"content-type", call.content_type))
-        headers += [(b"accept-encoding", b"identity"), (b"authorization", self._auth)]
+        headers += [(b"accept-encoding", b"identity"), (b"authorization", route.auth)]
         try:
-            upstream = await self.upstream.request(call.method, call.target(), headers, body)
+            upstream = await route.pool.request(call.method, call.target(), headers, body)
         except UpstreamError as exc:
             message = f"gateway: Mailjet unreachable ({type(exc).__name__})"
             return await _answer(send, answers.error(502, message), message)
@@ -340,15 +365,16 @@ def _claimed_user(headers: Headers) -> str:
 
 def create_gateway_app(
     policy: Policy,
-    upstream_base_url: str,
-    api_key: str,
-    api_secret: str,
+    upstream_base_url: str | None,
+    api_key: str | None,
+    api_secret: str | None,
     *,
     audit: AuditLog | None = None,
     budget: CallBudget | None = None,
     buffer_limit: int = BUFFER_LIMIT,
     timeouts: Timeouts | None = None,
     audit_key: bytes | None = None,
+    agent_upstreams: Mapping[str, tuple[str, str, str]] | None = None,
 ) -> Gateway:
     """The gateway, an ASGI app for any ASGI server (uvicorn in `agents gateway`).
 
@@ -362,19 +388,38 @@ def create_gateway_app(
         buffer_limit: answers up to this many bytes are relayed in one piece; larger ones are streamed.
         timeouts: upstream connect and network timeouts (default 10 s and 60 s).
         audit_key: the HMAC key of a keyed audit chain (`audit_key.read_audit_key`), for the default log.
+        agent_upstreams: agent name -> (API root, API key, secret) of the account its calls go to (the
+            accounts file); the other agents use `upstream_base_url` with `api_key`/`api_secret`, which may
+            then be None when every agent has its own.
 
     Returns:
         The app; its lifespan closes the upstream connections and the audit log.
+
+    Raises:
+        PolicyError: an agent has no upstream (no default and none of its own).
     """
-    token = basic_token(api_key, api_secret)
+    pools: dict[str, UpstreamPool] = {}
+
+    def pool(url: str) -> UpstreamPool:  # one pool per origin, shared by the agents that go there
+        return pools.setdefault(url, UpstreamPool(url, timeouts=timeouts))
+
+    routes = {
+        agent: Route(pool(url), f"Basic {basic_token(key, secret)}".encode("latin-1"))
+        for agent, (url, key, secret) in (agent_upstreams or {}).items()
+    }
+    has_default = upstream_base_url is not None and api_key is not None and api_secret is not None
+    orphans = sorted(set(policy.agents) - set(routes)) if not has_default else []
+    if orphans:
+        raise PolicyError(f"agents.{orphans[0]}: no upstream: name its account, or give the gateway a key")
     return Gateway(
         policy,
-        UpstreamPool(upstream_base_url, timeouts=timeouts),
-        f"Basic {token}",
+        pool(upstream_base_url) if has_default and upstream_base_url else None,
+        f"Basic {basic_token(api_key, api_secret)}" if has_default and api_key and api_secret else None,
         audit
         or AuditLog(
             policy.audit_path, redact_emails=policy.redact_emails, fsync=GROUP_COMMIT_SECONDS, key=audit_key
         ),
         budget or CallBudget(),
         buffer_limit,
+        routes,
     )

@@ -1,20 +1,20 @@
 """The agent policy: who may touch which catalog area, how, and within which limits (deny by default).
 
-The policy is data loaded from one TOML file (`load_policy`, see `policy_file.py` and docs/agents.md).
-`decide(agent, request)` is the one pure function both faces (the MCP server and the HTTP gateway) ask
-before anything reaches Mailjet. Areas come from the catalog (`Resource.area`, `Action.area`), never from
+The policy is data (`policy_model.py`) loaded from one TOML file (`load_policy`, see `policy_file.py` and
+docs/agents.md). `decide(agent, request)` is the one pure function both faces (the MCP server and the HTTP
+gateway) ask before anything reaches Mailjet. Areas come from the catalog (`Resource.area`, `Action.area`), never from
 a list typed here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 
 from mailjet_connector import catalog
 from mailjet_connector.agents import tokens
+from mailjet_connector.agents.policy_file import parse_policy_file
+from mailjet_connector.agents.policy_model import Access, AgentPolicy, Limits, Policy
 from mailjet_connector.catalog import Area, Verb
 from mailjet_connector.catalog.endpoints import data_endpoint
 from mailjet_connector.errors import PolicyError
@@ -35,83 +35,6 @@ __all__ = [
 ]
 
 hash_token = tokens.hash_token
-
-
-class Access(StrEnum):
-    """What an agent may do in an area; WRITE includes READ."""
-
-    OFF = "off"
-    READ = "read"
-    WRITE = "write"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Optional limits on an agent, all off by default.
-
-    Args:
-        max_recipients: most recipients (To+Cc+Bcc over all messages) in one send call.
-        calls_per_minute: most calls in any 60-second window (enforced by `agents.ratelimit`).
-        allowed_lists: the only contacts lists the agent may write to (None = any).
-        dry_run_only: every write is refused, except SandboxMode sends (which deliver nothing).
-    """
-
-    max_recipients: int | None = None
-    calls_per_minute: int | None = None
-    allowed_lists: frozenset[int] | None = None
-    dry_run_only: bool = False
-
-
-@dataclass(frozen=True)
-class AgentPolicy:
-    """One agent: its name (the Basic-auth user), its token hash, its access per area and its limits."""
-
-    name: str
-    token_hash: str = field(repr=False)
-    areas: Mapping[Area, Access]
-    send_live: bool = False
-    limits: Limits = Limits()
-
-    def access(self, area: Area) -> Access:
-        """The agent's access to `area`; OFF when the policy does not list it (deny by default)."""
-        return self.areas.get(area, Access.OFF)
-
-    def can_read_table(self, table: str) -> bool:
-        """Whether a dataset table may be read (the SQL sandbox's rule): a catalog table, or its dlt child
-        table `name__...`, in an area the agent may read. dlt's own tables and unknown tables never are."""
-        name = table.split("__", 1)[0]
-        try:
-            resource = catalog.get(name)
-        except catalog.UnknownResourceError:
-            return False
-        return resource.name == name and self.access(resource.area) is not Access.OFF
-
-    def check_token(self, token: str) -> bool:
-        """Whether `token` is this agent's token (constant-time comparison against the stored hash)."""
-        return tokens.check_token(self.token_hash, token)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """The whole policy file: the agents by name, where the audit log goes, and the gateway's body cap."""
-
-    agents: Mapping[str, AgentPolicy]
-    audit_path: Path
-    redact_emails: bool = True
-    max_body_bytes: int = 15 * 1024 * 1024  # the gateway answers 413 beyond (Mailjet's message limit)
-    audit_key_env: str | None = None  # the environment variable holding the audit chain's HMAC key
-    audit_key_file: Path | None = None  # or the file holding it (outside the audit log's folder)
-
-    def agent(self, name: str) -> AgentPolicy:
-        """The agent called `name`.
-
-        Raises:
-            PolicyError: no such agent.
-        """
-        found = self.agents.get(name)
-        if found is None:
-            raise PolicyError(f"unknown agent {name!r}")
-        return found
 
 
 @dataclass(frozen=True)
@@ -267,7 +190,4 @@ def load_policy(path: str | Path) -> Policy:
     Raises:
         PolicyError: unreadable file, bad TOML, or an invalid entry (the message names the agent and key).
     """
-    # Imported here because policy_file builds the types defined above.
-    from mailjet_connector.agents.policy_file import parse_policy_file
-
     return parse_policy_file(Path(path))

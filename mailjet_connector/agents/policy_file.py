@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from mailjet_connector.agents import tokens
-from mailjet_connector.agents.policy import Access, AgentPolicy, Limits, Policy, PolicyError
+from mailjet_connector.agents.policy_model import Access, AgentPolicy, Limits, Policy
 from mailjet_connector.catalog import Area
+from mailjet_connector.errors import PolicyError
+from mailjet_connector.toml_checks import expect_table, no_unknown_keys
 
 DEFAULT_AUDIT_FILE = "audit.jsonl"
 TOP_KEYS = {"audit", "agents", "gateway"}
 GATEWAY_KEYS = {"max_body_bytes"}
 AUDIT_KEYS = {"path", "redact_emails", "key_env", "key_file"}
-AGENT_KEYS = {"token_hash", "access", "send", "limits"}
+AGENT_KEYS = {"token_hash", "access", "send", "limits", "account"}
 LIMIT_KEYS = {"max_recipients", "calls_per_minute", "allowed_lists", "dry_run_only"}
 SEND_MODES = ("sandbox", "live")
 
@@ -50,19 +52,20 @@ def parse_policy(data: dict[str, Any], *, base_dir: Path, source: str = "policy"
     def fail(key: str, message: str) -> PolicyError:
         return PolicyError(f"{source}: {key}: {message}")
 
-    _no_unknown_keys(data, TOP_KEYS, "", fail)
-    audit = _table(data.get("audit", {}), "audit", fail)
-    _no_unknown_keys(audit, AUDIT_KEYS, "audit.", fail)
+    no_unknown_keys(data, TOP_KEYS, "", fail)
+    audit = expect_table(data.get("audit", {}), "audit", fail)
+    no_unknown_keys(audit, AUDIT_KEYS, "audit.", fail)
     audit_path = Path(_typed(audit.get("path", DEFAULT_AUDIT_FILE), str, "audit.path", fail))
     redact = _typed(audit.get("redact_emails", True), bool, "audit.redact_emails", fail)
-    agents_table = _table(data.get("agents", {}), "agents", fail)
+    agents_table = expect_table(data.get("agents", {}), "agents", fail)
     if not agents_table:
         raise fail("agents", "no agent defined: add an [agents.NAME] table")
     agents = {
-        name: _agent(name, _table(raw, f"agents.{name}", fail), fail) for name, raw in agents_table.items()
+        name: _agent(name, expect_table(raw, f"agents.{name}", fail), fail)
+        for name, raw in agents_table.items()
     }
-    gateway = _table(data.get("gateway", {}), "gateway", fail)
-    _no_unknown_keys(gateway, GATEWAY_KEYS, "gateway.", fail)
+    gateway = expect_table(data.get("gateway", {}), "gateway", fail)
+    no_unknown_keys(gateway, GATEWAY_KEYS, "gateway.", fail)
     max_body = _positive(gateway.get("max_body_bytes"), "gateway.max_body_bytes", fail)
     resolved = audit_path if audit_path.is_absolute() else base_dir / audit_path
     key_env, key_file = _audit_key(audit, base_dir, resolved, fail)
@@ -94,7 +97,7 @@ def _agent(name: str, raw: dict[str, Any], fail: Any) -> AgentPolicy:
     key = f"agents.{name}"
     if not name or ":" in name or not name.isprintable() or " " in name:
         raise fail(key, "an agent name must be non-empty, without spaces or ':' (it is the Basic-auth user)")
-    _no_unknown_keys(raw, AGENT_KEYS, f"{key}.", fail)
+    no_unknown_keys(raw, AGENT_KEYS, f"{key}.", fail)
     if "token_hash" not in raw:
         raise fail(f"{key}.token_hash", "missing; make one with `mailjet-connector agents token`")
     token_hash = _typed(raw["token_hash"], str, f"{key}.token_hash", fail)
@@ -105,9 +108,10 @@ def _agent(name: str, raw: dict[str, Any], fail: Any) -> AgentPolicy:
     send = _typed(raw.get("send", "sandbox"), str, f"{key}.send", fail)
     if send not in SEND_MODES:
         raise fail(f"{key}.send", f"{send!r} is not one of {', '.join(SEND_MODES)}")
-    areas = _areas(_table(raw.get("access", {}), f"{key}.access", fail), f"{key}.access", fail)
-    limits = _limits(_table(raw.get("limits", {}), f"{key}.limits", fail), f"{key}.limits", fail)
-    return AgentPolicy(name, token_hash, areas, send_live=send == "live", limits=limits)
+    areas = _areas(expect_table(raw.get("access", {}), f"{key}.access", fail), f"{key}.access", fail)
+    limits = _limits(expect_table(raw.get("limits", {}), f"{key}.limits", fail), f"{key}.limits", fail)
+    account = _typed(raw["account"], str, f"{key}.account", fail) if "account" in raw else None
+    return AgentPolicy(name, token_hash, areas, send_live=send == "live", limits=limits, account=account)
 
 
 def _areas(raw: dict[str, Any], key: str, fail: Any) -> dict[Area, Access]:
@@ -124,7 +128,7 @@ def _areas(raw: dict[str, Any], key: str, fail: Any) -> dict[Area, Access]:
 
 
 def _limits(raw: dict[str, Any], key: str, fail: Any) -> Limits:
-    _no_unknown_keys(raw, LIMIT_KEYS, f"{key}.", fail)
+    no_unknown_keys(raw, LIMIT_KEYS, f"{key}.", fail)
     counts = {
         name: _positive(raw.get(name), f"{key}.{name}", fail)
         for name in ("max_recipients", "calls_per_minute")
@@ -151,15 +155,3 @@ def _typed(value: Any, kind: type, key: str, fail: Any) -> Any:
     if not isinstance(value, kind):
         raise fail(key, f"expected a {kind.__name__}, got {value!r}")
     return value
-
-
-def _table(value: Any, key: str, fail: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise fail(key, "expected a table")
-    return value
-
-
-def _no_unknown_keys(table: dict[str, Any], allowed: set[str], prefix: str, fail: Any) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise fail(f"{prefix}{unknown[0]}", f"unknown key; expected one of {', '.join(sorted(allowed))}")

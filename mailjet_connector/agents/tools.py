@@ -29,6 +29,9 @@ __all__ = ["Result", "ToolContext", "ToolDenied", "ToolError"]
 Result = dict[str, Any]
 # Result keys copied into the audit record's counts: numbers only, never content.
 COUNT_KEYS = ("count", "total", "recipients", "messages", "ok", "failed")
+# A `query` statement running longer is interrupted: one runaway SELECT (a recursive CTE that never ends) held
+# the agent's sandbox, and a CPU, until the server stopped.
+QUERY_SECONDS = 30.0
 
 
 @dataclass
@@ -44,6 +47,7 @@ class ToolContext:
         confirmations: single-use tokens for destructive calls.
         budget: per-agent calls-per-minute budget (the policy's `calls_per_minute`).
         clock: monotonic seconds for durations.
+        query_seconds: how long one `query` statement may run before it is stopped (a tool error).
     """
 
     client: Client
@@ -54,12 +58,15 @@ class ToolContext:
     confirmations: Confirmations = field(default_factory=Confirmations)
     budget: CallBudget = field(default_factory=CallBudget)
     clock: Callable[[], float] = time.monotonic
+    query_seconds: float = QUERY_SECONDS  # the `query` tool stops a statement after this long
     _sql: QueryRunner | None = field(default=None, init=False, repr=False)
 
     def sql(self) -> QueryRunner:
         """The agent's SQL sandbox over the dataset (built on first use): only tables of areas it may read."""
         if self._sql is None:
-            self._sql = open_sandbox(self.dataset_url, self.dataset, self.agent.can_read_table)
+            self._sql = open_sandbox(
+                self.dataset_url, self.dataset, self.agent.can_read_table, timeout=self.query_seconds
+            )
         return self._sql
 
     def decide(self, requests: Sequence[Request], *, lists_known: bool = True) -> Decision:

@@ -148,7 +148,6 @@ CONTACTFILTER_STATUSES: tuple[str, ...] = ("used", "unused", "deleted")
 # Senders and DNS.
 SENDER_STATUSES: tuple[str, ...] = ("Inactive", "Active", "Deleted")
 SENDER_EMAIL_TYPES: tuple[str, ...] = ("transactional", "bulk", "unknown")
-SENDER_VALIDATION_METHODS: tuple[str, ...] = ("File", "DNS", "Domain", "ActivationEmail")
 DKIM_STATUSES: tuple[str, ...] = ("Not checked", "OK", "Error")
 SPF_STATUSES: tuple[str, ...] = ("Not checked", "OK", "Error", "Not found")
 

@@ -14,6 +14,7 @@ from mailjet_connector.catalog.enums import (
     NEWSLETTER_EDIT_TYPES,
     TEMPLATE_EDIT_MODES,
     TEMPLATE_OWNER_TYPES,
+    TEMPLATE_PURPOSES,
     TEMPLATE_SELECTION_METHODS,
     codes_doc,
 )
@@ -281,7 +282,7 @@ TEMPLATE = Resource(
         Field("OwnerType", T.STR, default="apikey", choices=TEMPLATE_OWNER_TYPES),
         Field("Presets", T.STR, default=""),
         Field("Previews", T.JSON, read_only=True, default=(), doc="List of ints."),
-        Field("Purposes", T.JSON, default=(), doc="marketing | transactional | automation."),
+        Field("Purposes", T.JSON, default=(), doc=" | ".join(TEMPLATE_PURPOSES) + "."),
     ),
     filters=(
         Filter("APIKey", T.INT, op=Op.SPECIAL),

@@ -9,6 +9,7 @@ import typer
 
 from mailjet_connector import __version__
 from mailjet_connector.cli.agents import agents_app
+from mailjet_connector.cli.airbyte import airbyte_app
 from mailjet_connector.cli.campaign import campaign_app
 from mailjet_connector.cli.catalog import resources
 from mailjet_connector.cli.check import check
@@ -60,6 +61,7 @@ app.command("send", help=send.__doc__, resumable=True)(send)
 app.add_typer(campaign_app)
 app.add_typer(agents_app)
 app.add_typer(twoway_app)
+app.add_typer(airbyte_app)
 
 
 def main() -> None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import make_console
 
 agents_app = Typer(
     name="agents",
@@ -83,6 +85,14 @@ def gateway(
             "--port", min=0, max=65535, envvar="MAILJET_GATEWAY_PORT", help="TCP port (0 = any free port)."
         ),
     ] = 8030,
+    accounts: Annotated[
+        Path | None,
+        typer.Option(
+            "--accounts",
+            help="Accounts file: an agent whose policy names `account = NAME` reaches that account (its own key "
+            "and API root); the others use the connection options.",
+        ),
+    ] = None,
     conn: ConnectionOptions = CONNECTION,
 ) -> None:
     from mailjet_connector.agents.audit_key import read_audit_key
@@ -93,22 +103,67 @@ def gateway(
 
     loaded = load_policy(policy)
     key = read_audit_key(loaded, os.environ)
-    with conn.open() as connection:
-        upstream = connection.base_url
-        timeout = connection.settings.timeout  # forwarded once: the agent's own client retries and paces
+    routes = agent_upstreams(loaded, accounts, os.environ)
+    default_needed = set(loaded.agents) - set(routes)
+    with contextlib.ExitStack() as stack:
+        connection = stack.enter_context(conn.open()) if default_needed else None
+        upstream = connection.base_url if connection else None
+        timeout = (connection.settings if connection else conn.settings()).timeout  # forwarded once
         timeouts = Timeouts(connect=min(Timeouts.connect, timeout), network=timeout)
         app = create_gateway_app(
-            loaded, upstream, connection.api_key, connection.api_secret, timeouts=timeouts, audit_key=key
+            loaded,
+            upstream,
+            connection.api_key if connection else None,
+            connection.api_secret if connection else None,
+            timeouts=timeouts,
+            audit_key=key,
+            agent_upstreams=routes,
         )
 
         def ready(url: str) -> None:
             typer.echo(f"Mailjet agent gateway listening on {url}")
-            typer.echo(f"  upstream: {upstream}")
+            if upstream:
+                typer.echo(f"  upstream: {upstream}")
+            for agent, (root, _, _) in sorted(routes.items()):
+                typer.echo(f"  agent {agent} -> account {loaded.agents[agent].account} ({root})")
             typer.echo(f"  agents: {', '.join(sorted(loaded.agents))}; audit log: {loaded.audit_path}")
             typer.echo("Press Ctrl-C to stop.")
             sys.stdout.flush()
 
         serve_gateway(app, host, port, ready)
+
+
+def agent_upstreams(
+    policy: Any, accounts: Path | None, environ: Mapping[str, str]
+) -> dict[str, tuple[str, str, str]]:
+    """agent -> (API root, key, secret) of the account its policy names, read from the accounts file
+    (`env:` references read from `environ`).
+
+    Raises:
+        PolicyError: an agent names an account but no accounts file was given.
+        AccountsError: no such account in the file, or its credentials cannot be read.
+    """
+    from mailjet_connector.errors import PolicyError
+    from mailjet_connector.protocol import resolve_base_url
+
+    named = {name: agent.account for name, agent in policy.agents.items() if agent.account}
+    if not named:
+        return {}
+    if accounts is None:
+        first = sorted(named)[0]
+        raise PolicyError(
+            f"agents.{first}.account: names account {named[first]!r}; start the gateway with --accounts FILE"
+        )
+    from mailjet_connector.accounts import load_accounts
+
+    loaded = load_accounts(accounts)
+    routes = {}
+    for agent, name in named.items():
+        settings = loaded.get(name).settings(environ)
+        credentials = settings.client_kwargs()
+        root = resolve_base_url(settings.base_url, settings.region)
+        routes[agent] = (root, credentials["api_key"], credentials["api_secret"])
+    return routes
 
 
 MCP_HELP = """Serve the agent tools over MCP (stdio by default, or streamable HTTP at /mcp) for one agent.
@@ -250,4 +305,4 @@ def audit_show(
             f"{r.get('duration_ms', 0):.1f}",
             str(r.get("reason") or ""),
         )
-    Console(width=200).print(table)
+    make_console(width=200).print(table)

@@ -6,12 +6,12 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog.docs import SUMMARY_COLUMNS, record, render_markdown, summary
 from mailjet_connector.cli.exits import fail
+from mailjet_connector.cli.output import make_console
 
 
 def resources(
@@ -38,10 +38,10 @@ def resources(
     elif markdown:
         typer.echo(render_markdown(rows), nl=False)
     else:
-        console = Console()
+        console = make_console()
         if not console.is_terminal:
             # Piped or captured: rich would assume 80 columns and fold every cell; widen instead.
-            console = Console(width=240)
+            console = make_console(width=240)
         console.print(_rich_table(rows))
 
 

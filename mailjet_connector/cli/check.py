@@ -6,11 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from mailjet_connector.cli.exits import EXIT_OK, describe
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import make_console
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.health import CheckResult, check_connection, fast_client_options
 
@@ -60,7 +60,7 @@ def _render(result: CheckResult, code: int, as_json: bool) -> None:
         }
         typer.echo(json.dumps(payload))
         return
-    console = Console(stderr=not result.ok, highlight=False)
+    console = make_console(stderr=not result.ok, highlight=False)
     console.print(("[green]" if result.ok else "[red]") + escape(result.message), markup=True, soft_wrap=True)
     if result.hint:
         console.print(f"hint: {result.hint}", markup=False, soft_wrap=True)

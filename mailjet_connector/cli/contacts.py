@@ -11,11 +11,13 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from mailjet_connector.cli.command import Typer
+from mailjet_connector.cli.dataset_options import DatasetName
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
-from mailjet_connector.cli.output import progress_enabled
+from mailjet_connector.cli.output import make_console, progress_enabled
 from mailjet_connector.cli.sync_render import ProgressBars
 from mailjet_connector.client import Client
 from mailjet_connector.contacts import (
@@ -116,7 +118,7 @@ def import_command(
     if file is None and sql is None:
         fail("give a FILE or --sql")
     path = journal_path(journal, dry_run=dry_run, disabled=no_journal, fresh_account=conn.emulator)
-    stderr = Console(stderr=True, highlight=False)
+    stderr = make_console(stderr=True, highlight=False)
     rows = read_rows(file, sql=sql, dataset_url=dataset_url)
     bars = ProgressBars(stderr, enabled=progress_enabled(as_json) and not dry_run)
     with (
@@ -146,7 +148,7 @@ def import_command(
     if as_json:
         typer.echo(orjson.dumps(data).decode())
     elif not dry_run:
-        _render_report(Console(highlight=False), data, errors)
+        _render_report(make_console(highlight=False), data, errors)
     raise typer.Exit(EXIT_ROWS_FAILED if report.errors else 0)
 
 
@@ -204,8 +206,8 @@ def _provision(
     else:
         table = Table("email", "result")
         for o in outcomes:
-            table.add_row(o.email, o.detail if o.ok else f"[red]{o.detail}[/red]")
-        Console(highlight=False).print(table)
+            table.add_row(o.email, Text(o.detail, style="" if o.ok else "red"))
+        make_console(highlight=False).print(table)
     raise typer.Exit(0 if all(o.ok for o in outcomes) else EXIT_ROWS_FAILED)
 
 
@@ -303,9 +305,7 @@ def forget_command(
             "--dataset-url", help="Also delete their rows from this synced dataset (DuckDB or postgresql://)."
         ),
     ] = None,
-    dataset_name: Annotated[
-        str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
-    ] = DEFAULT_DATASET,
+    dataset_name: DatasetName = DEFAULT_DATASET,
     journal: Annotated[
         Path | None, typer.Option("--journal", help="Also delete the journal records that name them.")
     ] = None,
@@ -346,14 +346,14 @@ def forget_command(
     if as_json:
         typer.echo(orjson.dumps(report.to_dict()).decode())
     else:
-        _render_forget(Console(highlight=False), report)
+        _render_forget(make_console(highlight=False), report)
     raise typer.Exit(0 if report.ok else EXIT_ROWS_FAILED)
 
 
 def _render_forget(console: Console, report: ForgetReport) -> None:
     table = Table("email", "Mailjet")
     for o in report.outcomes:
-        table.add_row(o.email, o.detail if o.ok else f"[red]{o.detail}[/red]")
+        table.add_row(o.email, Text(o.detail, style="" if o.ok else "red"))
     console.print(table)
     if report.erased:
         stores = Table("store", "location", "removed")

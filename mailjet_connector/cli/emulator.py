@@ -179,7 +179,7 @@ def serve(
         if faults is not None:
             parse_faults(faults)
         if sub_data not in ("tenth", "main"):
-            raise ValueError(f"--sub-data must be tenth or main, not {sub_data!r}")
+            raise ValueError(f"--sub-data must be tenth or main, not {sub_data!r} (see --help)")
         state = build_state_for_cli(
             seed, scale, overrides, parse_now(now), api_key, api_secret, sub_accounts, sub_data == "main"
         )

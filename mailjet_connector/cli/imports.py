@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mailjet_connector import catalog
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
+from mailjet_connector.cli.output import make_console
 
 IMPORT_HELP = """Import rows into a writable resource: insert, update, upsert (match on the key) or delete.
 
@@ -118,9 +118,9 @@ def render_import(result: Any, as_json: bool, errors: Path | None) -> None:
     if as_json:
         typer.echo(orjson.dumps(result.to_dict()).decode())
         return
-    console = Console(highlight=False)
+    console = make_console(highlight=False)
     for warning in result.plan.warnings:
-        Console(stderr=True, highlight=False).print(f"warning: {warning}", markup=False)
+        make_console(stderr=True, highlight=False).print(f"warning: {warning}", markup=False)
     counts = Table(title=f"import {result.plan.resource} ({result.plan.mode.value})")
     counts.add_column("action")
     counts.add_column("planned", justify="right")

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 import click
 import typer
-from rich.console import Console
 
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import ConnectionOptions
+from mailjet_connector.cli.output import make_console
 from mailjet_connector.cli.sync_render import render_query
 from mailjet_connector.livesql import DEFAULT_MAX_CALLS
 
@@ -64,7 +64,7 @@ def run_live_command(
             typer.echo("\n".join(explain_live(client, sql).lines))
             return
         result = run_live(client, sql, max_calls=max_calls)
-    render_query(Console(), result, fmt)
+    render_query(make_console(), result, fmt)
     _calls(len(result.calls))
 
 
@@ -98,4 +98,6 @@ def _write(client: Any, sql: str, *, explain: bool, max_calls: int, yes: bool, c
 
 def _calls(count: int, what: str = "") -> None:
     suffix = f" {what}" if what else ""
-    Console(stderr=True).print(f"{count} API call{'s' * (count != 1)}{suffix}", style="dim", highlight=False)
+    make_console(stderr=True).print(
+        f"{count} API call{'s' * (count != 1)}{suffix}", style="dim", highlight=False
+    )

@@ -15,9 +15,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from mailjet_connector.transport import RETRY_RECORD
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 QUIET, NORMAL, VERBOSE, DEBUG = -1, 0, 1, 2
 
@@ -54,6 +57,18 @@ def verbosity() -> Verbosity:
 def progress_enabled(as_json: bool = False) -> bool:
     """Whether a command may draw progress on stderr: not with -q, not when stdout carries JSON."""
     return not as_json and not verbosity().quiet
+
+
+def make_console(*, stderr: bool = False, **options: Any) -> Console:
+    """A rich Console for what a command prints: it never reads markup in the text it is given.
+
+    Cells, names and messages come from users and from Mailjet: with rich's default, a contact named `[/x]`
+    made `query` end in a MarkupError traceback, and a name holding `[red]` lost it in the table. A style is
+    given as `style=` or a `rich.text.Text`, never as markup inside the text.
+    """
+    from rich.console import Console
+
+    return Console(stderr=stderr, markup=False, **options)
 
 
 class RetryLine(logging.Handler):

@@ -8,6 +8,7 @@ from typing import Annotated
 import orjson
 import typer
 
+from mailjet_connector.cli.dataset_options import DatasetName, DatasetUrl
 from mailjet_connector.cli.exits import fail
 from mailjet_connector.cli.sync import parse_date
 from mailjet_connector.dataset import DEFAULT_DATASET, EMULATOR_DUCKDB_PATH
@@ -32,13 +33,8 @@ Examples:
 
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("report.html"),
-    dataset_url: Annotated[
-        str | None,
-        typer.Option("--dataset-url", help="DuckDB file or postgresql:// URL (default ./mailjet.duckdb)."),
-    ] = None,
-    dataset_name: Annotated[
-        str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
-    ] = DEFAULT_DATASET,
+    dataset_url: DatasetUrl = None,
+    dataset_name: DatasetName = DEFAULT_DATASET,
     date_from: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD, UTC).")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day, inclusive.")] = None,
     campaign: Annotated[list[int] | None, typer.Option("--campaign", help="Only this campaign ID.")] = None,

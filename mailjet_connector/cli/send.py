@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
-from mailjet_connector.cli.output import progress_enabled
+from mailjet_connector.cli.output import make_console, progress_enabled
 from mailjet_connector.cli.send_render import ProgressLine, render_plan, render_report
 from mailjet_connector.journal import DEFAULT_JOURNAL
 from mailjet_connector.send import Content, MessageSpec, open_journal, plan_send, send_merge, write_results
@@ -125,7 +124,7 @@ def send(
         return
     with open_journal(plan, journal_path) as journal, conn.client() as client:
         progress = ProgressLine(
-            Console(stderr=True), plan.batches(batch_size), enabled=progress_enabled(as_json)
+            make_console(stderr=True), plan.batches(batch_size), enabled=progress_enabled(as_json)
         )
         with progress:
             report = send_merge(

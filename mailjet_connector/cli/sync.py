@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import orjson
 import typer
-from rich.console import Console
 
 from mailjet_connector import catalog
+from mailjet_connector.catalog.enums import CONTACTFILTER_STATUSES as SEGMENT_STATUSES
+from mailjet_connector.cli.dataset_options import DatasetName, DatasetUrl
 from mailjet_connector.cli.exits import EXIT_PARTIAL, fail
 from mailjet_connector.cli.livesql import (
     DEFAULT_MAX_CALLS,
@@ -23,10 +25,45 @@ from mailjet_connector.cli.livesql import (
     run_live_command,
 )
 from mailjet_connector.cli.options import CONNECTION, SMALL_EMULATOR, ConnectionOptions
-from mailjet_connector.cli.output import progress_enabled, verbosity
+from mailjet_connector.cli.output import make_console, progress_enabled, verbosity
+from mailjet_connector.cli.sync_flags import (
+    AccountFlag,
+    AccountsFlag,
+    CampaignFlag,
+    CampaignStatusFlag,
+    ChildrenFlag,
+    CounterResolutionFlag,
+    CounterSourceFlag,
+    CounterTimingFlag,
+    DeletionsFlag,
+    DestinationFlag,
+    EndDateFlag,
+    ExcludeFlag,
+    FullRefreshFlag,
+    IncludeDeletedCampaignsFlag,
+    IncludeDeletedFlag,
+    IncludeDeletedListsFlag,
+    JobsFlag,
+    ListFlag,
+    LookbackFlag,
+    NewsletterToolFlag,
+    PipelinesDirFlag,
+    PlanFlag,
+    ResourcesFlag,
+    SegmentStatusFlag,
+    StarredOnlyFlag,
+    StartDateFlag,
+    SyncDatasetNameFlag,
+    SyncDatasetUrlFlag,
+    SyncJsonFlag,
+    WebhookStoreFlag,
+    choose,
+    counter_options,
+)
 from mailjet_connector.cli.sync_render import (
     ProgressBars,
     render_export,
+    render_plan,
     render_query,
     render_refusals,
     render_sync,
@@ -45,6 +82,8 @@ A resource the API refuses (400, 403, 404) is reported failed while the others l
 Examples:
 
     mailjet-connector sync --emulator
+
+    mailjet-connector sync --emulator --plan
 
     mailjet-connector sync --resources contact,listrecipient,message --start-date 2024-01-01
 
@@ -83,97 +122,77 @@ FORMATS = ("table", "csv", "json")
 
 
 def sync(
-    resources: Annotated[
-        list[str] | None, typer.Option("--resources", help="Only these resources (comma-separated).")
-    ] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip these resources.")] = None,
-    destination: Annotated[
-        str | None,
-        typer.Option(
-            "--destination",
-            help="Any other dlt destination name (duckdb and postgres follow from --dataset-url).",
-        ),
-    ] = None,
-    dataset_url: Annotated[
-        str | None,
-        typer.Option(
-            "--dataset-url",
-            help="Where the data goes, and its scheme picks the destination: a DuckDB file (default "
-            "./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb; or duckdb:///path) or a libpq URL (postgresql://user@host/db, no password needed,"
-            " ?host=/socket/dir, ?sslmode=...).",
-        ),
-    ] = None,
-    dataset_name: Annotated[
-        str, typer.Option("--dataset-name", help="Schema the tables go to.")
-    ] = DEFAULT_DATASET,
-    full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Forget the state; read all.")] = False,
-    start_date: Annotated[
-        str | None, typer.Option("--start-date", help="Read events from this date.")
-    ] = None,
-    end_date: Annotated[str | None, typer.Option("--end-date", help="Read events up to this date.")] = None,
-    lookback: Annotated[
-        str | None,
-        typer.Option(
-            "--lookback",
-            help="Re-read this much before the last sync's mark (3d, 12h, 30m): catches messages whose "
-            "Status changed after they were synced.",
-        ),
-    ] = None,
-    campaign: Annotated[list[int] | None, typer.Option("--campaign", help="Only this campaign ID.")] = None,
-    list_: Annotated[list[int] | None, typer.Option("--list", help="Only this contacts list ID.")] = None,
-    include_deleted: Annotated[
-        bool, typer.Option("--include-deleted", help="Also read deleted campaigns and lists.")
-    ] = False,
-    starred_only: Annotated[bool, typer.Option("--starred-only", help="Only starred campaigns.")] = False,
-    webhook_store: Annotated[
-        str | None,
-        typer.Option(
-            "--webhook-store",
-            envvar="MAILJET_WEBHOOK_STORE",
-            help="The webhook receiver's store (sqlite:///events.db or postgresql://...): adds `event` and "
-            "`inbound_message` tables.",
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    pipelines_dir: Annotated[
-        str | None,
-        typer.Option(
-            "--pipelines-dir",
-            help="Where dlt keeps its local state (dlt's default: ~/.dlt/pipelines; /var/dlt/pipelines for root).",
-        ),
-    ] = None,
-    accounts: Annotated[
-        Path | None,
-        typer.Option(
-            "--accounts",
-            help="Sync every account of this accounts file (TOML, see docs/deploy.md) at once, each into its own "
-            "dataset; one summary row per account.",
-        ),
-    ] = None,
-    account: Annotated[
-        list[str] | None, typer.Option("--account", help="With --accounts: only this account (repeatable).")
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            min=1,
-            help="With --accounts: accounts synced at once (default: all, up to 2 per CPU, at least 4).",
-        ),
-    ] = None,
+    resources: ResourcesFlag = None,
+    exclude: ExcludeFlag = None,
+    destination: DestinationFlag = None,
+    dataset_url: SyncDatasetUrlFlag = None,
+    dataset_name: SyncDatasetNameFlag = DEFAULT_DATASET,
+    full_refresh: FullRefreshFlag = False,
+    start_date: StartDateFlag = None,
+    end_date: EndDateFlag = None,
+    lookback: LookbackFlag = None,
+    deletions: DeletionsFlag = "7d",
+    children: ChildrenFlag = False,
+    campaign: CampaignFlag = None,
+    list_: ListFlag = None,
+    include_deleted: IncludeDeletedFlag = False,
+    include_deleted_campaigns: IncludeDeletedCampaignsFlag = False,
+    include_deleted_lists: IncludeDeletedListsFlag = False,
+    starred_only: StarredOnlyFlag = False,
+    campaign_status: CampaignStatusFlag = None,
+    newsletter_tool: NewsletterToolFlag = None,
+    segment_status: SegmentStatusFlag = None,
+    counter_source: CounterSourceFlag = None,
+    counter_timing: CounterTimingFlag = None,
+    counter_resolution: CounterResolutionFlag = None,
+    webhook_store: WebhookStoreFlag = None,
+    plan: PlanFlag = False,
+    as_json: SyncJsonFlag = False,
+    pipelines_dir: PipelinesDirFlag = None,
+    accounts: AccountsFlag = None,
+    account: AccountFlag = None,
+    jobs: JobsFlag = None,
     conn: ConnectionOptions = SMALL_EMULATOR,
 ) -> None:
     if resources and exclude:
         fail("--resources and --exclude do not go together")
     only, skipped = split_names(resources), split_names(exclude)
+    counters = counter_options(counter_source, counter_timing, counter_resolution)
+    segments = choose(segment_status, SEGMENT_STATUSES, "--segment-status")
     start, end = parse_date(start_date, "--start-date"), parse_date(end_date, "--end-date")
     try:
-        from mailjet_connector.sync.incremental import parse_duration
-        from mailjet_connector.sync.pipeline import SyncOptions, run_sync
+        from mailjet_connector.sync import Narrowing, SyncOptions, plan_sync, run_sync
+        from mailjet_connector.sync.incremental import parse_duration, parse_schedule
     except ModuleNotFoundError as exc:
         fail(f"sync needs the [sync] extra: pip install 'mailjet-connector[sync]' ({exc.name} missing)")
     if account and accounts is None:
         fail("--account picks from an accounts file: add --accounts FILE")
+    # What every sync of this command shares; the connection and the dataset are added below (per account
+    # with --accounts).
+    options = SyncOptions(
+        resources=only or None,
+        exclude=tuple(skipped),
+        pipelines_dir=pipelines_dir,
+        full_refresh=full_refresh,
+        start_date=start,
+        end_date=end,
+        lookback=parse_duration(lookback) if lookback else 0,
+        deletions=parse_schedule(deletions),
+        children=children,
+        narrowing=Narrowing(
+            campaigns=tuple(campaign or ()),
+            lists=tuple(list_ or ()),
+            include_deleted_campaigns=include_deleted or include_deleted_campaigns,
+            include_deleted_lists=include_deleted or include_deleted_lists,
+            starred_only=starred_only,
+            campaign_status=tuple(campaign_status or ()),
+            newsletter_tool=newsletter_tool,
+            segment_status=segments,
+        ),
+        **counters,
+        webhook_store=webhook_store,
+        dlt_logs=verbosity().verbose,
+    )
     if accounts is not None:
         from mailjet_connector.cli.sync_accounts import check_flags, run_accounts
 
@@ -188,61 +207,47 @@ def sync(
                 "--webhook-store": webhook_store is not None,
             },
         )
-        shared = {
-            "resources": only or None,
-            "exclude": tuple(skipped),
-            "pipelines_dir": pipelines_dir,
-            "full_refresh": full_refresh,
-            "start_date": start,
-            "end_date": end,
-            "lookback": parse_duration(lookback) if lookback else 0,
-            "include_deleted": include_deleted,
-            "starred_only": starred_only,
-        }
-        run_accounts(accounts, account or [], jobs, shared, conn, as_json)
+        run_accounts(accounts, account or [], jobs, options, conn, as_json)
         return
     dataset_url = emulator_dataset(dataset_url, destination, conn)
     with conn.open() as connection:
-        bars = ProgressBars(Console(stderr=True), enabled=progress_enabled(as_json))
+        bars = ProgressBars(make_console(stderr=True), enabled=progress_enabled(as_json) and not plan)
         with bars:
-            report = run_sync(
-                SyncOptions(
-                    api_key=connection.api_key,
-                    api_secret=connection.api_secret,
-                    base_url=connection.base_url,
-                    rate_limit=connection.rate_limit,
-                    settings=connection.settings,
-                    resources=only or None,
-                    exclude=tuple(skipped),
-                    destination=destination,
-                    dataset_url=dataset_url,
-                    dataset_name=dataset_name,
-                    pipelines_dir=pipelines_dir,
-                    full_refresh=full_refresh,
-                    start_date=start,
-                    end_date=end,
-                    lookback=parse_duration(lookback) if lookback else 0,
-                    campaigns=tuple(campaign or ()),
-                    lists=tuple(list_ or ()),
-                    include_deleted=include_deleted,
-                    starred_only=starred_only,
-                    progress=bars.update,
-                    clock=connection.clock,
-                    webhook_store=webhook_store,
-                    dlt_logs=verbosity().verbose,
-                )
+            options = replace(
+                options,
+                api_key=connection.api_key,
+                api_secret=connection.api_secret,
+                base_url=connection.base_url,
+                rate_limit=connection.rate_limit,
+                settings=connection.settings,
+                destination=destination,
+                dataset_url=dataset_url,
+                dataset_name=dataset_name,
+                progress=bars.update,
+                clock=connection.clock,
             )
+            if plan:
+                show_plan(plan_sync(options).to_dict(), as_json)
+                return
+            report = run_sync(options)
     data = report.to_dict()
     if as_json:
         typer.echo(orjson.dumps(data, default=str).decode())
     else:
-        render_sync(Console(), data)
-        render_refusals(Console(stderr=True), data)
+        render_sync(make_console(), data)
+        render_refusals(make_console(stderr=True), data)
     if report.partial:
         raise typer.Exit(EXIT_PARTIAL)
 
 
 sync.__doc__ = SYNC_HELP
+
+
+def show_plan(plan: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        typer.echo(orjson.dumps(plan).decode())
+    else:
+        render_plan(make_console(), plan)
 
 
 def emulator_dataset(dataset_url: str | None, destination: str | None, conn: ConnectionOptions) -> str | None:
@@ -297,7 +302,7 @@ def export(
         fail(f"no such directory: {output.parent}")
     res = catalog.get(resource)
     filters = parse_where(res, where or [])
-    bars = ProgressBars(Console(stderr=True), enabled=progress_enabled())
+    bars = ProgressBars(make_console(stderr=True), enabled=progress_enabled())
     with conn.client() as client, bars:
         report = export_resource(
             client,
@@ -308,7 +313,7 @@ def export(
             progress=lambda rows: bars.update(res.name, rows),
             escape_formulas=escape_formulas,
         )
-    render_export(Console(stderr=True), report, output)
+    render_export(make_console(stderr=True), report, output)
 
 
 export.__doc__ = EXPORT_HELP
@@ -316,16 +321,8 @@ export.__doc__ = EXPORT_HELP
 
 def query(
     sql: Annotated[str, typer.Argument(help="One SQL statement.")],
-    dataset_url: Annotated[
-        str | None,
-        typer.Option(
-            "--dataset-url",
-            help="DuckDB file or postgresql:// URL (default ./mailjet.duckdb; with --emulator ./mailjet-emulator.duckdb).",
-        ),
-    ] = None,
-    dataset_name: Annotated[
-        str, typer.Option("--dataset-name", help="Schema the sync wrote to.")
-    ] = DEFAULT_DATASET,
+    dataset_url: DatasetUrl = None,
+    dataset_name: DatasetName = DEFAULT_DATASET,
     format_: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     allow_files: Annotated[
         bool, typer.Option("--allow-files", help="Let the SELECT read files (read_csv, FROM 'x.parquet').")
@@ -344,7 +341,7 @@ def query(
     result = run_readonly(
         sql, emulator_dataset(dataset_url, "duckdb", conn), dataset_name, allow_files=allow_files
     )
-    render_query(Console(), result, format_)
+    render_query(make_console(), result, format_)
 
 
 query.__doc__ = QUERY_HELP + QUERY_LIVE_HELP

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import typer
-from rich.console import Console
 
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import ConnectionOptions
+from mailjet_connector.cli.output import make_console
 from mailjet_connector.cli.sync_render import render_accounts
+
+if TYPE_CHECKING:
+    from mailjet_connector.sync.options import SyncOptions
 
 # Options that pick one account's connection or dataset: the accounts file gives those per account.
 PER_ACCOUNT = {
@@ -45,7 +48,7 @@ def run_accounts(
     path: Path,
     names: list[str],
     jobs: int | None,
-    sync_kwargs: dict[str, Any],
+    options: SyncOptions,
     conn: ConnectionOptions,
     as_json: bool,
 ) -> None:
@@ -65,7 +68,7 @@ def run_accounts(
     }
     if shared:  # connection options given on the command line apply to every account that does not set them
         accounts = [_with_defaults(account, shared) for account in accounts]
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
 
     def done(run: Any) -> None:
         # A failure is told on stderr even with --json: a scheduler's log of errors gets one line per account.
@@ -76,7 +79,7 @@ def run_accounts(
             )
 
     runs = sync_accounts(
-        accounts, os.environ, sync_kwargs, jobs=jobs or default_jobs(len(accounts)), on_done=done
+        accounts, os.environ, options, jobs=jobs or default_jobs(len(accounts)), on_done=done
     )
     rows = [run.to_dict() for run in runs]
     if as_json:
@@ -84,8 +87,9 @@ def run_accounts(
             orjson.dumps({"accounts": rows, "failed": sum(not r["ok"] for r in rows)}, default=str).decode()
         )
     else:
-        render_accounts(Console(), rows)
-    if any(not run.ok for run in runs):
+        render_accounts(make_console(), rows)
+    # An account that failed, or whose resources the API partly refused (`partial`), makes the run exit 1.
+    if any(not run.ok or (run.report or {}).get("partial") for run in runs):
         raise typer.Exit(EXIT_ROWS_FAILED)
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from mailjet_connector.exporting import ExportReport
 from mailjet_connector.query import QueryResult, to_csv, to_json
@@ -96,6 +97,34 @@ def render_sync(console: Console, report: dict[str, Any]) -> None:
     console.print(table)
 
 
+def render_plan(console: Console, plan: dict[str, Any]) -> None:
+    """The table of a `SyncPlan.to_dict()`: calls, rows and time per table, then the total."""
+    table = Table(title=f"mailjet-connector sync --plan (time at {plan['rate']})")
+    table.add_column("table", no_wrap=True)
+    for header in ("calls", "rows", "time"):
+        table.add_column(header, justify="right")
+    table.add_column("counted as")
+    for name, entry in plan["tables"].items():
+        table.add_row(
+            name, _cell(entry["calls"]), _cell(entry["rows"]), _duration(entry["seconds"]), entry["how"]
+        )
+    table.add_section()
+    total = plan["total"]
+    table.add_row("total", _cell(total["calls"]), "", _duration(total["seconds"]), "", style="bold")
+    console.print(table)
+    console.print(
+        f"(the plan itself made {plan['plan_calls']} calls: one countOnly per walk, the parent listings)"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def render_refusals(console: Console, report: dict[str, Any]) -> None:
     """One line per resource the API refused (on stderr): the sync loaded everything else."""
     for name, error in report.get("failed", {}).items():
@@ -140,7 +169,14 @@ def render_accounts(console: Console, runs: list[dict[str, Any]]) -> None:
         table.add_column(header, justify="right")
     table.add_column("dataset / error", overflow="fold")
     for run in runs:
-        status = "ok" if run["ok"] else "[red]failed[/]"
+        partial = run["ok"] and (run.get("report") or {}).get("partial")
+        status = (
+            Text("partial", style="yellow")
+            if partial
+            else Text("ok")
+            if run["ok"]
+            else Text("failed", style="red")
+        )
         note = run["dataset"] if run["ok"] else f"{run['error_type']}: {run['error']}"
         cells = [_cell(run.get(key)) if run["ok"] or key == "seconds" else "-" for key, _ in SYNC_COLUMNS]
         table.add_row(run["account"], status, *cells, note)

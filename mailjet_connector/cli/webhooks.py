@@ -7,13 +7,12 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from mailjet_connector.cli.command import Typer
 from mailjet_connector.cli.exits import EXIT_ROWS_FAILED, fail
 from mailjet_connector.cli.options import CONNECTION, ConnectionOptions
-from mailjet_connector.cli.output import verbosity
+from mailjet_connector.cli.output import make_console, verbosity
 from mailjet_connector.config import load_settings
 from mailjet_connector.webhooks import register as hooks
 from mailjet_connector.webhooks.settings import DEFAULT_STORE, ReceiverSettings
@@ -95,7 +94,7 @@ def _render(changes: list[hooks.Change], as_json: bool) -> None:
     for c in changes:
         table.add_row(c.kind, c.event_type, "yes" if c.backup else "", str(c.version or ""), c.status, c.action,
                       str(c.id), c.url)  # fmt: skip
-    Console(highlight=False).print(table)
+    make_console(highlight=False).print(table)
 
 
 @webhooks_app.command("register", help=REGISTER_HELP)

@@ -5,7 +5,7 @@ by its catalog entry):
 
 - rows whose address columns name them: the EMAIL fields of `contact` and of every resource that links to
   a contact (`contactslistsignup.email`, `messagesentstatistics.to_email`...), and the webhook tables'
-  `event.email`, `inbound_message.sender` / `from_header` (`webhooks.store.PERSON_COLUMNS`);
+  `event.email`, `inbound_message.sender` / `from_header` (`webhooks.backend.PERSON_COLUMNS`);
 - the rows of their contact ID in the contacts area (`contactdata`, `contacthistorydata`: property values);
 - in the dataset's schema and in dlt's `<dataset>_staging` copy of the last merge load.
 
@@ -27,7 +27,7 @@ from mailjet_connector.errors import MailjetError
 from mailjet_connector.importer.columns import normal
 from mailjet_connector.journal import Journal
 from mailjet_connector.redaction import redact_url
-from mailjet_connector.webhooks.store import PERSON_COLUMNS, person_match, person_params
+from mailjet_connector.webhooks.backend import PERSON_COLUMNS, person_match, person_params
 
 __all__ = ["EraseError", "Erased", "erase_dataset", "erase_journal", "erase_webhook_store"]
 

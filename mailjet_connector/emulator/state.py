@@ -123,6 +123,7 @@ class EmulatorState:
     accounts: dict[str, Account] = field(default_factory=dict)
     seed: int = 0
     request_log: list[dict[str, Any]] = field(default_factory=list)
+    request_total: int = 0  # requests served since start (the log above keeps only the last ones)
 
     def add_account(self, account: Account) -> Account:
         self.accounts[account.api_key] = account

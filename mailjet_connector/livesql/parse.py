@@ -114,7 +114,6 @@ class Shape:
         limit / offset: the constant expressions, or None.
         count: the select list is a lone `count(*)` (or count of a never-null column) with nothing else.
         rows: no aggregate, GROUP BY, DISTINCT, window or QUALIFY: each output row is one table row.
-        exact_where: every WHERE conjunct is a condition (nothing left for local evaluation only).
     """
 
     ref: TableRef
@@ -123,7 +122,6 @@ class Shape:
     offset: exp.Expression | None
     count: bool
     rows: bool
-    exact_where: bool
 
 
 @dataclass
@@ -325,7 +323,6 @@ class _Walker:
         if len(refs) != 1 or select.args.get("joins") or len(root.sources) != 1:
             return None
         (ref,) = refs.values()
-        exact_where = not ref.residual
         plain = not any(select.args.get(k) for k in ("group", "having", "distinct", "qualify", "windows"))
         aggregates = any(e.find(exp.AggFunc) for e in select.expressions)
         windows = any(e.find(exp.Window) for e in select.expressions)
@@ -336,7 +333,6 @@ class _Walker:
             offset=_limit_value(select.args.get("offset")),
             count=plain and not windows and _is_count(select, ref),
             rows=plain and not aggregates and not windows,
-            exact_where=exact_where,
         )
 
 

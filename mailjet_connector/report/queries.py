@@ -380,3 +380,6 @@ QUERIES: dict[str, Query] = {
         COUNTRIES,
     )
 }
+
+# Every table a report query reads: what a sync for the report needs (tests and benches sync only these).
+TABLES: tuple[str, ...] = tuple(sorted({table for query in QUERIES.values() for table in query.tables}))

@@ -16,7 +16,7 @@ database, not by reading the SQL:
 
 API:
     run_readonly(sql, dataset_url, dataset, allow_files=False, max_rows=None) -> QueryResult
-    open_sandbox(dataset_url, dataset, allowed) -> a runner with .run(sql, max_rows=...) and .close()
+    open_sandbox(dataset_url, dataset, allowed, timeout=None) -> a runner with .run(sql, max_rows=...) and .close()
     Sandbox(source, schema=...)      # over any TableSource (tables(), load(name), version())
     DatasetTables(path, dataset, allowed)   # the synced DuckDB file as a TableSource
     SandboxError (a QueryError): the SQL is not allowed; the message is one line and says why.
@@ -96,21 +96,28 @@ def run_readonly(
 
 
 class _PostgresRunner:
-    def __init__(self, url: str, dataset: str, allowed: Callable[[str], bool]) -> None:
-        self.url, self.dataset, self.allowed = url, dataset, allowed
+    def __init__(
+        self, url: str, dataset: str, allowed: Callable[[str], bool], timeout: float | None = None
+    ) -> None:
+        self.url, self.dataset, self.allowed, self.timeout = url, dataset, allowed, timeout
 
     def run(self, sql: str, *, max_rows: int | None = None) -> QueryResult:
-        return run_on_postgres(sql, self.url, self.dataset, allowed=self.allowed, max_rows=max_rows)
+        return run_on_postgres(
+            sql, self.url, self.dataset, allowed=self.allowed, max_rows=max_rows, timeout=self.timeout
+        )
 
     def close(self) -> None:
         return None
 
 
-def open_sandbox(dataset_url: str | None, dataset: str, allowed: Callable[[str], bool]) -> QueryRunner:
+def open_sandbox(
+    dataset_url: str | None, dataset: str, allowed: Callable[[str], bool], *, timeout: float | None = None
+) -> QueryRunner:
     """A runner that sees only the dataset tables `allowed` accepts (for agents); keep it for many queries.
 
     DuckDB: a `Sandbox` over copies of those tables. PostgreSQL: each statement checks that the login role can
-    read no other table and no file, then runs read-only (`setup_sql` makes such a role).
+    read no other table and no file, then runs read-only (`setup_sql` makes such a role). With `timeout`, a
+    statement running longer is stopped (QueryError) and the runner stays usable.
 
     Raises:
         QueryError: the dataset name is not an identifier.
@@ -118,5 +125,5 @@ def open_sandbox(dataset_url: str | None, dataset: str, allowed: Callable[[str],
     _check_dataset(dataset)
     url = dataset_url or DEFAULT_DATASET_URL
     if is_postgres_url(url):
-        return _PostgresRunner(url, dataset, allowed)
-    return Sandbox(DatasetTables(duckdb_path(url), dataset, allowed), schema=dataset)
+        return _PostgresRunner(url, dataset, allowed, timeout)
+    return Sandbox(DatasetTables(duckdb_path(url), dataset, allowed), schema=dataset, timeout=timeout)

@@ -43,17 +43,19 @@ class Sandbox:
         source: the tables and their rows.
         schema: the schema the tables live in (also first on the search path, so `contact` and
             `mailjet_data.contact` both work).
+        timeout: seconds a statement may run before DuckDB is interrupted (None: no bound).
 
     Example:
         with Sandbox(source) as sandbox:
             result = sandbox.run("select count(*) from contact", max_rows=100)
     """
 
-    def __init__(self, source: TableSource, *, schema: str) -> None:
+    def __init__(self, source: TableSource, *, schema: str, timeout: float | None = None) -> None:
         if not schema.isidentifier():
             raise QueryError(f"schema name {schema!r} must be a plain SQL identifier")
         self.source = source
         self.schema = schema
+        self.timeout = timeout
         self._lock = threading.Lock()
         self._conn: Any = None
         self._version: Hashable = None
@@ -91,7 +93,7 @@ class Sandbox:
             conn = self._connection()
             while True:  # each turn copies one more table in, or ends
                 try:
-                    return run_select(conn, sql, max_rows)
+                    return run_select(conn, sql, max_rows, timeout=self.timeout)
                 except MissingTableError as missing:
                     if not self._load(conn, missing.table.lower()):
                         raise QueryError(str(missing)) from None

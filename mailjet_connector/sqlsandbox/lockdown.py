@@ -8,6 +8,10 @@ while the database runs at all.
 from __future__ import annotations
 
 import re
+import tempfile
+import threading
+import uuid
+from pathlib import Path
 from typing import Any
 
 from mailjet_connector.query import QueryError, QueryResult
@@ -29,25 +33,42 @@ FILE_SETTINGS = (("enable_external_access", "false"),)
 
 
 def lock(conn: Any, *, allow_files: bool = False) -> None:
-    """Apply the sandbox settings to `conn` and freeze them (`lock_configuration`)."""
+    """Apply the sandbox settings to `conn` and freeze them (`lock_configuration`).
+
+    Without files, DuckDB still lets a query read its temp directory (`allowed_directories` gets it when
+    external access is turned off): `.tmp/` under the working directory for an in-memory database,
+    `<file>.tmp/` next to a dataset file, so `read_text('.tmp/x')` read whatever someone left there. The
+    temp directory is first moved to a fresh, unguessable path that does not exist yet (DuckDB creates it
+    only to spill, and removes it on close), so that exception holds nothing but DuckDB's own spill files.
+    """
+    if not allow_files:
+        private = Path(tempfile.gettempdir()) / f"mailjet-sql-{uuid.uuid4().hex}"
+        conn.execute("set temp_directory = $1", [str(private)])
     for name, value in SETTINGS + (() if allow_files else FILE_SETTINGS):
         conn.execute(f"set {name} = {value}")
     conn.execute("set lock_configuration = true")
 
 
-def run_select(conn: Any, sql: str, max_rows: int | None = None) -> QueryResult:
+def run_select(
+    conn: Any, sql: str, max_rows: int | None = None, *, timeout: float | None = None
+) -> QueryResult:
     """Run the one SELECT of `sql` on a locked connection; at most `max_rows` rows (None: all).
 
-    The row bound is applied by DuckDB (a LIMIT on the statement's relation), not after fetching.
+    The row bound is applied by DuckDB (a LIMIT on the statement's relation), not after fetching. With
+    `timeout`, DuckDB is interrupted after that many seconds (a recursive CTE that never ends, a cross join
+    of everything), so that a shared runner is not held forever.
 
     Raises:
         SandboxError: not one SELECT, or it reaches a file or setting the sandbox forbids.
-        QueryError: any other database error (first line).
+        QueryError: any other database error (first line), or the statement ran past `timeout`.
     """
     import duckdb
 
     statement = one_select(conn, sql)
+    timer = threading.Timer(timeout, conn.interrupt) if timeout is not None else None
     try:
+        if timer is not None:
+            timer.start()
         relation = conn.sql(statement)
         if relation is None:  # a SELECT always gives a relation; kept as a guard, never as a bypass
             raise SandboxError("read-only: the statement gave no rows to read")
@@ -62,8 +83,15 @@ def run_select(conn: Any, sql: str, max_rows: int | None = None) -> QueryResult:
         if found:
             raise MissingTableError(found.group(1).strip('"'), first_line(exc)) from None
         raise QueryError(first_line(exc)) from None
+    except duckdb.InterruptException:
+        raise QueryError(
+            f"the query ran longer than {timeout:g} s and was stopped: narrow it (a WHERE, a LIMIT, fewer joins)"
+        ) from None
     except duckdb.Error as exc:
         raise QueryError(first_line(exc)) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
 
 
 class MissingTableError(QueryError):

@@ -63,6 +63,7 @@ def run_on_postgres(
     allow_files: bool = False,
     allowed: Callable[[str], bool] | None = None,
     max_rows: int | None = None,
+    timeout: float | None = None,
 ) -> QueryResult:
     """One SELECT on a PostgreSQL dataset, read-only.
 
@@ -74,6 +75,7 @@ def run_on_postgres(
         allowed: for agents: which dataset tables may be read; the role must be able to read no other
             table (None: no table check).
         max_rows: at most this many rows.
+        timeout: seconds the statement may run (`statement_timeout`); None: the server's setting.
 
     Raises:
         SandboxError: a role that can reach files or other tables, or not one SELECT.
@@ -92,6 +94,8 @@ def run_on_postgres(
                 if allowed is not None:
                     _refuse_other_tables(check, dataset, allowed)
                 check.execute(f"set local search_path to {dataset}, public")  # type: ignore[arg-type]
+                if timeout is not None:
+                    check.execute(f"set local statement_timeout = {max(1, round(timeout * 1000))}")  # type: ignore[arg-type]
             with conn.cursor(name=CURSOR) as cursor:
                 try:
                     cursor.execute(sql)  # type: ignore[arg-type]
@@ -101,6 +105,10 @@ def run_on_postgres(
                 columns = [d.name for d in cursor.description or []]
             conn.rollback()
             return QueryResult(columns, rows)
+    except psycopg.errors.QueryCanceled:
+        raise QueryError(
+            f"the query ran longer than {timeout:g} s and was stopped: narrow it (a WHERE, a LIMIT, fewer joins)"
+        ) from None
     except psycopg.Error as exc:
         raise QueryError(redact_url(first_line(exc), url)) from None
 

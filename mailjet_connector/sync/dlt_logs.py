@@ -38,14 +38,14 @@ def telemetry_off() -> None:
 
 @contextmanager
 def quiet_dlt() -> Iterator[None]:
-    """Keep dlt's log lines below ERROR off the terminal unless RUNTIME__LOG_LEVEL is set.
+    """Keep dlt's log lines off the terminal unless RUNTIME__LOG_LEVEL is set.
 
     The variable is restored afterwards (and the runtime re-initialised) so the process is left as found.
     """
     if LOG_LEVEL_ENV in os.environ:
         yield
         return
-    os.environ[LOG_LEVEL_ENV] = "ERROR"
+    os.environ[LOG_LEVEL_ENV] = "CRITICAL"  # its errors reach the user as our own one-line errors
     reinitialize()
     try:
         yield

@@ -132,3 +132,23 @@ def parse_duration(spec: str) -> int:
     if found is None:
         raise ConfigError(f"duration {spec!r} not understood; write it like 3d, 12h, 30m or 900 (seconds)")
     return int(found.group(1)) * _SECONDS[found.group(2)]
+
+
+def parse_schedule(spec: str) -> int | None:
+    """The deletions schedule: "always" (0: every run), "never" (None: only the first run), or a duration
+    such as "7d" (a full read when the last one is at least that old).
+
+    Raises:
+        ConfigError: anything else.
+    """
+    word = spec.strip().lower()
+    if word == "always":
+        return 0
+    if word == "never":
+        return None
+    try:
+        return parse_duration(word)
+    except ConfigError:
+        raise ConfigError(
+            f"--deletions {spec!r} not understood; write always, never, or a period like 7d or 12h"
+        ) from None

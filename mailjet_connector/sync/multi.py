@@ -15,14 +15,17 @@ import multiprocessing
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from mailjet_connector.accounts import Account
 from mailjet_connector.config import Settings
 from mailjet_connector.errors import MailjetError
 
-__all__ = ["AccountRun", "default_jobs", "sync_accounts"]
+if TYPE_CHECKING:
+    from mailjet_connector.sync.options import SyncOptions
+
+__all__ = ["AccountRun", "account_options", "default_jobs", "sync_accounts"]
 
 
 @dataclass
@@ -81,7 +84,7 @@ def default_jobs(accounts: int, cpus: int | None = None) -> int:
 def sync_accounts(
     accounts: Sequence[Account],
     environ: Mapping[str, str],
-    sync_kwargs: Mapping[str, Any],
+    options: SyncOptions,
     *,
     jobs: int,
     on_done: Callable[[AccountRun], None] | None = None,
@@ -91,9 +94,11 @@ def sync_accounts(
     Args:
         accounts: the accounts to sync (`AccountsFile.select(...)`).
         environ: the environment `env:` credential references read (`os.environ` in the CLI).
-        sync_kwargs: `SyncOptions` fields every account shares (resources, full_refresh, start_date,
-            pipelines_dir...); picklable values only. Credentials, connection and dataset come from the account.
-        jobs: accounts synced at once; 1 runs them one after the other in this process.
+        options: what every account's sync shares (resources, full_refresh, start_date, pipelines_dir...;
+            picklable values only); credentials, connection and dataset are replaced by the account's.
+        jobs: accounts synced at once; 1 runs them one after the other in this process. With more, the workers
+            import the caller's `__main__` module as any `multiprocessing` worker does: call this under
+            `if __name__ == "__main__":` in a script (a script read from stdin cannot be imported: use jobs=1).
         on_done: called in this process as each account ends (progress lines).
 
     Returns:
@@ -112,15 +117,15 @@ def sync_accounts(
                 on_done(run)
     if jobs <= 1:
         for account, settings in ready:
-            _finish(runs[account.name], _run_one(account, settings, dict(sync_kwargs)), on_done)
+            _finish(runs[account.name], _run_one(account, settings, options), on_done)
     else:
-        _run_pool(ready, dict(sync_kwargs), jobs, runs, on_done)
+        _run_pool(ready, options, jobs, runs, on_done)
     return [runs[account.name] for account in accounts]
 
 
 def _run_pool(
     ready: list[tuple[Account, Settings]],
-    kwargs: dict[str, Any],
+    options: SyncOptions,
     jobs: int,
     runs: dict[str, AccountRun],
     on_done: Callable[[AccountRun], None] | None,
@@ -128,7 +133,7 @@ def _run_pool(
     context = _worker_context()
     with ProcessPoolExecutor(max_workers=min(jobs, len(ready) or 1), mp_context=context) as pool:
         pending: dict[Future[dict[str, Any]], str] = {
-            pool.submit(_run_one, account, settings, kwargs): account.name for account, settings in ready
+            pool.submit(_run_one, account, settings, options): account.name for account, settings in ready
         }
         try:
             while pending:
@@ -175,28 +180,41 @@ def _failed(run: AccountRun, exc: BaseException) -> None:
     run.error, run.error_type = _one_line(exc), type(exc).__name__
 
 
-def _run_one(account: Account, settings: Settings, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """One account's sync (in a worker process): a picklable outcome, never an exception."""
+def account_options(account: Account, settings: Settings, options: SyncOptions) -> SyncOptions:
+    """`options` for one account: its credentials, connection settings and dataset (`dataclasses.replace`).
+
+    Args:
+        account: the account (its dataset).
+        settings: its settings, credentials read (`Account.settings`).
+        options: what every account's sync reads (resources, window...).
+    """
     from mailjet_connector.protocol import resolve_base_url
+
+    credentials = settings.client_kwargs()
+    return replace(
+        options,
+        api_key=credentials["api_key"],
+        api_secret=credentials["api_secret"],
+        base_url=resolve_base_url(settings.base_url, settings.region),
+        rate_limit=settings.rate_limit,
+        settings=settings,
+        destination=account.destination,
+        dataset_url=account.dataset_url,
+        dataset_name=account.dataset_name,
+        dlt_logs=False,
+    )
+
+
+def _run_one(account: Account, settings: Settings, options: SyncOptions) -> dict[str, Any]:
+    """One account's sync (in a worker process): a picklable outcome, never an exception."""
     from mailjet_connector.redaction import redact_text
-    from mailjet_connector.sync.pipeline import SyncOptions, run_sync
+    from mailjet_connector.sync.pipeline import run_sync
 
     started, cpu = time.monotonic(), time.process_time()
     credentials = settings.client_kwargs()
     try:
-        options = SyncOptions(
-            api_key=credentials["api_key"],
-            api_secret=credentials["api_secret"],
-            base_url=resolve_base_url(settings.base_url, settings.region),
-            rate_limit=settings.rate_limit,
-            settings=settings,
-            destination=account.destination,
-            dataset_url=account.dataset_url,
-            dataset_name=account.dataset_name,
-            dlt_logs=False,
-            **kwargs,
-        )
-        report = run_sync(options)
+        mine = account_options(account, settings, options)
+        report = run_sync(mine)
     except Exception as exc:  # isolate every failure, ours included; the message is cleaned of the secret
         secrets = (credentials["api_secret"], credentials["api_key"])
         return {

@@ -13,17 +13,14 @@ import contextlib
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import dlt
 
-from mailjet_connector.client import Client
-from mailjet_connector.config import Settings
-from mailjet_connector.dataset import destination_of, duckdb_file
+from mailjet_connector.dataset import duckdb_file
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.protocol import resolve_base_url
 from mailjet_connector.redaction import redact_url
@@ -31,58 +28,15 @@ from mailjet_connector.sync import settings
 from mailjet_connector.sync.binding import bind_dataset
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
-from mailjet_connector.sync.incremental import to_unix
+from mailjet_connector.sync.duckdb_memory import load_within_memory
 from mailjet_connector.sync.lock import dataset_lock
-from mailjet_connector.sync.source import mailjet_source, select_tables
+from mailjet_connector.sync.options import SyncOptions
+from mailjet_connector.sync.plan import DEFAULT_PLAN_RATE, SyncPlan, plan_tables, row_counts
+from mailjet_connector.sync.source import mailjet_source, sync_tables
 from mailjet_connector.sync.step_errors import unwrap_step_errors
 from mailjet_connector.sync.streams import Budget, ResourceStats, SyncContext
 
-
-@dataclass
-class SyncOptions:
-    """What to sync, from where, to where (the CLI builds one from its flags)."""
-
-    api_key: str
-    api_secret: str
-    base_url: str | None = None
-    resources: Sequence[str] | None = None
-    exclude: Sequence[str] = ()
-    destination: str | None = None  # default: what dataset_url names (duckdb unless postgresql://...)
-    dataset_url: str | None = None  # duckdb file path (or duckdb:///path) or postgresql://...
-    pipelines_dir: str | None = None
-    dataset_name: str = settings.DEFAULT_DATASET
-    full_refresh: bool = False
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    lookback: int = 0  # seconds incremental windows re-read before the last mark (message Status changes)
-    rate_limit: str | None = None
-    campaigns: Sequence[int] = ()
-    lists: Sequence[int] = ()
-    include_deleted: bool = False
-    starred_only: bool = False
-    campaign_status: Sequence[int] = ()
-    counter_sources: Sequence[str] = settings.COUNTER_SOURCES
-    counter_timings: Sequence[str] = settings.COUNTER_TIMINGS
-    counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS
-    progress: Callable[[str, int], None] | None = None  # (resource, rows so far)
-    page_limit: int = settings.PAGE_LIMIT
-    checkpoint_pages: int = settings.CHECKPOINT_PAGES
-    checkpoint_seconds: float | None = settings.CHECKPOINT_SECONDS
-    read_ahead: int = settings.READ_AHEAD_PAGES  # pages each stream reads ahead on a thread (0: none)
-    clock: Callable[[], float] | None = None  # the API's "now" (tests pass the emulator's clock)
-    pipeline_name: str | None = None  # default: derived from destination, dataset and API key
-    transport: Any = None  # an httpx transport for the client (tests: the emulator in-process)
-    webhook_store: str | None = (
-        None  # the webhook receiver's store: adds the `event`/`inbound_message` tables
-    )
-    # Every connection setting (region, timeout, retries, concurrency...): the client is built from it when
-    # given, so a sync honours what the other commands honour (api_key still names the local state).
-    settings: Settings | None = None
-    dlt_logs: bool = True  # False: dlt's own log lines stay off the terminal (the CLI shows them with -v)
-
-    def __post_init__(self) -> None:
-        # The URL's scheme picks the destination (a postgresql:// URL never becomes a DuckDB file on disk).
-        self.destination = destination_of(self.dataset_url, self.destination)
+__all__ = ["SyncOptions", "SyncReport", "create_pipeline", "plan_sync", "run_sync"]
 
 
 @dataclass
@@ -239,7 +193,7 @@ def run_sync(options: SyncOptions) -> SyncReport:
             another step failed (`SyncError`: destination, dlt configuration...).
         UnknownResourceError: a resource name that is not in the catalog, or not synced.
     """
-    select_tables(options.resources, options.exclude)  # a bad name fails before the dataset is created
+    sync_tables(options)  # a bad name fails before the dataset is created
     quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
     lock = dataset_lock(
         options.destination,
@@ -270,6 +224,46 @@ def _api_root(options: SyncOptions) -> str:
     return resolve_base_url(options.base_url, None)
 
 
+def plan_sync(options: SyncOptions) -> SyncPlan:
+    """The calls each table of `run_sync(options)` would take now, counted before any work (`sync --plan`).
+
+    Reads the dataset's state and row counts, and makes one `countOnly` call per walk (plus the parent
+    listings); writes nothing.
+    """
+    tables = sync_tables(options)
+    quiet = contextlib.nullcontext() if options.dlt_logs else quiet_dlt()
+    with quiet, unwrap_step_errors():
+        pipeline = create_pipeline(options)
+        # A DuckDB file that does not exist yet is a first sync: the plan does not create it.
+        exists = options.destination != "duckdb" or Path(_dataset_location(options) or "").exists()
+        if exists:
+            _restore(pipeline)
+        client = options.create_client()
+        now = int((options.clock or time.time)())
+        ctx = SyncContext(client=client, run_id="plan", now=now, options=options, tables=tables)
+        states = pipeline.state.get("sources", {}).get(settings.SOURCE_NAME, {}).get("resources", {})
+        with client, _dataset_client(pipeline) if exists else contextlib.nullcontext() as sql:
+            ctx.sql = sql
+            sent = client.pacer.sent
+            lines = plan_tables(ctx, tables, states, row_counts(sql, tables) if sql else {})
+            return SyncPlan(lines, options.rate_limit or DEFAULT_PLAN_RATE, client.pacer.sent - sent)
+
+
+@contextlib.contextmanager
+def _dataset_client(pipeline: Any) -> Iterator[Any]:
+    """An open sql client of the dataset, or None before the first sync created it."""
+    try:
+        client = pipeline.sql_client()
+        client.open_connection()
+    except Exception:
+        yield None
+        return
+    try:
+        yield client if client.has_dataset() else None
+    finally:
+        client.close_connection()
+
+
 @contextlib.contextmanager
 def _held_connection(options: SyncOptions) -> Iterator[Any]:
     """One DuckDB connection for the whole sync (None for other destinations).
@@ -288,7 +282,8 @@ def _held_connection(options: SyncOptions) -> Iterator[Any]:
     assert location is not None
     Path(location).parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection = duckdb.connect(location, config=dict(settings.DUCKDB_CONFIG))
+        config = {**settings.DUCKDB_CONFIG, "memory_limit": options.duckdb_memory_limit}
+        connection = duckdb.connect(location, config=config)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(
@@ -309,24 +304,19 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     bind_dataset(pipeline, options.api_key, _api_root(options), dataset_label(options))
     now = int((options.clock or time.time)())
     interrupted = None if options.full_refresh else _interrupted_run(pipeline)
-    client = _client(options)
+    client = options.create_client()
     ctx = SyncContext(
         client=client,
         run_id=interrupted[0] if interrupted else uuid.uuid4().hex,
         now=interrupted[1] if interrupted else now,
-        start=to_unix(options.start_date, 0) if options.start_date else None,
-        end=to_unix(options.end_date, 0) if options.end_date else None,
-        full_refresh=options.full_refresh,
-        page_limit=options.page_limit,
-        progress=options.progress,
-        ahead=max(0, options.read_ahead),
+        options=options,
         merge_strategy=_merge_strategy(pipeline),
-        lookback=options.lookback,
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
     sent, throttled = client.pacer.sent, client.pacer.throttled
-    tables = select_tables(options.resources, options.exclude)
+    tables = sync_tables(options)
+    memory = options.duckdb_memory_limit
     with client, contextlib.closing(ctx):  # closing stops the read-ahead threads
         _finish_pending(pipeline)  # packages a killed sync extracted but did not load
         _mark_deleted(pipeline, ctx)  # a sync killed after its last load still owes its deletion marks
@@ -334,13 +324,14 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
         while tables:
             ctx.budget = Budget(max(1, options.checkpoint_pages), _deadline(options.checkpoint_seconds))
             ctx.extract_keys.clear()
+            ctx.tables, ctx.chunk = tables, report.loads
             try:
-                source = _source(options, ctx, tables, first=report.loads == 0)
+                source = mailjet_source(options.api_key, options.api_secret, context=ctx)
                 pipeline.extract(source, loader_file_format=_file_format(options))
             finally:
                 ctx.close_sql()
             pipeline.normalize()
-            pipeline.load()
+            memory = load_within_memory(pipeline.load, connection, memory)
             report.loads += 1
             # Only the resources that stopped on the budget or got child work take part in the next run.
             tables = [t for t in tables if t in ctx.budget.pending]
@@ -369,43 +360,11 @@ def _file_format(options: SyncOptions) -> str | None:
     return "insert_values" if options.destination == "postgres" else None
 
 
-def _client(options: SyncOptions) -> Client:
-    if options.settings is not None:
-        return options.settings.create_client(transport=options.transport)
-    return Client(
-        options.api_key,
-        options.api_secret,
-        base_url=options.base_url,
-        rate_limit=options.rate_limit,
-        transport=options.transport,
-    )
-
-
 def _finish_pending(pipeline: Any) -> None:
     if pipeline.list_extracted_load_packages():
         pipeline.normalize()
     if pipeline.list_normalized_load_packages():
         pipeline.load()
-
-
-def _source(options: SyncOptions, ctx: SyncContext, tables: list[str], *, first: bool) -> Any:
-    return mailjet_source(
-        api_key=options.api_key,
-        api_secret=options.api_secret,
-        base_url=options.base_url,
-        resources=tables,
-        campaigns=options.campaigns,
-        lists=options.lists,
-        include_deleted=options.include_deleted,
-        starred_only=options.starred_only,
-        campaign_status=options.campaign_status,
-        counter_sources=options.counter_sources,
-        counter_timings=options.counter_timings,
-        counter_resolutions=options.counter_resolutions,
-        # The webhook store is read whole (from its own cursor) in the first chunk only.
-        webhook_store=options.webhook_store if first else None,
-        context=ctx,
-    )
 
 
 def _restore(pipeline: Any) -> None:

@@ -25,11 +25,16 @@ YIELD_ROWS = 20_000
 # DuckDB settings of the sync's connection. DuckDB keeps table blocks it has read in memory up to its
 # memory_limit (default 80% of RAM), and the sync holds its connection open from start to end: the limit is
 # what DuckDB adds to the sync's peak memory (measured on the large preset: 256MB peaked at 627 MB, 64MB at
-# 428 MB, for a few percent of speed). Joins and merges beyond it spill to disk.
-DUCKDB_CONFIG = {"memory_limit": "64MB"}
+# 428 MB, for a few percent of speed). A load that needs more gets it (`duckdb_memory.load_within_memory`
+# doubles the limit for the rest of the sync instead of failing). preserve_insertion_order off: the tables
+# have no order to keep, and inserts and merges then stream instead of buffering.
+DUCKDB_MEMORY_LIMIT = "64MB"
+DUCKDB_CONFIG = {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False}
 
 # dlt settings of the sync's pipeline (set under its name, so they never change the user's other pipelines).
-PIPELINE_CONFIG = {"load.delete_completed_jobs": True}
+# The staging schema (`<dataset>_staging`, where dlt puts merged rows before its MERGE) is emptied after each
+# load: it would otherwise keep a second copy of every row last merged (contact emails included).
+PIPELINE_CONFIG = {"load.delete_completed_jobs": True, "load.truncate_staging_dataset": True}
 
 # dlt merge strategy of every table where the destination offers nothing better: `run_sync` uses "upsert"
 # (one MERGE statement, no staging dedup: about 3x faster into DuckDB) where the destination has it.
@@ -39,7 +44,6 @@ MERGE_STRATEGY = "delete-insert"
 KEY_COLUMN = "_mj_key"  # the merge key: the catalog primary key (plus context) joined with "|"
 HASH_COLUMN = "_mj_hash"  # content hash: unchanged rows are not loaded again
 DELETED_COLUMN = "_mj_deleted_at"  # set when the row disappeared upstream, cleared when it comes back
-BOOKKEEPING = (KEY_COLUMN, HASH_COLUMN, DELETED_COLUMN)
 
 # statcounters coverage (mailjet-api.md §3): one walk per legal source x timing x resolution (the API's rules,
 # `catalog.counters`, leave out Event x Lifetime, List with anything but Message x Lifetime, Sender x Event).
@@ -62,3 +66,8 @@ READ_WHOLE = frozenset({"campaign"})
 
 # Lower bound of the first incremental window when no start date is given (Unix seconds).
 EPOCH_START = 0
+
+# How often the tables the API cannot filter by time (contact, listrecipient, contactslist...) are read whole,
+# which is how deletions and edits of their rows are found; in between, a run reads only the rows added since
+# (IDs above the highest synced): one call where a full read of a million contacts takes 1,000 (`--deletions`).
+DELETIONS_EVERY = 7 * 86400

@@ -3,7 +3,7 @@
 Usable from anyone's own dlt pipeline::
 
     pipeline = dlt.pipeline("mailjet", destination="duckdb", dataset_name="mailjet_data")
-    pipeline.run(mailjet_source(api_key, api_secret, resources=["contact", "message"]))
+    pipeline.run(mailjet_source(api_key, api_secret, SyncOptions(resources=["contact", "message"])))
 
 `run_sync` (pipeline.py) adds what a plain `pipeline.run` cannot: page-budgeted runs (checkpoints), resuming
 an interrupted sync, and deletion marking after the loads.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 import dlt
@@ -22,30 +22,32 @@ import pyarrow as pa
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
-from mailjet_connector.catalog.counters import legal_combinations, max_span
-from mailjet_connector.client import Client
 from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.dlt_logs import telemetry_off
 from mailjet_connector.sync.filters import Narrowing
-from mailjet_connector.sync.incremental import to_unix
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.schema import (
-    COUNTER_CONTEXT,
     Column,
     TableLayout,
     layout,
-    parent_column,
     resource_layout,
+)
+from mailjet_connector.sync.stream_sets import (
+    counter_streams,
+    listed_ids,
+    parent_stream,
+    per_parent_streams,
+    plain_streams,
 )
 from mailjet_connector.sync.streams import (
     MERGE,
-    WINDOW,
     Stream,
     SyncContext,
     read_stream,
     record_refusal,
     refused,
-    stream_mode,
+    snapshot_of,
 )
 from mailjet_connector.sync.walk import keyed
 
@@ -77,8 +79,18 @@ def not_synced_reason(resource: Resource) -> str:
     )
 
 
-def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) -> list[str]:
-    """The tables to sync, in sync order.
+def per_row_tables() -> frozenset[str]:
+    """Tables read with one call (or walk) per parent row: resources with a parent in the catalog
+    (messagehistory per message, statistics_link_click and statistics_recipient_esp per campaign) and the
+    content tables (one `detailcontent` call per draft or template). A million messages is a million calls."""
+    return frozenset(r.name for r in syncable() if r.parent) | {table for _, _, table in CONTENT_CHILDREN}
+
+
+def select_tables(
+    resources: Sequence[str] | None, exclude: Sequence[str] = (), *, children: bool = True
+) -> list[str]:
+    """The tables to sync, in sync order (without `resources`: every table, less the per-row children
+    unless `children`).
 
     Raises:
         UnknownResourceError: a name that is neither a syncable resource nor a content table.
@@ -93,7 +105,11 @@ def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) 
             raise catalog.UnknownResourceError(name, reason=not_synced_reason(found))
         return found.name
 
-    chosen = {resolve(n) for n in resources} if resources else set(known)
+    chosen = (
+        {resolve(n) for n in resources}
+        if resources
+        else set(known) - (set() if children else per_row_tables())
+    )
     chosen -= {resolve(n) for n in exclude}
     return [t for t in known if t in chosen]
 
@@ -102,69 +118,71 @@ def select_tables(resources: Sequence[str] | None, exclude: Sequence[str] = ()) 
 def mailjet_source(
     api_key: str = dlt.secrets.value,
     api_secret: str = dlt.secrets.value,
-    base_url: str | None = None,
-    resources: Sequence[str] | None = None,
-    exclude: Sequence[str] = (),
-    start_date: datetime | None = None,
-    end_date: datetime | None = None,
-    full_refresh: bool = False,
-    campaigns: Sequence[int] = (),
-    lists: Sequence[int] = (),
-    include_deleted: bool = False,
-    starred_only: bool = False,
-    campaign_status: Sequence[int] = (),
-    counter_sources: Sequence[str] = settings.COUNTER_SOURCES,
-    counter_timings: Sequence[str] = settings.COUNTER_TIMINGS,
-    counter_resolutions: Sequence[str] = settings.COUNTER_RESOLUTIONS,
-    rate_limit: str | None = None,
-    page_limit: int = settings.PAGE_LIMIT,
-    webhook_store: str | None = None,
-    merge_strategy: str = settings.MERGE_STRATEGY,
-    context: Any = None,
+    options: SyncOptions | None = None,
+    context: SyncContext | None = None,
 ) -> Any:
     """The Mailjet account as dlt resources, one per table, merged on `_mj_key`.
 
     Args:
         api_key / api_secret: credentials (dlt secrets `sources.mailjet.api_key` / `api_secret` work too).
-        base_url: API root (the emulator's URL, or `https://api.us.mailjet.com`).
-        resources / exclude: catalog names to sync / to skip (default: every syncable resource).
-        start_date / end_date: bounds of incremental windows (first run starts at start_date).
-        full_refresh: ignore stored high-water marks.
-        campaigns, lists, include_deleted, starred_only, campaign_status: narrowing filters, applied to every
-            resource that has the matching filter (see `filters.Narrowing`).
-        counter_sources / counter_timings / counter_resolutions: statcounters coverage.
-        rate_limit: e.g. "300/min".
-        page_limit: rows per page.
-        webhook_store: the webhook receiver's store (`sqlite:///events.db`, `postgresql://...`): adds the
-            `event` and `inbound_message` tables, read incrementally from it.
-        merge_strategy: dlt's merge strategy: "delete-insert" (every destination) or "upsert" (one MERGE
-            statement where the destination has it; `run_sync` picks it then).
-        context: a `SyncContext` prepared by `run_sync` (overrides the arguments above that it holds).
+        options: what to read and from where (`SyncOptions`: resources, window, narrowing filters, statcounters
+            coverage, webhook store, page size, base URL and rate); default: every syncable resource.
+        context: the state of a running `run_sync` (its client, run, budget and options; the arguments above
+            are then unused).
 
     Returns:
         The dlt resources.
     """
-    ctx: SyncContext = context or SyncContext(
-        client=Client(api_key, api_secret, base_url=base_url, rate_limit=rate_limit),
-        run_id=uuid.uuid4().hex,
-        now=int(time.time()),
-        start=to_unix(start_date, 0) if start_date else None,
-        end=to_unix(end_date, 0) if end_date else None,
-        full_refresh=full_refresh,
-        page_limit=page_limit,
-        merge_strategy=merge_strategy,
-    )
-    narrowing = Narrowing(
-        tuple(campaigns), tuple(lists), include_deleted, starred_only, tuple(campaign_status)
-    )
-    counters = (tuple(counter_sources), tuple(counter_timings), tuple(counter_resolutions))
-    tables = select_tables(resources, exclude)
+    if context is None:
+        options = options or SyncOptions()
+        client = options.create_client(api_key, api_secret)
+        context = SyncContext(client=client, run_id=uuid.uuid4().hex, now=int(time.time()), options=options)
+    ctx, options = context, context.options
+    narrowing, counters = resolved_narrowing(ctx), sync_counters(options)
+    tables = list(ctx.tables) if ctx.tables is not None else sync_tables(options)
     built = [_build(ctx, name, tables, narrowing, counters) for name in tables]
-    if webhook_store:
+    # The webhook store is read whole (from its own cursor) in a sync's first extract.
+    if options.webhook_store and ctx.chunk == 0:
         from mailjet_connector.webhooks.source import webhook_resources
 
-        built += webhook_resources(webhook_store)
+        built += webhook_resources(options.webhook_store)
     return built
+
+
+def sync_tables(options: SyncOptions) -> list[str]:
+    """The tables `options` select, in sync order (per-row children only when asked: `options.children`)."""
+    return select_tables(options.resources, options.exclude, children=options.children)
+
+
+def sync_counters(options: SyncOptions) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The statcounters coverage of `options`: (sources, timings, resolutions)."""
+    return tuple(options.counter_sources), tuple(options.counter_timings), tuple(options.counter_resolutions)
+
+
+def resolved_narrowing(ctx: SyncContext) -> Narrowing:
+    """The options' narrowing, with the campaigns sent to its lists when it names lists: resources that filter
+    by campaign only (message) are narrowed to those."""
+    narrowing = ctx.options.narrowing
+    if not narrowing.lists:
+        return narrowing
+    sent = listed_ids(ctx, "campaign", replace(narrowing, campaigns=()))
+    return replace(narrowing, list_campaigns=tuple(sent))
+
+
+def feeding_parent(table: str) -> str | None:
+    """The table whose new and changed rows feed `table` (content tables, messagehistory), else None.
+
+    Such a table is read for the parent rows its parent's read hands over in the same sync: syncing it
+    without its parent reads nothing.
+    """
+    for parent, _, child in CONTENT_CHILDREN:
+        if child == table:
+            return parent
+    res = catalog.get(table)
+    if res.parent is None or res.name == "statcounters":
+        return None
+    flt = res.filter(res.parent[1])
+    return None if flt is not None and flt.required else res.parent[0]
 
 
 def _build(ctx: SyncContext, name: str, tables: list[str], narrowing: Narrowing, counters: tuple) -> Any:
@@ -222,12 +240,10 @@ def _read_all(ctx: SyncContext, streams: list[Stream], state: dict[str, Any]) ->
 
 def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, children: list[str]) -> Any:
     table_layout = layout(res)
-    filter_sets = narrowing.filter_sets(res)
-    mode = stream_mode(res, narrowing.narrows(res))
-    streams = [
-        Stream(f"s{i}" if i else "main", res, table_layout, mode, tuple(sorted(f.items())))
-        for i, f in enumerate(filter_sets)
-    ]
+    read = narrowing.reads(res)
+    if read.keys is not None:
+        return _keyed_resource(ctx, res, table_layout, read.keys, children)
+    streams = plain_streams(res, narrowing)
 
     def rows() -> Iterator[pa.Table]:
         for table in _read_all(ctx, streams, dlt.current.resource_state()):
@@ -240,12 +256,47 @@ def _plain_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing, child
     return _dlt_resource(ctx, rows, res.name, table_layout, append=append)
 
 
+def _keyed_resource(
+    ctx: SyncContext, res: Resource, table_layout: TableLayout, keys: tuple[int, ...], children: list[str]
+) -> Any:
+    """A resource narrowed to a few IDs it has no filter for (`campaignstatistics/{CampaignID}`): one GET each."""
+    stream = Stream("keyed", res, table_layout, MERGE)
+
+    def rows() -> Iterator[pa.Table]:
+        stats = ctx.stats_for(res.name)
+        snapshot = snapshot_of(ctx, stream)
+        found = []
+        for key in keys:
+            stats.api_calls += 1
+            try:
+                found.append(ctx.client.get(res.name, key))
+            except NotFoundError:
+                continue  # no such ID (or not visible to this key): nothing to load
+        if not found:
+            return
+        row_keys = [table_layout.row_key(r) for r in found]
+        hashes = [table_layout.row_hash(r) for r in found]
+        load, new, changed = snapshot.classify(row_keys, hashes)
+        stats.rows, stats.new, stats.updated = (
+            stats.rows + len(found),
+            stats.new + new,
+            stats.updated + changed,
+        )
+        if children:
+            _queue(ctx, children, [found[i]["ID"] for i in load if "ID" in found[i]])
+        if load:
+            yield table_layout.to_arrow(
+                [found[i] for i in load], [row_keys[i] for i in load], [hashes[i] for i in load]
+            )
+
+    return _dlt_resource(ctx, rows, res.name, table_layout)
+
+
 def _queue(ctx: SyncContext, children: list[str], ids: list[int]) -> None:
     """Hand the IDs of new or changed parent rows to the child resources (kept in their dlt state)."""
     for child in children:
         dlt.current.resource_state(child).setdefault("queue", []).extend(ids)
-    ctx.budget.queued = True  # make sure a run follows that drains the queues
-    ctx.budget.pending.update(children)
+    ctx.budget.pending.update(children)  # make sure a run follows that drains the queues
 
 
 def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) -> Iterator[pa.Table]:
@@ -256,87 +307,36 @@ def _drain(ctx: SyncContext, name: str, state: dict[str, Any], read_one: Any) ->
         pos += 1
         state["pos"] = pos
         if not ctx.budget.take() and pos < len(queue):
-            ctx.budget.incomplete = True
             ctx.budget.pending.add(name)
             return
     state["queue"], state["pos"] = [], 0
 
 
 def _changed_parent_resource(ctx: SyncContext, res: Resource) -> Any:
-    column = parent_column(res)
-    table_layout = resource_layout(res)
-    flt = res.parent[1] if res.parent else ""
-
     def read_one(parent_id: int) -> Iterator[pa.Table]:
-        stream = Stream(str(parent_id), res, table_layout, MERGE, ((flt, parent_id),), ((column, parent_id),))
-        yield from read_stream(ctx, stream, {}, may_stop=False)
+        yield from read_stream(ctx, parent_stream(res, parent_id), {}, may_stop=False)
 
     def rows() -> Iterator[pa.Table]:
         yield from _drain(ctx, res.name, dlt.current.resource_state(), read_one)
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
+    return _dlt_resource(ctx, rows, res.name, resource_layout(res))
 
 
 def _per_parent_resource(ctx: SyncContext, res: Resource, narrowing: Narrowing) -> Any:
-    assert res.parent is not None
-    column = parent_column(res)
-    table_layout = resource_layout(res)
-    parent, flt = res.parent
-
     def rows() -> Iterator[pa.Table]:
-        ids = narrowing.parent_ids(parent, _parent_ids(ctx, parent))
-        streams = [Stream(str(i), res, table_layout, MERGE, ((flt, i),), ((column, i),)) for i in ids]
-        yield from _read_all(ctx, streams, dlt.current.resource_state())
+        yield from _read_all(ctx, per_parent_streams(ctx, res, narrowing), dlt.current.resource_state())
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
-
-
-def _parent_ids(ctx: SyncContext, parent: str) -> list[int]:
-    """Every ID of a parent resource (campaigns, lists, senders), listed once per sync."""
-    if parent not in ctx.parent_ids:
-        ctx.parent_ids[parent] = [row["ID"] for row in ctx.client.iter(parent)]
-        ctx.stats_for(parent).api_calls += 1
-    return ctx.parent_ids[parent]
+    return _dlt_resource(ctx, rows, res.name, resource_layout(res))
 
 
 def _statcounters_resource(
     ctx: SyncContext, res: Resource, narrowing: Narrowing, sources: tuple, timings: tuple, resolutions: tuple
 ) -> Any:
-    table_layout = resource_layout(res)
-
-    def streams() -> Iterator[Stream]:
-        # Only the combinations the API accepts (catalog.counters): the others would be refused with a 400.
-        for source, timing, resolution in legal_combinations(sources, timings, resolutions):
-            parent = settings.COUNTER_SOURCE_PARENT.get(source)
-            ids = [None] if parent is None else narrowing.parent_ids(parent, _parent_ids(ctx, parent))
-            for source_id in ids:
-                yield _counter_stream(res, table_layout, source, source_id, timing, resolution)
-
     def rows() -> Iterator[pa.Table]:
-        yield from _read_all(ctx, list(streams()), dlt.current.resource_state())
+        streams = list(counter_streams(ctx, res, narrowing, sources, timings, resolutions))
+        yield from _read_all(ctx, streams, dlt.current.resource_state())
 
-    return _dlt_resource(ctx, rows, res.name, table_layout)
-
-
-def _counter_stream(
-    res: Resource, table_layout: TableLayout, source: str, source_id: int | None, timing: str, resolution: str
-) -> Stream:
-    context = tuple(zip(COUNTER_CONTEXT, (source, timing, resolution), strict=True))
-    filters = dict(context)
-    if source_id is not None:
-        filters["SourceID"] = source_id
-    slice_seconds = settings.COUNTER_SLICE.get(resolution)
-    return Stream(
-        key=f"{source}:{source_id or ''}:{timing}:{resolution}",
-        res=res,
-        layout=table_layout,
-        mode=WINDOW if slice_seconds else MERGE,
-        filters=tuple(filters.items()),
-        context=context,
-        slice_seconds=slice_seconds,
-        lookback=settings.COUNTER_LOOKBACK.get(resolution),
-        span=max_span(resolution),
-    )
+    return _dlt_resource(ctx, rows, res.name, resource_layout(res))
 
 
 def _content_resource(ctx: SyncContext, parent: str, action: str, table: str) -> Any:

@@ -13,7 +13,7 @@ pages in it: a re-run after a crash resumes after the last committed page.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,9 +33,10 @@ from mailjet_connector.sync.incremental import (
     split_window,
     window_filters,
 )
+from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
-from mailjet_connector.sync.settings import MERGE_STRATEGY, READ_AHEAD_PAGES, READ_WHOLE, YIELD_ROWS
+from mailjet_connector.sync.settings import KEY_COLUMN, MERGE_STRATEGY, READ_WHOLE, YIELD_ROWS
 from mailjet_connector.sync.walk import keyed
 
 FULL, WINDOW, MERGE = (
@@ -45,14 +46,16 @@ FULL, WINDOW, MERGE = (
 )  # stream modes: full read + deletions, time window, merge only
 
 
+NEW_ONLY = "since_id"  # run key: the run reads only IDs above this one (no deletions found)
+FULL_AT = "full_at"  # stream state key: time of the last finished full read
+
+
 @dataclass
 class Budget:
     """Pages one pipeline run may extract, and until when, before it stops to commit (None = no limit)."""
 
     pages: int | None = None
     deadline: float | None = None  # time.monotonic() after which every stream stops at its next page
-    incomplete: bool = False  # a stream stopped early: run again to go on
-    queued: bool = False  # parents queued child work: run again to drain it
     pending: set[str] = field(default_factory=set)  # tables with work left for the next run
 
     def take(self) -> bool:
@@ -81,39 +84,32 @@ class ResourceStats:
 
 @dataclass
 class SyncContext:
-    """Everything the resources of one sync share (passed to `mailjet_source`).
+    """The state of one sync while it runs, shared by its resources (the options say what to do).
 
     Args:
         client: the API client.
         run_id / now: identity and time of the sync (a resumed sync keeps the interrupted one's).
-        start / end: window bounds from the options (Unix seconds).
-        full_refresh: ignore high-water marks and interrupted runs.
-        page_limit: rows per API page.
+        options: the sync's options (what to read, the window, the narrowing...).
+        tables: the tables the current extract reads (None: what the options select).
+        chunk: how many extracts this sync has loaded before the current one.
+        merge_strategy: dlt merge strategy of the tables (what the destination supports).
         budget: pages per pipeline run.
         stats: per-resource counters, kept across pipeline runs.
-        progress: callback (resource, rows so far).
-        ahead: pages each stream's reader reads before they are taken (0: no read-ahead thread).
-        merge_strategy: dlt merge strategy of the tables.
-        lookback: seconds each incremental window reaches back before the last mark.
     """
 
     client: Client
     run_id: str
     now: int
-    start: int | None = None
-    end: int | None = None
-    full_refresh: bool = False
-    page_limit: int = 1000
+    options: SyncOptions = field(default_factory=SyncOptions)
+    tables: Sequence[str] | None = None
+    chunk: int = 0
+    merge_strategy: str = MERGE_STRATEGY
     budget: Budget = field(default_factory=Budget)
     stats: dict[str, ResourceStats] = field(default_factory=dict)
-    progress: Callable[[str, int], None] | None = None
-    parent_ids: dict[str, list[int]] = field(default_factory=dict)
+    parent_ids: dict[Any, list[int]] = field(default_factory=dict)  # (parent, narrowing) -> IDs listed
     snapshots: dict[tuple[str, str], Snapshot | IdSnapshot] = field(default_factory=dict)
     sql: Any = None  # an open sql client of the destination, shared by the snapshots of one extract
-    ahead: int = READ_AHEAD_PAGES
     readers: dict[tuple[str, str], PageReader] = field(default_factory=dict)
-    merge_strategy: str = MERGE_STRATEGY
-    lookback: int = 0
     # Tables the destination held no row of when the sync started (`run_sync` fills it): one walk in key
     # order cannot repeat a key, so such a table is loaded by append, with no merge against itself.
     empty_tables: frozenset[str] = frozenset()
@@ -190,7 +186,7 @@ def read_stream(
         ctx: the sync.
         stream: what to read.
         state: the stream's dlt state (see the module docstring).
-        may_stop: stop when the page budget is spent (sets `ctx.budget.incomplete`).
+        may_stop: stop when the page budget is spent (adds the table to `ctx.budget.pending`).
     """
     run = _current_run(ctx, stream, state)
     if run is None:
@@ -243,15 +239,16 @@ def _read_pages(
     stats, started = ctx.stats_for(stream.layout.table), time.monotonic()
     snapshot = _snapshot(ctx, stream, run)
     in_id_order = keyed(stream.res.name, stream.sort)
-    by_id = stream.mode == FULL and in_id_order
+    full = stream.mode == FULL and NEW_ONLY not in run  # a read that finds deletions
+    by_id = full and in_id_order
     # Only a walk whose position is a key can stop mid-way; a full read that is not ordered by ID must be
     # seen whole in one extract to know which rows vanished.
-    stoppable = may_stop and (by_id or stream.mode != FULL)
+    stoppable = may_stop and (by_id or not full)
     # A walk in ID order never repeats a key; any other may (rows moving under plain offsets, or a catalog
     # key that is not unique upstream): keep each key once per load.
     once = None if in_id_order else ctx.extract_keys.setdefault(stream.layout.table, set())
     seen: list[str] = []
-    ahead = ctx.ahead if may_stop else 0
+    ahead = max(0, ctx.options.read_ahead) if may_stop else 0
     reader = _reader(ctx, stream, run, ahead=ahead)
     while (page := reader.take()) is not None:
         step, keys = page.step, page.keys
@@ -260,7 +257,7 @@ def _read_pages(
         load, new, changed = snapshot.classify(keys, page.hashes)
         if once is not None:
             load = _first_seen(load, keys, once)
-        if stream.mode == FULL:
+        if full:
             if by_id:
                 run["deleted"] += snapshot.gone_between(step.before, None if step.done else step.after, keys)
             else:
@@ -272,6 +269,8 @@ def _read_pages(
         if finished:
             run["done"] = True
             state["mark"] = run["hi"]
+            if full:
+                state[FULL_AT] = run["time"]
             _forget_snapshot(ctx, stream, run)
         stats.rows, stats.new, stats.updated = (
             stats.rows + len(keys),
@@ -284,21 +283,25 @@ def _read_pages(
         if batch.rows >= YIELD_ROWS:
             yield batch.flush()
         started = time.monotonic()
-        if ctx.progress is not None:
-            ctx.progress(stream.layout.table, stats.rows)
+        if ctx.options.progress is not None:
+            ctx.options.progress(stream.layout.table, stats.rows)
         if finished:
             break
         if step.done:  # the window's next part: a walk of its own
             reader = _reader(ctx, stream, run, ahead=ahead)
         if not ctx.budget.take() and stoppable:
-            ctx.budget.incomplete = True
             ctx.budget.pending.add(stream.layout.table)
             break
 
 
 def _parts(stream: Stream, run: dict[str, Any]) -> list[Window]:
     """The windows the run's window is read in (one unless the stream's requests have a widest span)."""
-    return split_window(Window(run["lo"], run["hi"]), stream.span)
+    return window_parts(stream, Window(run["lo"], run["hi"]))
+
+
+def window_parts(stream: Stream, window: Window) -> list[Window]:
+    """The consecutive windows a stream reads `window` in (one unless its requests have a widest span)."""
+    return split_window(window, stream.span)
 
 
 def _next_part(stream: Stream, run: dict[str, Any]) -> bool:
@@ -347,13 +350,7 @@ def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int
         return reader
     if reader is not None:
         reader.close()
-    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
-    filters = stream.res.with_show_flags(dict(stream.filters))
-    if stream.mode == WINDOW:
-        filters.update(window_filters(stream.res, _parts(stream, run)[run.get("part", 0)]))
-    spec = WalkSpec(
-        stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, ctx.page_limit
-    )
+    spec = walk_spec(stream, _parts(stream, run)[run.get("part", 0)], ctx.options.page_limit)
     pages = prepare_pages(ctx.client, spec, run["walk"], run["seq"], ctx.client.concurrency if ahead else 1)
     reader = PageReader(pages, run["walk"], ahead=ahead)
     if ahead:
@@ -361,10 +358,25 @@ def _reader(ctx: SyncContext, stream: Stream, run: dict[str, Any], *, ahead: int
     return reader
 
 
+def walk_spec(stream: Stream, window: Window, page_limit: int) -> WalkSpec:
+    """What a reader walks for `stream`: its filters, plus the window's bounds when it reads a window.
+
+    Args:
+        stream: the stream.
+        window: the window (or the part of it, `window_parts`) to read; ignored unless the mode is WINDOW.
+        page_limit: rows per API page.
+    """
+    # Complete rows: the display flags that fill fields a listing otherwise leaves empty (ShowSubject...).
+    filters = stream.res.with_show_flags(dict(stream.filters))
+    if stream.mode == WINDOW:
+        filters.update(window_filters(stream.res, window))
+    return WalkSpec(stream.res.name, filters, stream.layout, dict(stream.context), stream.sort, page_limit)
+
+
 def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dict[str, Any] | None:
     """The run to continue (None when this sync already finished the stream), or a new one."""
     run = state.get("run")
-    if run is not None and not ctx.full_refresh:
+    if run is not None and not ctx.options.full_refresh:
         if run["id"] == ctx.run_id:
             return None if run["done"] else run
         if not run["done"]:
@@ -372,24 +384,65 @@ def _current_run(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> dic
             return run
     if run is not None and run["id"] == ctx.run_id:
         return None if run["done"] else run
-    window = _window(ctx, stream, None if ctx.full_refresh else state.get("mark"))
+    window = stream_window(ctx, stream, None if ctx.options.full_refresh else state.get("mark"))
     run = {"id": ctx.run_id, "time": ctx.now, "lo": window.lo, "hi": window.hi, "walk": None}
     run.update({"done": False, "deleted": [], "seq": 0})
+    top = None if full_read_due(ctx, stream, state) else top_id(ctx, stream)
+    if top is not None:  # only the rows added since: the walk starts after the highest ID synced
+        run[NEW_ONLY], run["walk"] = top[0], {"frontier": top[0], "position": top[1]}
     state["run"] = run
     return run
 
 
-def _window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+def full_read_due(ctx: SyncContext, stream: Stream, state: dict[str, Any]) -> bool:
+    """Whether this run reads `stream` whole (finding deletions and edits), per the deletions schedule.
+
+    Only a FULL stream walked by ID can do otherwise (read the IDs above the highest synced); it reads whole
+    on its first run, with --full-refresh, and when the schedule says so (`SyncOptions.deletions`);
+    `settings.READ_WHOLE` resources always.
+    """
+    if stream.mode != FULL or not keyed(stream.res.name, stream.sort) or stream.layout.key != ("ID",):
+        return True
+    if stream.res.name in READ_WHOLE:  # read whole on every run so that its edits are caught (campaign)
+        return True
+    last = state.get(FULL_AT)
+    if ctx.options.full_refresh or last is None:
+        return True
+    return ctx.options.deletions is not None and ctx.now - int(last) >= ctx.options.deletions
+
+
+def top_id(ctx: SyncContext, stream: Stream) -> tuple[int, int] | None:
+    """(highest ID, rows not marked deleted) of the stream's table, or None when it holds none."""
+    from dlt.destinations.exceptions import DatabaseUndefinedRelation
+
+    from mailjet_connector.sync.settings import DELETED_COLUMN
+
+    client = ctx.sql_client()
+    name = client.make_qualified_table_name(stream.layout.table)
+    sql = f"SELECT max(CAST({KEY_COLUMN} AS BIGINT)), count(*) FROM {name} WHERE {DELETED_COLUMN} IS NULL"
+    try:
+        rows = client.execute_sql(sql)
+    except DatabaseUndefinedRelation:
+        return None
+    top, count = rows[0] if rows else (None, 0)
+    return None if top is None else (int(top), int(count))
+
+
+def stream_window(ctx: SyncContext, stream: Stream, mark: int | None) -> Window:
+    """The window a new run of `stream` reads, after the high-water mark `mark` of its last completed run.
+
+    Args:
+        ctx: the sync (its time; the options' start and end dates and lookback).
+        stream: the stream (statcounters Day/Hour streams re-read their last, still growing, slice).
+        mark: the mark (None on a first run or a full refresh).
+    """
+    start, end = ctx.options.start, ctx.options.end
     if stream.slice_seconds is None:
-        return next_window(mark, ctx.now, start=ctx.start, end=ctx.end, lookback=ctx.lookback)
-    base = (
-        mark
-        if mark is not None
-        else (ctx.start if ctx.start is not None else ctx.now - (stream.lookback or 0))
-    )
+        return next_window(mark, ctx.now, start=start, end=end, lookback=ctx.options.lookback)
+    base = mark if mark is not None else (start if start is not None else ctx.now - (stream.lookback or 0))
     # The newest slice keeps growing until it ends: start one second before it (FromTS is exclusive).
     lo = slice_floor(base, stream.slice_seconds) - 1
-    return Window(lo, max(lo, ctx.now if ctx.end is None else min(ctx.end, ctx.now)))
+    return Window(lo, max(lo, ctx.now if end is None else min(end, ctx.now)))
 
 
 def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot | IdSnapshot:
@@ -401,7 +454,16 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
     ident = (table, "") if stream.mode == MERGE else (table, f"{stream.key}:{run['id']}")
     if ident not in ctx.snapshots:
         by_id = stream.layout.key == ("ID",)  # `_mj_key` is the ID: a compact snapshot
-        if stream.mode == WINDOW and stream.res.cursor is not None:
+        if NEW_ONLY in run:
+            found = load_snapshot(
+                pipeline,
+                table,
+                f"CAST({KEY_COLUMN} AS BIGINT) > %s",
+                (run[NEW_ONLY],),
+                client=ctx.sql_client(),
+                by_id=by_id,
+            )
+        elif stream.mode == WINDOW and stream.res.cursor is not None:
             column = column_name(stream.res.cursor.field)
             since = (datetime.fromtimestamp(run["lo"], UTC),)
             found = load_snapshot(
@@ -411,6 +473,12 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
             found = load_snapshot(pipeline, table, client=ctx.sql_client(), by_id=by_id)
         ctx.snapshots[ident] = found
     return ctx.snapshots[ident]
+
+
+def snapshot_of(ctx: SyncContext, stream: Stream) -> Snapshot | IdSnapshot:
+    """What the destination holds for a MERGE stream (read once per sync, shared by the table's streams)."""
+    assert stream.mode == MERGE
+    return _snapshot(ctx, stream, {})
 
 
 def _forget_snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> None:

@@ -11,11 +11,12 @@ from mailjet_connector._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from mailjet_connector.webhooks.app import Receiver, create_app
+    from mailjet_connector.webhooks.backend import Store
     from mailjet_connector.webhooks.commit import GroupCommitter
     from mailjet_connector.webhooks.dedupe import event_key, inbound_key
     from mailjet_connector.webhooks.events import PayloadError, parse_event, parse_events, parse_inbound
     from mailjet_connector.webhooks.settings import ReceiverSettings
-    from mailjet_connector.webhooks.store import Store, iter_events, iter_inbound, iter_pages, open_store
+    from mailjet_connector.webhooks.store import iter_events, iter_inbound, iter_pages, open_store
 
 __all__ = [
     "GroupCommitter",
@@ -42,7 +43,7 @@ __getattr__, __dir__ = lazy_exports(
         "PayloadError": "events",
         "Receiver": "app",
         "ReceiverSettings": "settings",
-        "Store": "store",
+        "Store": "backend",
         "create_app": "app",
         "event_key": "dedupe",
         "inbound_key": "dedupe",

@@ -30,11 +30,11 @@ from starlette.routing import Route
 from mailjet_connector.errors import WebhookAuthError
 from mailjet_connector.webhooks import dedupe
 from mailjet_connector.webhooks.auth import REALM, ReceiverAuth
+from mailjet_connector.webhooks.backend import Batch, Kind, Row, Store
 from mailjet_connector.webhooks.commit import GroupCommitter
 from mailjet_connector.webhooks.events import PayloadError, Record, parse_events, parse_inbound_body
 from mailjet_connector.webhooks.metrics import Metrics, prometheus
 from mailjet_connector.webhooks.settings import ReceiverSettings
-from mailjet_connector.webhooks.store import Batch, Kind, Row, Store
 
 
 class BodyTooLargeError(Exception):

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from mailjet_connector.webhooks.store import Batch, Store, WriteResult
+from mailjet_connector.webhooks.backend import Batch, Store, WriteResult
 
 MAX_GROUP_ROWS = 10_000
 _STOP = object()

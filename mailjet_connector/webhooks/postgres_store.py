@@ -13,7 +13,7 @@ from typing import Any
 
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.redaction import redact_url
-from mailjet_connector.webhooks.store import TABLES, Batch, Kind, Store, WriteResult, columns
+from mailjet_connector.webhooks.backend import TABLES, Batch, Kind, Store, WriteResult, columns
 
 SQL_TYPES = {"int": "BIGINT", "str": "TEXT", "bool": "BOOLEAN", "num": "DOUBLE PRECISION"}
 WRITE_LOCK_ID = 0x6D6A7765  # "mjwe": the advisory lock serialising writers

@@ -15,7 +15,8 @@ from typing import Any
 import dlt
 import pyarrow as pa
 
-from mailjet_connector.webhooks.store import META_COLUMNS, PAGE_SIZE, TABLES, Kind, iter_pages, open_store
+from mailjet_connector.webhooks.backend import META_COLUMNS, TABLES, Kind
+from mailjet_connector.webhooks.store import PAGE_SIZE, iter_pages, open_store
 
 ARROW_TYPES = {"int": pa.int64(), "str": pa.string(), "bool": pa.bool_(), "num": pa.float64()}
 META_TYPES = {"seq": pa.int64(), "dedupe_key": pa.string(), "received_at": pa.float64()}

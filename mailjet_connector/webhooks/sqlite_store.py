@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mailjet_connector.errors import ConfigError
-from mailjet_connector.webhooks.store import META_COLUMNS, TABLES, Batch, Kind, Store, WriteResult, columns
+from mailjet_connector.webhooks.backend import META_COLUMNS, TABLES, Batch, Kind, Store, WriteResult, columns
 
 SQL_TYPES = {"int": "INTEGER", "str": "TEXT", "bool": "INTEGER", "num": "REAL"}
 BUSY_TIMEOUT_MS = 10_000

@@ -176,3 +176,29 @@ def test_client_per_account_talks_to_its_own_account_on_the_emulator(tmp_path):
                 counts[account.name] = client.count("contact")
     assert counts == {"main": len(main.table("contact")), "sub": len(sub.table("contact"))}
     assert counts["main"] != counts["sub"]
+
+
+def test_the_dataset_urls_scheme_picks_the_destination(tmp_path):
+    loaded = parse_accounts(
+        {
+            "accounts": {
+                "pg": {"api_key": "k", "api_secret": "env:S", "dataset_url": "postgresql://me@localhost/mj"},
+                "duck": {
+                    "api_key": "j",
+                    "api_secret": "env:T",
+                    "dataset_url": "duckdb:///data/{account}.duckdb",
+                },
+            }
+        },
+        base_dir=tmp_path,
+    )
+    assert (loaded.get("pg").destination, loaded.get("pg").dataset_name) == ("postgres", "mailjet_pg")
+    assert (loaded.get("duck").destination, loaded.get("duck").dataset_url) == (
+        "duckdb",
+        str(tmp_path / "data/duck.duckdb"),
+    )
+    with pytest.raises(AccountsError, match=r"accounts.x.dataset_url: mysql://... names no destination"):
+        parse_accounts(
+            {"accounts": {"x": {"api_key": "k", "api_secret": "env:S", "dataset_url": "mysql://h/db"}}},
+            base_dir=tmp_path,
+        )

@@ -126,3 +126,16 @@ def test_serve_tls_prints_the_ca_and_serves_https_until_interrupted() -> None:
 def test_unknown_plan_is_a_usage_error() -> None:
     result = serve("--port", "0", "--plan", "gold")
     assert result.exit_code == 2 and "unknown plan 'gold'" in result.output
+
+
+def test_sub_accounts_each_have_a_key_and_with_sub_data_main_the_main_accounts_counts() -> None:
+    from mailjet_connector.cli.emulator import account_labels, build_state_for_cli
+
+    state = build_state_for_cli(0, "tiny", {"contact": 25}, None, None, None, 3, True)
+    keys = [key for _, key, _ in account_labels(state)]
+    assert keys == ["emulator-key", "emulator-sub-key", "emulator-sub-key-2", "emulator-sub-key-3"]
+    assert [len(account.table("contact")) for account in state.accounts.values()] == [25, 25, 25, 25]
+    tenth = build_state_for_cli(0, "tiny", {"contact": 25}, None, None, None, 2, False)
+    assert [len(account.table("contact")) for account in tenth.accounts.values()][1:] == [20, 20]
+    bad = serve("--port", "0", "--sub-data", "all")
+    assert bad.exit_code == 2 and "--sub-data must be tenth or main, not 'all' (see --help)" in bad.output

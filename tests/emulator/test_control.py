@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from mailjet_connector.emulator.control.routes import control_routes
+from mailjet_connector.emulator.seed import build_state
 from mailjet_connector.emulator.state import Account, Clock, EmulatorState
 
 NOW = 1_700_000_000
@@ -88,9 +89,31 @@ def test_rows_errors_are_clear(state: EmulatorState, path: str, body: Any, statu
 
 
 def test_request_log_is_readable_and_clearable(state: EmulatorState) -> None:
-    assert call(state, "GET", "/requests").json()["Data"][0]["path"] == "/v3/REST/contact"
+    before = call(state, "GET", "/requests").json()
+    assert before["Data"][0]["path"] == "/v3/REST/contact"
     assert call(state, "DELETE", "/requests").status_code == 204
-    assert call(state, "GET", "/requests").json() == {"Count": 0, "Data": []}
+    after = call(state, "GET", "/requests").json()
+    assert (after["Count"], after["Data"]) == (0, [])
+    assert after["Total"] == before["Total"]  # clearing the log does not reset the count of requests served
+
+
+def test_request_total_counts_past_the_log_size() -> None:
+    from mailjet_connector.emulator.middleware.request_log import RequestLogMiddleware
+
+    emulator = build_state(seed=1, scale="tiny")
+
+    async def ok(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def serve(count: int) -> None:
+        app = RequestLogMiddleware(ok, state=emulator, size=10)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://e") as client:
+            for _ in range(count):
+                await client.get("/v3/REST/contact")
+
+    asyncio.run(serve(30))
+    assert emulator.request_total == 30 and len(emulator.request_log) <= 11
 
 
 def test_openapi_document_is_served(state: EmulatorState) -> None:

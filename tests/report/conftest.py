@@ -9,21 +9,7 @@ from typing import Any
 
 import pytest
 
-# Every table a report query reads; the rest of the account (messagehistory...) would only slow the sync.
-REPORT_RESOURCES = (
-    "bouncestatistics",
-    "campaign",
-    "clickstatistics",
-    "contact",
-    "contactslist",
-    "geostatistics",
-    "listrecipient",
-    "message",
-    "openinformation",
-    "statcounters",
-    "toplinkclicked",
-    "useragentstatistics",
-)
+from mailjet_connector.report.queries import TABLES as REPORT_RESOURCES  # the tables the report reads
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from mailjet_connector.accounts import load_accounts
 from mailjet_connector.cli import app
 from mailjet_connector.emulator import start_emulator
 from mailjet_connector.report import build_report
+from mailjet_connector.sync import SyncOptions
 from mailjet_connector.sync.multi import sync_accounts
 
 pytest.importorskip("dlt")
@@ -31,7 +32,7 @@ def test_report_per_account_and_combined(tmp_path: Path) -> None:
         )
         loaded = load_accounts(tmp_path / "accounts.toml")
         env = {"MAIN": main.api_secret, "SUB": sub.api_secret}
-        shared = {"resources": RESOURCES, "pipelines_dir": str(tmp_path / "p")}
+        shared = SyncOptions(resources=RESOURCES, pipelines_dir=str(tmp_path / "p"))
         runs = sync_accounts(loaded.select(["main", "sub"]), env, shared, jobs=1)
         assert all(run.ok for run in runs), [run.error for run in runs]
     alone = {

@@ -13,26 +13,12 @@ import pytest
 
 from mailjet_connector.report.build import collect, dataset_tables
 from mailjet_connector.report.queries import ReportParams
+from tests.postgres import PG_URL, needs_postgres
 from tests.report.conftest import REPORT_RESOURCES
-
-PG_URL = "postgresql://postgres:postgres@127.0.0.1:5432/test"
-
-
-def _postgres_available() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_URL, connect_timeout=2).close()
-    except Exception:
-        return False
-    return True
-
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(
-        not _postgres_available(), reason="no PostgreSQL server at 127.0.0.1:5432 (database test)"
-    ),
+    needs_postgres,
 ]
 
 

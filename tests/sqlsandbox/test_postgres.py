@@ -113,3 +113,11 @@ def test_errors_never_show_the_password(pg: Pg) -> None:
     with pytest.raises(QueryError) as caught:
         run_readonly("select 1", url, SCHEMA)
     assert "hunter2secret" not in str(caught.value)
+
+
+def test_an_agent_statement_is_stopped_after_its_timeout(pg: Pg) -> None:
+    """The MCP `query` tool's bound on PostgreSQL: `statement_timeout` in the read-only transaction."""
+    runner = open_sandbox(pg.reader, SCHEMA, lambda table: table == "contact", timeout=0.5)
+    with pytest.raises(QueryError, match=r"ran longer than 0.5 s and was stopped"):
+        runner.run("select count(*) from contact, pg_sleep(5)")
+    assert runner.run("select count(*) from contact").rows == [(1,)]

@@ -98,3 +98,36 @@ def test_empty_and_broken_sql_are_one_line_errors(dataset: Dataset) -> None:
         with pytest.raises(QueryError, match=words) as caught:
             run_readonly(sql, str(dataset.path))
         assert "\n" not in str(caught.value)
+
+
+def test_duckdbs_temp_directories_hold_no_way_to_files(
+    dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With external access off DuckDB still allows its temp directory: `./.tmp/` for an in-memory database,
+    `<file>.tmp/` next to a dataset file. Files planted there stay out of reach (found by the #16/#22 review:
+    `query "select content from read_text('mailjet.duckdb.tmp/x')"` printed the file)."""
+    import duckdb
+
+    from mailjet_connector.sqlsandbox.lockdown import lock, run_select
+
+    monkeypatch.chdir(tmp_path)
+    planted = [tmp_path / ".tmp" / "x.txt", Path(f"{dataset.path}.tmp") / "x.txt"]
+    try:
+        for file in planted:
+            file.parent.mkdir(exist_ok=True)
+            file.write_text(FILE_MARK, encoding="utf-8")
+        memory = duckdb.connect(":memory:")  # the agents' sandbox and live SQL: in-memory, locked
+        lock(memory)
+        for file in planted:
+            for sql in (f"select content from read_text('{file}')", f"select * from glob('{file.parent}/*')"):
+                with pytest.raises(SandboxError, match="files are off"):
+                    run_readonly(sql, str(dataset.path))
+                with pytest.raises(SandboxError, match="files are off"):
+                    run_select(memory, sql)
+        with pytest.raises(SandboxError, match="files are off"):
+            run_select(memory, "select content from read_text('.tmp/x.txt')")
+        assert run_select(memory, "select count(*) from range(10)").rows == [(10,)]
+    finally:
+        for file in planted:
+            file.unlink(missing_ok=True)
+            file.parent.rmdir()

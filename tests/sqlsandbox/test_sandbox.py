@@ -181,3 +181,32 @@ def test_copies_follow_the_dataset(tmp_path_factory: pytest.TempPathFactory) -> 
         conn.execute(f"insert into {DEFAULT_DATASET}.contact values (2, 'x'), (3, 'y')")
     assert sandbox.run("select count(*) from contact").rows == [(3,)]
     sandbox.close()
+
+
+RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+
+
+def test_a_runaway_statement_is_stopped_and_the_runner_stays_usable(dataset: Dataset) -> None:
+    """A SELECT that never ends held the agent's sandbox (and a CPU) until the MCP server stopped: every later
+    `query` call waited behind it (found by the #16 acceptance review). With a timeout DuckDB is interrupted."""
+    from mailjet_connector.agents.tools import ToolContext, ToolError
+    from mailjet_connector.agents.tools_stats import query
+
+    own = next(r.name for r in catalog.all_resources() if r.area is Area.STATISTICS)
+    sandbox = open_sandbox(
+        str(dataset.path), DEFAULT_DATASET, reader(Area.STATISTICS).can_read_table, timeout=0.5
+    )
+    try:
+        with pytest.raises(QueryError, match=r"ran longer than 0.5 s and was stopped"):
+            sandbox.run(RUNAWAY)
+        assert sandbox.run(f"select marker from {own}").rows == [(mark(own),)]
+    finally:
+        sandbox.close()
+    # the MCP tool's own sandbox carries the bound (ToolContext.query_seconds, 30 s by default)
+    ctx = ToolContext(None, reader(Area.STATISTICS), dataset_url=str(dataset.path), query_seconds=0.5)  # type: ignore[arg-type]
+    try:
+        with pytest.raises(ToolError, match=r"ran longer than 0.5 s"):
+            query(ctx, RUNAWAY)
+        assert query(ctx, f"select marker from {own}")["rows"] == [{"marker": mark(own)}]
+    finally:
+        ctx.sql().close()

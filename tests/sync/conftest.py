@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +13,13 @@ import pytest
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType
 from mailjet_connector.client import Client
-from mailjet_connector.sync import SyncOptions, create_pipeline, table_names
+from mailjet_connector.sync import Narrowing, SyncOptions, create_pipeline, table_names
 from mailjet_connector.sync.schema import TableLayout, layout
 
 # Fewer messages and events than tiny, so that per-message history stays a few dozen calls.
 OVERRIDES = {"message": 40, "openinformation": 30, "clickstatistics": 10, "bouncestatistics": 5}
 RESOURCES = table_names()  # every table the sync writes
+NARROWING_FIELDS = tuple(f.name for f in fields(Narrowing))
 COUNTERS = {"counter_sources": ("APIKey", "Campaign"), "counter_timings": ("Message",)}
 
 
@@ -33,6 +35,8 @@ def small_emulator() -> Iterator[Any]:
 
 
 def make_options(server: Any, tmp_path: Any, **kw: Any) -> SyncOptions:
+    """Options for a sync of `server` into `tmp_path`; `Narrowing` fields may be given flat (`lists=(3,)`),
+    and `include_deleted` sets both deleted options (on by default: the truth below reads without filters)."""
     base = {
         "resources": RESOURCES,
         "dataset_url": str(tmp_path / "sync.duckdb"),
@@ -41,8 +45,14 @@ def make_options(server: Any, tmp_path: Any, **kw: Any) -> SyncOptions:
         "counter_resolutions": ("Lifetime", "Day"),
         "rate_limit": "5000/s",  # the emulator has no limit: do not let the adaptive pacer slow tests down
         **COUNTERS,
+        **kw,
     }
-    return SyncOptions(server.api_key, server.api_secret, base_url=server.url, **{**base, **kw})
+    both = base.pop("include_deleted", True)
+    narrowing = {name: base.pop(name) for name in NARROWING_FIELDS if name in base}
+    narrowing = {"include_deleted_campaigns": both, "include_deleted_lists": both, **narrowing}
+    return SyncOptions(
+        server.api_key, server.api_secret, base_url=server.url, narrowing=Narrowing(**narrowing), **base
+    )
 
 
 def dataset_rows(options: SyncOptions, table: str) -> dict[str, dict[str, Any]]:
@@ -102,7 +112,7 @@ def truth_rows(server: Any, table: str, now: int) -> list[tuple[TableLayout, dic
             ]
         return out
     filters = {"EventFromTs": 0, "EventToTs": now} if res.today_default else {}
-    return [(layout(res), r) for r in client.iter(res.name, filters)]
+    return [(layout(res), r) for r in client.iter(res.name, res.with_show_flags(filters))]
 
 
 def _counter_truth(client: Client, res: Any, now: int) -> list[tuple[TableLayout, dict[str, Any]]]:

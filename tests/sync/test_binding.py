@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pytest
 from typer.testing import CliRunner
@@ -29,8 +31,7 @@ def test_second_account_into_the_same_dataset_is_refused_before_any_write(small_
     main, sub = list(small_emulator.state.accounts.values())[:2]
     first = make_options(small_emulator, tmp_path, resources=RESOURCES)
     assert run_sync(first).totals.rows > 0
-    other = make_options(small_emulator, tmp_path, resources=RESOURCES)
-    other.api_key, other.api_secret = sub.api_key, sub.api_secret
+    other = replace(first, api_key=sub.api_key, api_secret=sub.api_secret)
     with pytest.raises(DatasetAccountError) as caught:
         run_sync(other)
     message = str(caught.value)
@@ -45,7 +46,7 @@ def test_second_account_into_the_same_dataset_is_refused_before_any_write(small_
     assert campaigns == len(main.table("campaign"))  # nothing of the sub-account got in
     # The same account syncs again; the other one syncs into its own dataset.
     assert run_sync(first).totals.new == 0
-    other.dataset_url = str(tmp_path / "sub.duckdb")
+    other = replace(other, dataset_url=str(tmp_path / "sub.duckdb"))
     assert run_sync(other).totals.rows == len(sub.table("contactslist")) + len(sub.table("campaign"))
 
 

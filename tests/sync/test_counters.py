@@ -7,6 +7,7 @@ legal requests, windows split to at most 100 slices, and still cover every legal
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from urllib.parse import parse_qsl
 
 import httpx
@@ -101,8 +102,9 @@ class _RefusingTransport(httpx.HTTPTransport):
 def test_a_refused_resource_is_reported_and_the_rest_loads(small_emulator, tmp_path):
     server = small_emulator
     resources = ["contactslist", "campaigngraphstatistics", "template"]
-    options = make_options(server, tmp_path, resources=resources)
-    options.transport = _RefusingTransport("/campaigngraphstatistics")
+    options = make_options(
+        server, tmp_path, resources=resources, transport=_RefusingTransport("/campaigngraphstatistics")
+    )
     report = run_sync(options)
     assert report.partial and list(report.failed) == ["campaigngraphstatistics"]
     assert "403" in report.failed["campaigngraphstatistics"]
@@ -110,7 +112,17 @@ def test_a_refused_resource_is_reported_and_the_rest_loads(small_emulator, tmp_p
     assert len(dataset_rows(options, "contactslist")) == report.resources["contactslist"].new > 0
     assert len(dataset_rows(options, "template")) == report.resources["template"].new > 0
     # The refused stream's run is closed: the next sync starts afresh, it does not resume forever.
-    options.transport = None
-    again = run_sync(options)
+    again = run_sync(replace(options, transport=None))
     assert not again.resumed and not again.partial
     assert len(dataset_rows(options, "campaigngraphstatistics")) > 0
+
+
+def test_counter_flags_that_leave_no_legal_combination_are_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(app, [
+        "sync", "--emulator", "--emulator-scale", "tiny", "--resources", "statcounters",
+        "--counter-source", "List", "--counter-timing", "Event", "--dataset-url", str(tmp_path / "d.duckdb"),
+    ])  # fmt: skip
+    assert result.exit_code == 2
+    assert "no statcounters combination" in result.output and "Traceback" not in result.output
+    unknown = CliRunner().invoke(app, ["sync", "--emulator", "--counter-timing", "Weekly"])
+    assert unknown.exit_code == 2 and "--counter-timing takes Message, Event" in unknown.output

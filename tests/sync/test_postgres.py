@@ -7,27 +7,14 @@ import uuid
 import pytest
 
 from mailjet_connector.sync import run_sync
+from tests.postgres import PG_URL, needs_postgres
 from tests.sync.conftest import assert_table_matches, make_options
 
-# dlt insists on a password; trust auth ignores it.
-PG_URL = "postgresql://postgres:postgres@127.0.0.1:5432/test"
 RESOURCES = ("contact", "contactslist", "message", "openinformation", "template", "apikey", "statcounters")
 
 
-def _postgres_available() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_URL, connect_timeout=2).close()
-    except Exception:
-        return False
-    return True
-
-
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    not _postgres_available(), reason="no PostgreSQL server at 127.0.0.1:5432 (database test)"
-)
+@needs_postgres
 def test_sync_into_postgres_matches_truth_and_reruns(small_emulator, tmp_path):
     import psycopg
 

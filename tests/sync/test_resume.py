@@ -15,13 +15,14 @@ from tests.sync.conftest import assert_table_matches, dataset_rows, make_options
 RESOURCES = ("contact", "contactslist", "listrecipient", "message", "messagehistory", "openinformation")
 SCRIPT = """
 import sys, httpx
-from mailjet_connector.sync import SyncOptions, run_sync
+from mailjet_connector.sync import Narrowing, SyncOptions, run_sync
 url, key, secret, db, pdir = sys.argv[1:6]
 now = httpx.get(url + "/_emulator/clock").json()["now"]
 def progress(resource, rows):
     print(resource, rows, flush=True)
 run_sync(SyncOptions(key, secret, base_url=url, dataset_url=db, pipelines_dir=pdir, clock=lambda: now,
-    resources=%r, page_limit=20, checkpoint_pages=2, rate_limit="5000/s", progress=progress))
+    resources=%r, page_limit=20, checkpoint_pages=2, rate_limit="5000/s", progress=progress,
+    narrowing=Narrowing(include_deleted_campaigns=True, include_deleted_lists=True)))
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mailjet_connector.webhooks.store import Store, open_store
+from tests.webhooks.receiver_process import stop
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -68,3 +70,11 @@ def store(store_url: str) -> Iterator[Store]:
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     with open_store(f"sqlite:///{tmp_path / 'events.db'}") as opened:
         yield opened
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen]]:
+    """Receiver processes a test starts; killed (when still running) and reaped afterwards."""
+    started: list[subprocess.Popen] = []
+    yield started
+    stop(started)

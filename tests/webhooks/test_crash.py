@@ -8,61 +8,19 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import orjson
-import pytest
 
 from mailjet_connector.webhooks.store import iter_events, open_store
+from tests.webhooks.receiver_process import TOKEN, free_port, start_receiver
 from tests.webhooks.webhook_payloads import event
 
-TOKEN = "crash-test-token"
 THREADS = 6
 MAX_REQUESTS = 4000  # the generator's bound: it stops after this many requests whatever happens
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_receiver(store_url: str, port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "mailjet_connector", "webhooks", "serve", "--port", str(port),
-               "--store", store_url, "--token", TOKEN]  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAILJET_", "MJ_"))}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    with httpx.Client(trust_env=False, timeout=1) as http:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"receiver exited: {process.stderr.read().decode()[-500:]}")
-            try:
-                if http.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    return process
-            except httpx.TransportError:
-                time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("receiver did not start")
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-        if process.stderr:
-            process.stderr.close()
 
 
 class Load:

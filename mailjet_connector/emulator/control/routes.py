@@ -186,7 +186,9 @@ def control_routes(state: EmulatorState) -> list[BaseRoute]:
             state.request_log.clear()
             return Response(status_code=204)
         entries = list(state.request_log)
-        return Response(orjson.dumps({"Count": len(entries), "Data": entries}), media_type="application/json")
+        # Total: every request since the emulator started (the log keeps the last 10,000; benchmarks count calls).
+        body = {"Count": len(entries), "Total": state.request_total, "Data": entries}
+        return Response(orjson.dumps(body), media_type="application/json")
 
     async def openapi(request: Request) -> Response:
         return Response(orjson.dumps(openapi_document()), media_type="application/json")

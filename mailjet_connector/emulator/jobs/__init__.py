@@ -100,7 +100,6 @@ class Job:
     requested_at: int
     settings: JobSettings
     rules: Mapping[str, Rules]
-    first_status: str = "Allocated"
     linked: str | None = None  # another job table holding a row with the same ID (csvimport)
     err_threshold: int = 0
     info: dict[str, Any] = field(default_factory=dict)
@@ -189,7 +188,6 @@ def start(
             requested_at=now,
             settings=settings(account),
             rules=rules,
-            first_status=first_status,
             linked=linked,
             err_threshold=err_threshold,
             info=dict(info or {}),

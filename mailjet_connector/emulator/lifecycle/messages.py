@@ -99,7 +99,6 @@ class LifecycleQueue:
     cursor: int = 0
     heap: list[Step] = field(default_factory=list)
     seq: int = 0
-    applied: int = 0
 
 
 def queue(account: Account) -> LifecycleQueue:
@@ -218,7 +217,6 @@ def advance(state: EmulatorState, account: Account) -> int:
             applied += 1
             if payload is not None:
                 events.append(payload)
-        q.applied += applied
         delivery.enqueue_events(account, events, now)  # reads the callback table: under the lock too
     return applied
 

@@ -40,6 +40,7 @@ class RequestLogMiddleware:
             await send(message)
 
         log = self.state.request_log
+        self.state.request_total += 1
         log.append(entry)
         if len(log) > self.size + self.size // 10:
             del log[: len(log) - self.size]  # trim in batches so appends stay O(1) amortised
