@@ -1,7 +1,8 @@
 """The Mailjet side: read through the sync engine into our schema of the user's database, then read that copy.
 
 `refresh_copy` runs the sync engine (`sync.run_sync`) for `contact`, `contactdata` and `listrecipient` into
-the dataset `<state_schema>_mailjet`. The engine's own change detection applies: each page's rows are hashed
+the dataset `<state_schema>_mailjet`, reading them whole each run (`deletions=0`: Mailjet cannot list the
+contacts changed since a time). The engine's own change detection applies: each page's rows are hashed
 (`_mj_hash`) and only new or changed rows are loaded; contacts gone upstream get `_mj_deleted_at`; a killed
 sync resumes from its last committed page. No second copy of any of that lives here: `read_copy` only turns
 the synced rows into each contact's mapped values, and into the `Existing` the importer's planner diffs
@@ -58,6 +59,9 @@ def refresh_copy(
         transport=transport,
         settings=settings,
         dlt_logs=False,
+        # Every run reads the three tables whole: the API cannot list contacts changed since a time, and
+        # the sync's cheaper runs (only IDs above the highest synced) would miss edits made in Mailjet.
+        deletions=0,
     )
     return run_sync(options)
 
