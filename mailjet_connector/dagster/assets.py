@@ -58,7 +58,10 @@ def sync_assets(
     """
     base = SyncOptions(**dict(sync_options or {}))  # a bad field fails here, when the definitions load
     # Only for the asset specs: dagster-dlt reads the resources and the destination's name; no call is made.
-    specs_source = mailjet_source(api_key="-", api_secret="-", resources=tables)
+    # Names only (no call is made): every table, per-row children included, unless `tables` says which.
+    specs_source = mailjet_source(
+        api_key="-", api_secret="-", options=SyncOptions(resources=tables, children=True)
+    )
     specs_pipeline = dlt.pipeline(
         pipeline_name="mailjet_dagster_specs",
         destination="duckdb",

@@ -58,11 +58,12 @@ def row_count_checks(
         account = accounts.get(context.partition_key)
         settings = account.settings(environ)
         selected = {key.asset_key.path[-1] for key in context.selected_asset_check_keys}
-        pipeline = create_pipeline(account_options(account, settings, SyncOptions()))
+        options = account_options(account, settings, SyncOptions())
+        pipeline = create_pipeline(options)
         with settings.create_client() as client, pipeline.sql_client() as sql:
             for name in (n for n in names if n in selected):
                 stored = _live_rows(sql, name)
-                expected = client.count(catalog.get(name).name)
+                expected = _api_rows(client, catalog.get(name), options.narrowing)
                 yield dg.AssetCheckResult(
                     asset_key=asset_key(name),
                     check_name=CHECK_NAME,
@@ -83,3 +84,9 @@ def _live_rows(sql: Any, table: str) -> int:
     except DatabaseUndefinedRelation:
         return 0
     return int(count)
+
+
+def _api_rows(client: Any, res: Any, narrowing: Any) -> int:
+    """What the API counts of the rows a sync reads: under the sync's default narrowing (deleted campaigns
+    and lists are left out, #17), one `countOnly` per filter set."""
+    return sum(client.count(res.name, filters) for filters in narrowing.reads(res).filter_sets)
