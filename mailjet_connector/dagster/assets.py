@@ -58,9 +58,9 @@ def sync_assets(
     """
     base = SyncOptions(**dict(sync_options or {}))  # a bad field fails here, when the definitions load
     # Only for the asset specs: dagster-dlt reads the resources and the destination's name; no call is made.
-    # Names only (no call is made): every table, per-row children included, unless `tables` says which.
+    # Every table an asset, the per-row children too (a run names its tables, so they are read when selected).
     specs_source = mailjet_source(
-        api_key="-", api_secret="-", options=SyncOptions(resources=tables, children=True)
+        api_key="-", api_secret="-", options=replace(base, resources=tables, children=True)
     )
     specs_pipeline = dlt.pipeline(
         pipeline_name="mailjet_dagster_specs",

@@ -12,12 +12,14 @@ import dagster as dg
 from mailjet_connector import catalog
 from mailjet_connector.accounts import AccountsFile
 from mailjet_connector.dagster.assets import asset_key
+from mailjet_connector.sync.filters import Narrowing
 from mailjet_connector.sync.multi import account_options
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.pipeline import create_pipeline
 from mailjet_connector.sync.settings import DELETED_COLUMN
 from mailjet_connector.sync.source import syncable
-from mailjet_connector.sync.streams import FULL, stream_mode
+from mailjet_connector.sync.stream_sets import plain_streams
+from mailjet_connector.sync.streams import FULL
 from mailjet_connector.sync.walk import keyed
 
 CHECK_NAME = "row_count_matches_api"
@@ -32,7 +34,7 @@ def countable(tables: list[str] | None = None) -> list[str]:
         if (tables is None or res.name in tables)
         and res.parent is None
         and res.name != "statcounters"
-        and stream_mode(res, narrowed=False) == FULL
+        and all(stream.mode == FULL for stream in plain_streams(res, Narrowing()))
         and keyed(res.name)
     ]
 
@@ -58,16 +60,18 @@ def row_count_checks(
         account = accounts.get(context.partition_key)
         settings = account.settings(environ)
         selected = {key.asset_key.path[-1] for key in context.selected_asset_check_keys}
-        options = account_options(account, settings, SyncOptions())
-        pipeline = create_pipeline(options)
+        pipeline = create_pipeline(account_options(account, settings, SyncOptions()))
         with settings.create_client() as client, pipeline.sql_client() as sql:
             for name in (n for n in names if n in selected):
                 stored = _live_rows(sql, name)
-                expected = _api_rows(client, catalog.get(name), options.narrowing)
+                expected = api_count(client, name)
                 yield dg.AssetCheckResult(
                     asset_key=asset_key(name),
                     check_name=CHECK_NAME,
                     passed=stored == expected,
+                    # Deletions upstream are marked at the sync's next full read (weekly by default, the
+                    # `deletions` option): until then the counts may differ without anything being lost.
+                    severity=dg.AssetCheckSeverity.WARN,
                     metadata={"dataset_rows": stored, "api_count": expected, "account": account.name},
                 )
 
@@ -86,7 +90,7 @@ def _live_rows(sql: Any, table: str) -> int:
     return int(count)
 
 
-def _api_rows(client: Any, res: Any, narrowing: Any) -> int:
-    """What the API counts of the rows a sync reads: under the sync's default narrowing (deleted campaigns
-    and lists are left out, #17), one `countOnly` per filter set."""
-    return sum(client.count(res.name, filters) for filters in narrowing.reads(res).filter_sets)
+def api_count(client: Any, table: str) -> int:
+    """What the API counts for `table` with the filters the sync lists it with (deleted lists left out...)."""
+    res = catalog.get(table)
+    return sum(client.count(res.name, dict(stream.filters)) for stream in plain_streams(res, Narrowing()))
