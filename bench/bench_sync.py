@@ -434,6 +434,7 @@ def main() -> None:
     parser.add_argument(
         "--port", type=int, default=18210, help="the emulator's port (the rate-limited one: +1)"
     )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the results JSON goes")
     parser.add_argument("--airbyte-venv", type=Path, help="reuse a venv that already has airbyte-cdk")
     parser.add_argument(
         "--airbyte-timeout",
@@ -453,9 +454,10 @@ def main() -> None:
     args.passes = max(1, args.passes)
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         metrics, notes = measure(args, Path(tmp))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({"name": "sync", "metrics": metrics, "notes": "; ".join(notes)}, indent=2) + "\n"
+    args.results.parent.mkdir(exist_ok=True)
+    args.results.write_text(
+        json.dumps({"name": args.results.stem, "metrics": metrics, "notes": "; ".join(notes)}, indent=2)
+        + "\n"
     )
     print(json.dumps(metrics, indent=2))
 
