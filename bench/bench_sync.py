@@ -401,6 +401,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, Any], li
         except (airbyte_peer.PeerUnavailableError, OSError, subprocess.SubprocessError) as exc:
             notes.append(f"Airbyte peer unavailable here: {exc}")
     with emulator_process(args.scale, overrides, args.port, workdir) as server:
+        if args.only_cost:
+            part = cost_metrics(server, workdir / "cost", peer, args.airbyte_timeout)
+            return part[0], notes + part[1]
         passes = full_passes(server, workdir / "ours", args.passes)
         again = run_ours(server, workdir / "ours", "--resources", ",".join(RESOURCES))
         for part in (ours_metrics(passes), incremental_metrics(passes[-1]["full"], again)):
@@ -430,6 +433,9 @@ def main() -> None:
         "--passes", type=int, default=3, help="passes of each reader and its peer; ratios are their median"
     )
     parser.add_argument("--no-airbyte", action="store_true", help="skip the Airbyte peer")
+    parser.add_argument(
+        "--only-cost", action="store_true", help="only the calls comparison (item 3): no throughput passes"
+    )
     parser.add_argument("--no-rate-limited", action="store_true", help="skip the rate-limited run (~4 min)")
     parser.add_argument(
         "--port", type=int, default=18210, help="the emulator's port (the rate-limited one: +1)"
