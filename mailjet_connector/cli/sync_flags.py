@@ -81,6 +81,32 @@ JobsFlag = Annotated[
     ),
 ]
 
+DeletionsFlag = Annotated[
+    str,
+    typer.Option(
+        "--deletions",
+        help="How often tables the API cannot filter by time (contact, listrecipient, contactslist...) are "
+        "read whole, which finds deleted and edited rows: always, never, or a period (7d). In between, "
+        "only rows added since are read (one call); edits and deletions wait for the next full read.",
+    ),
+]
+ChildrenFlag = Annotated[
+    bool,
+    typer.Option(
+        "--children",
+        help="Also read the per-row children (one call per parent row: messagehistory per message, "
+        "link clicks and recipient ESPs per campaign, draft and template contents), for the parent rows "
+        "new or changed in this run. Off by default; naming one in --resources reads it too.",
+    ),
+]
+PlanFlag = Annotated[
+    bool,
+    typer.Option(
+        "--plan",
+        help="Print the API calls each table will take and the time at the configured rate (default "
+        "300/min), then stop: no row is read or loaded (one countOnly call per walk).",
+    ),
+]
 CampaignFlag = Annotated[
     list[int] | None,
     typer.Option(
