@@ -25,9 +25,9 @@ OFFLINE = {
     ("resources",), ("query",), ("report",), ("emulator", "serve"), ("webhooks", "serve"), ("webhooks", "tail"),
     ("agents", "token"), ("agents", "audit", "verify"), ("agents", "audit", "show"),
 }  # fmt: skip
-# The Airbyte protocol's commands take every connection setting from `--config` (the spec lists api_key,
-# api_key_secret, region, rate_limit, base_url), as the Airbyte platform passes them: no flags of their own.
-AIRBYTE = {("airbyte", verb) for verb in ("spec", "check", "discover", "read")}
+# The Airbyte protocol's commands: the platform passes the connection in the `--config` file (its spec), not
+# as options.
+AIRBYTE = {("airbyte", "spec"), ("airbyte", "check"), ("airbyte", "discover"), ("airbyte", "read")}
 
 
 def option_names(path: tuple[str, ...]) -> set[str]:
