@@ -401,6 +401,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, Any], li
         except (airbyte_peer.PeerUnavailableError, OSError, subprocess.SubprocessError) as exc:
             notes.append(f"Airbyte peer unavailable here: {exc}")
     with emulator_process(args.scale, overrides, args.port, workdir) as server:
+        if args.only_cost:
+            part = cost_metrics(server, workdir / "cost", peer, args.airbyte_timeout)
+            return part[0], notes + part[1]
         passes = full_passes(server, workdir / "ours", args.passes)
         again = run_ours(server, workdir / "ours", "--resources", ",".join(RESOURCES))
         for part in (ours_metrics(passes), incremental_metrics(passes[-1]["full"], again)):
@@ -430,10 +433,14 @@ def main() -> None:
         "--passes", type=int, default=3, help="passes of each reader and its peer; ratios are their median"
     )
     parser.add_argument("--no-airbyte", action="store_true", help="skip the Airbyte peer")
+    parser.add_argument(
+        "--only-cost", action="store_true", help="only the calls comparison (item 3): no throughput passes"
+    )
     parser.add_argument("--no-rate-limited", action="store_true", help="skip the rate-limited run (~4 min)")
     parser.add_argument(
         "--port", type=int, default=18210, help="the emulator's port (the rate-limited one: +1)"
     )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the results JSON goes")
     parser.add_argument("--airbyte-venv", type=Path, help="reuse a venv that already has airbyte-cdk")
     parser.add_argument(
         "--airbyte-timeout",
@@ -453,9 +460,10 @@ def main() -> None:
     args.passes = max(1, args.passes)
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         metrics, notes = measure(args, Path(tmp))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({"name": "sync", "metrics": metrics, "notes": "; ".join(notes)}, indent=2) + "\n"
+    args.results.parent.mkdir(exist_ok=True)
+    args.results.write_text(
+        json.dumps({"name": args.results.stem, "metrics": metrics, "notes": "; ".join(notes)}, indent=2)
+        + "\n"
     )
     print(json.dumps(metrics, indent=2))
 
