@@ -3,9 +3,13 @@
 A run, in this order:
 
 1. Mailjet prerequisites: mapped properties missing from `contactmetadata` are defined, mapped lists are
-   found by name (`lists.resolve_list`) or created.
+   found by name (`lists.resolve_list`) or created. What the last run resolved (`twoway_resolved`) is
+   reused: a list or property is looked up only when the mapping names one the state lacks.
 2. The sync engine refreshes our copy of the contacts (`mailjet.refresh_copy`).
-3. Both sides are read and every key decided (`reconcile.decide`).
+3. Both sides are read and every key decided (`reconcile.decide`). When a key is not simply kept (a write
+   or a conflict is coming), or the synced subscriptions show a mapped list under another ID, the lists and
+   definitions are resolved again from Mailjet and, if they changed, the keys decided again: writes never
+   use a stale ID. A run with nothing to do thus costs the sync's read alone.
 4. Conflicts are recorded (before anything is written: a crash after a write cannot lose the record).
 5. Mailjet writes go through the importer (`writes.write_mailjet`), journaled.
 6. The table's writes and the new state commit in one database transaction.
@@ -26,7 +30,7 @@ from typing import Any
 
 from mailjet_connector.config import Settings
 from mailjet_connector.errors import ListNotFoundError, MappingError
-from mailjet_connector.importer.properties import define_properties, fetch_definitions
+from mailjet_connector.importer.properties import Definition, define_properties, fetch_definitions
 from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
 from mailjet_connector.lists import resolve_list
 from mailjet_connector.twoway.database import Database, open_database
@@ -161,7 +165,9 @@ def _run(
     client = settings.create_client(transport=transport)
     sent = client.pacer.sent
     with client:
-        definitions, list_ids = _prerequisites(client, mapping, report, dry_run)
+        with open_database(mapping.url) as db:
+            kept = StateStore(db, mapping).resolved()
+        definitions, list_ids, reused = _prerequisites(client, mapping, report, dry_run, kept)
         sync = refresh_copy(mapping, settings, transport=transport, pipelines_dir=pipelines_dir)
         report.sync = {"rows": sync.totals.rows, "new": sync.totals.new, "updated": sync.totals.updated,
                        "deleted": sync.totals.deleted, "api_calls": sync.api_calls}  # fmt: skip
@@ -173,7 +179,14 @@ def _run(
             state = store.load()
             rows = table.read(state) if table.exists else DatabaseRows()
             copy = read_copy(db, mapping, list_ids, definitions)
-            decisions = _decide(mapping, rows, copy, state, store.settled())
+            settled = store.settled()
+            decisions = _decide(mapping, rows, copy, state, settled)
+            if reused and (copy.moved or any(d.action != "keep" for d in decisions)):
+                fresh = _prerequisites(client, mapping, report, dry_run, None)[:2]
+                if fresh != (definitions, list_ids):
+                    definitions, list_ids = fresh
+                    copy = read_copy(db, mapping, list_ids, definitions)
+                    decisions = _decide(mapping, rows, copy, state, settled)
             _summarise(report, decisions, rows)
             if not dry_run:
                 store.begin_run(report.run)
@@ -184,6 +197,8 @@ def _run(
                     report.failures = write_mailjet(client, mapping, decisions, copy, list_ids,
                                                     journal=checkpoints, sleep=sleep)  # fmt: skip
                 _commit(db, table, store, decisions, rows, copy, state, report.failures)
+                with db.transaction():
+                    store.save_resolved(definitions, list_ids)
                 _clear_journal(path)
     report.api_calls = client.pacer.sent - sent
     report.seconds = time.monotonic() - started
@@ -212,17 +227,39 @@ def _clear_journal(path: Path) -> None:
 
 
 def _prerequisites(
-    client: Any, mapping: Mapping, report: RunReport, dry_run: bool
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """Define missing mapped properties and find (or create) the mapped lists."""
-    definitions = fetch_definitions(client)
+    client: Any,
+    mapping: Mapping,
+    report: RunReport,
+    dry_run: bool,
+    kept: tuple[dict[str, Definition], dict[str, int]] | None,
+) -> tuple[dict[str, Definition], dict[str, int], bool]:
+    """Define missing mapped properties and find (or create) the mapped lists.
+
+    Args:
+        kept: the definitions and list IDs the last run resolved (`StateStore.resolved`), reused where they
+            cover the mapping; None to resolve everything from Mailjet.
+
+    Returns:
+        The definitions (lower-cased name -> Definition), list name -> ID, and whether any of them was
+        reused rather than read from Mailjet.
+    """
+    kept_definitions, kept_lists = kept or ({}, {})
+    reused = False
+    if kept is not None and all(n.lower() in kept_definitions for n in mapping.properties):
+        definitions, reused = dict(kept_definitions), True
+    else:
+        definitions = fetch_definitions(client)
     missing = {n: k for n, k in mapping.properties.items() if n.lower() not in definitions}
     report.defined_properties = sorted(missing)
     if missing and not dry_run:
         for made in define_properties(client, missing):
             definitions[made.name.lower()] = made
     list_ids: dict[str, int] = {}
+    report.created_lists = []
     for name in mapping.list_names:
+        if name in kept_lists:
+            list_ids[name], reused = kept_lists[name], True
+            continue
         try:
             list_ids[name] = resolve_list(client, name)
         except ListNotFoundError:
@@ -231,7 +268,7 @@ def _prerequisites(
             report.created_lists.append(name)
             if not dry_run:
                 list_ids[name] = resolve_list(client, name, create=True)
-    return definitions, list_ids
+    return definitions, list_ids, reused
 
 
 def _table(db: Database, mapping: Mapping, *, create: bool) -> MappedTable:

@@ -75,11 +75,14 @@ class MailjetCopy:
         existing: the planner's view of the account (records by email, properties, subscriptions,
             definitions): built from the copy, no API call.
         ids: key -> contact ID.
+        moved: mapped list names whose synced subscriptions carry another list ID than the one given (the
+            list was deleted and re-created in Mailjet): the IDs kept from an earlier run are stale.
     """
 
     sides: dict[str, Side] = field(default_factory=dict)
     existing: Existing = field(default_factory=Existing)
     ids: dict[str, int] = field(default_factory=dict)
+    moved: set[str] = field(default_factory=set)
 
 
 def read_copy(
@@ -97,7 +100,7 @@ def read_copy(
     contacts = _rows(db, schema, "contact", ("id", "email", "name", "is_excluded_from_campaigns", "last_update_at",
                                              *_field_columns(mapping)))  # fmt: skip
     data = _rows(db, schema, "contactdata", ("id", "data"))
-    recipients = _rows(db, schema, "listrecipient", ("contact_id", "list_id", "is_unsubscribed"))
+    recipients = _rows(db, schema, "listrecipient", ("contact_id", "list_id", "list_name", "is_unsubscribed"))
     properties: dict[int, dict[str, str]] = {}
     for row in data:
         values = row["data"]
@@ -112,14 +115,17 @@ def read_copy(
     subscribed: dict[int, set[int]] = {i: set() for i in names}
     member: dict[int, set[str]] = {}
     unsub: dict[int, set[str]] = {}
+    moved: set[str] = set()
     for row in recipients:
         list_id = int(row["list_id"])
         if list_id not in names:
+            if row.get("list_name") in list_ids:
+                moved.add(str(row["list_name"]))
             continue
         contact = int(row["contact_id"])
         subscribed[list_id].add(contact)
         (unsub if row["is_unsubscribed"] else member).setdefault(contact, set()).add(names[list_id])
-    copy = MailjetCopy()
+    copy = MailjetCopy(moved=moved)
     records: dict[tuple[str, ...], dict[str, Any]] = {}
     emails: dict[int, str] = {}
     for row in contacts:

@@ -9,7 +9,13 @@
                                  ("settled" or "open"), settle (set it to "database" or "mailjet" to settle an
                                  open one), run, recorded_at
 <state_schema>.twoway_runs       run, started, finished, summary (JSON)
+<state_schema>.twoway_resolved   what the last run resolved in Mailjet: kind ("list" or "property"), name (the
+                                 mapped list name, or the lower-cased property name), value (the list ID, or
+                                 the property's name as defined), datatype (a property's)
 ```
+
+`twoway_resolved` spares a run with nothing to write the lookups of lists and property definitions; a run
+with writes resolves them again first (engine `_prerequisites`).
 
 Several mappings over one database keep apart by their `state_schema`.
 """
@@ -22,13 +28,14 @@ from typing import Any
 
 import orjson
 
+from mailjet_connector.importer.properties import Definition
 from mailjet_connector.twoway.database import Database, quote
 from mailjet_connector.twoway.mapping import Mapping
 from mailjet_connector.twoway.reconcile import Conflict, Known
 
 __all__ = ["StateStore"]
 
-STATE, CONFLICTS, RUNS = "twoway_state", "twoway_conflicts", "twoway_runs"
+STATE, CONFLICTS, RUNS, RESOLVED = "twoway_state", "twoway_conflicts", "twoway_runs", "twoway_resolved"
 
 
 class StateStore:
@@ -59,6 +66,10 @@ class StateStore:
             f"create table if not exists {self._t(RUNS)} (run text primary key, started text, finished text,"
             " summary text)"
         )
+        self.db.execute(
+            f"create table if not exists {self._t(RESOLVED)} (kind text not null, name text not null,"
+            " value text not null, datatype text, primary key (kind, name))"
+        )
 
     def load(self) -> dict[str, Known]:
         """Key -> what the last run left (empty before the first run)."""
@@ -68,6 +79,34 @@ class StateStore:
             f"select key, agreed, db_hash, mj_hash, db_updated, deleted from {self._t(STATE)}"
         )
         return {k: Known(orjson.loads(a), dh, mh, du, de) for k, a, dh, mh, du, de in rows}
+
+    def resolved(self) -> tuple[dict[str, Definition], dict[str, int]] | None:
+        """The property definitions (lower-cased name -> Definition) and list IDs the last run resolved.
+
+        None before the first run.
+        """
+        if not self.db.columns(f"{self.schema}.{RESOLVED}"):
+            return None
+        definitions: dict[str, Definition] = {}
+        list_ids: dict[str, int] = {}
+        for kind, name, value, datatype in self.db.query(
+            f"select kind, name, value, datatype from {self._t(RESOLVED)}"
+        ):
+            if kind == "list":
+                list_ids[name] = int(value)
+            else:
+                definitions[name] = Definition(value, datatype or "str")
+        return definitions, list_ids
+
+    def save_resolved(self, definitions: dict[str, Definition], list_ids: dict[str, int]) -> None:
+        """Replace what `resolved` returns (call inside the run's transaction)."""
+        self.db.execute(f"delete from {self._t(RESOLVED)}")
+        self.db.insert_many(
+            f"{self.schema}.{RESOLVED}",
+            ("kind", "name", "value", "datatype"),
+            [("list", n, str(i), None) for n, i in sorted(list_ids.items())]
+            + [("property", n, d.name, d.datatype) for n, d in sorted(definitions.items())],
+        )
 
     def settled(self) -> dict[str, dict[str, str]]:
         """Open conflicts the user settled: key -> target -> "database" or "mailjet"."""
