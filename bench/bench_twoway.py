@@ -9,7 +9,7 @@ properties and subscriptions); our code runs here, into a DuckDB file. Measured,
   Mailjet (a property, through one bulk job made before the run and not counted);
 - the peer: an incremental sync of the same resources (`sync --resources contact,contactdata,listrecipient`,
   second pass) into its own DuckDB file, on the same emulator: a no-change two-way run must not call more
-  than this plus its prerequisite lookups (property definitions, one per mapped list).
+  than this (the lists and property definitions the last run resolved are kept in its state).
 
 Calls are every HTTP request the run sent (its sync included); the client is paced at `--rate-limit`
 (Mailjet publishes no figure for its limits, mailjet-api.md §7: this is the rate the numbers assume).
