@@ -150,6 +150,7 @@ def apply(
         plan.part,
         plan.key,
         plan.lists,
+        plan.list_action,  # the same rows added to a list, then removed from it, are two jobs
         plan.digest(),
     )
     result = ImportResult(plan, dry_run=dry_run, job=job)
