@@ -23,8 +23,7 @@ LEAVES = sorted(path for path, command in COMMANDS.items() if not is_group(comma
 # Commands that never talk to Mailjet: local files, the dataset, the receiver, the emulator itself.
 OFFLINE = {
     ("resources",), ("query",), ("report",), ("emulator", "serve"), ("webhooks", "serve"), ("webhooks", "tail"),
-    ("agents", "token"), ("agents", "audit", "verify"), ("agents", "audit", "show"),
-    ("twoway", "status"),  # the mapping's state tables only
+    ("agents", "token"), ("agents", "audit", "verify"), ("agents", "audit", "show"), ("twoway", "status"),
 }  # fmt: skip
 # The Airbyte protocol's commands: the platform passes the connection in the `--config` file (its spec), not
 # as options.
