@@ -190,7 +190,8 @@ def run_ours(server: Any, workdir: Path, *extra: str) -> dict[str, Any]:
         returncode = subprocess.call(cmd, stdout=out, stderr=err, env=env)
     wall = time.perf_counter() - started
     if returncode != 0:
-        raise RuntimeError(f"sync failed ({returncode}): {err_path.read_text()[-2000:]}")
+        output = (err_path.read_text() + out_path.read_text())[-2000:]
+        raise RuntimeError(f"sync failed ({returncode}): {output}")
     report = json.loads(out_path.read_bytes())
     peak_mb = int(peak_path.read_text()) / 1024
     return {"report": report, "wall_seconds": round(wall, 2), "peak_rss_mb": round(peak_mb, 1)}

@@ -9,27 +9,16 @@ from pathlib import Path
 import pytest
 
 from mailjet_connector.emulator.server import EmulatorServer
+from tests.postgres import needs_postgres
 from tests.twoway.conftest import Harness, new_harness
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def _postgres_available() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_URL, connect_timeout=2).close()
-    except Exception:
-        return False
-    return True
-
-
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not _postgres_available(), reason="no PostgreSQL server at 127.0.0.1:5432 (database test)"
-    ),
+    needs_postgres,
 ]
 
 
