@@ -16,6 +16,7 @@ MailjetError                        root: catch this to catch everything the lib
  |    +-- QueryError                SQL refused or failed: no dataset there, bad SQL, database unreachable
  |    +-- ListNotFoundError         no contacts list (or no single one) has this ID or name
  |    +-- CampaignError             a campaign step cannot go on: no content, no test address, bad date
+ |    +-- MappingError              a two-way mapping file cannot be used (unknown key, bad direction...)
  +-- TransportError                 no usable HTTP answer: connect, timeout, protocol, truncated body
  |    +-- ResponseDecodeError       the server answered 2xx but the body is not the JSON it announced
  |    +-- UpstreamError             the agents gateway's call to Mailjet got no usable answer
@@ -65,6 +66,7 @@ __all__ = [
     "JobTimeoutError",
     "ListNotFoundError",
     "MailjetError",
+    "MappingError",
     "NotFoundError",
     "PayloadError",
     "PermissionDeniedError",
@@ -175,6 +177,10 @@ class ListNotFoundError(InputError):
 
 class CampaignError(InputError):
     """A campaign command cannot go on: no content given, no test address, bad date."""
+
+
+class MappingError(InputError):
+    """A two-way mapping file cannot be used: unreadable TOML, unknown key, bad direction or rule. One line."""
 
 
 class JobTimeoutError(MailjetError):

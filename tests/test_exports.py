@@ -8,7 +8,12 @@ import sys
 
 import pytest
 
-LAZY = ["mailjet_connector", "mailjet_connector.importer", "mailjet_connector.webhooks"]
+LAZY = [
+    "mailjet_connector",
+    "mailjet_connector.importer",
+    "mailjet_connector.twoway",
+    "mailjet_connector.webhooks",
+]
 
 
 @pytest.mark.parametrize("name", LAZY)

@@ -10,6 +10,7 @@ import orjson
 from mailjet_connector.agents.policy import Access, Request
 from mailjet_connector.agents.tools import Result, ToolContext, ToolError
 from mailjet_connector.catalog import Area, Verb
+from mailjet_connector.catalog.counters import broken_rule
 from mailjet_connector.query import QueryError, to_json
 
 __all__ = ["TOOLS", "query", "stats_summary"]
@@ -98,7 +99,8 @@ def stats_summary(
         source: APIKey (the whole account), Campaign or List.
         source_id: the campaign or list ID (Campaign, List).
         resolution: Lifetime (one row) or Day (one row per day with activity, most recent last).
-        timing: Message (counted at send time) or Event (at event time).
+        timing: Message (counted at send time) or Event (at event time; Day resolution only, any source
+            but List).
         from_date: Day only: RFC 3339 start (exclusive).
         to_date: Day only: RFC 3339 end (inclusive).
     """
@@ -106,6 +108,9 @@ def stats_summary(
     def body() -> Result:
         if source != "APIKey" and source_id is None:
             raise ToolError(f"source {source} needs source_id")
+        rule = broken_rule(source, timing, resolution)
+        if rule is not None:  # the API would refuse it (400): say which rule, before any call
+            raise ToolError(f"Mailjet refuses this combination: {rule.message()}")
         params: dict[str, Any] = {
             "CounterSource": source,
             "CounterTiming": timing,

@@ -21,6 +21,7 @@ from mailjet_connector.cli.imports import import_
 from mailjet_connector.cli.report import report
 from mailjet_connector.cli.send import send
 from mailjet_connector.cli.sync import export, query, sync
+from mailjet_connector.cli.twoway import twoway_app
 from mailjet_connector.cli.webhooks import webhooks_app
 
 app = Typer(
@@ -59,6 +60,7 @@ app.command("import", help=import_.__doc__, resumable=True)(import_)
 app.command("send", help=send.__doc__, resumable=True)(send)
 app.add_typer(campaign_app)
 app.add_typer(agents_app)
+app.add_typer(twoway_app)
 app.add_typer(airbyte_app)
 
 

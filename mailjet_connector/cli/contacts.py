@@ -119,7 +119,7 @@ def import_command(
         fail("give a FILE or --sql")
     path = journal_path(journal, dry_run=dry_run, disabled=no_journal, fresh_account=conn.emulator)
     stderr = make_console(stderr=True, highlight=False)
-    rows = read_rows(file, sql=sql, dataset_url=dataset_url)
+    rows = read_rows(file, sql=sql, dataset_url=dataset_url, keep_malformed=True)
     bars = ProgressBars(stderr, enabled=progress_enabled(as_json) and not dry_run)
     with (
         conn.client() as client,

@@ -3,7 +3,7 @@
 | code | meaning |
 |---|---|
 | 0 | done |
-| 1 | partial: the run finished, but some rows, emails, sync resources or accounts failed (see the errors/results file, the sync report or the summary), or a prompt was declined, or an audit log is tampered |
+| 1 | partial: the run finished, but some rows, emails, sync resources or accounts failed (see the errors/results file, the sync report or the summary), or a prompt was declined, or a remove matched nothing, or an audit log is tampered |
 | 2 | usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource |
 | 3 | authentication refused (wrong key or secret, or an account on the other region) |
 | 4 | the API is unreachable: connection refused, DNS, TLS, timeout |
@@ -51,7 +51,7 @@ EXIT_CODES = {
     EXIT_OK: "done",
     EXIT_ROWS_FAILED: (
         "partial: some rows, emails, sync resources or accounts failed, a prompt was declined, "
-        "or an audit log is tampered"
+        "a remove matched nothing, or an audit log is tampered"
     ),
     EXIT_USAGE: "usage: bad option, missing credentials, unreadable file, bad SQL or dataset, unknown resource",
     EXIT_AUTH: "authentication refused (wrong key or secret, or the other region)",

@@ -82,7 +82,9 @@ def import_(
     if (source is None) == (sql is None):
         fail("give either a FILE or --sql")
     catalog.get(resource)  # a misspelt name fails before the file is read
-    rows = list(read_rows(source, sql=sql, dataset_url=dataset_url, allow_files=allow_files))
+    rows = list(
+        read_rows(source, sql=sql, dataset_url=dataset_url, allow_files=allow_files, keep_malformed=True)
+    )
     keys = [k.strip() for k in (key or "").split(",") if k.strip()]
     with (
         conn.open() as connection,

@@ -134,7 +134,7 @@ def list_command(
 
 REMOVE_HELP = """Remove exactly what is named: callbacks by --events and/or --url, parse routes by --inbound
 (all of them) or --inbound-url. Naming nothing is an error; removing more than one row asks first
-(--yes to skip); finding nothing to remove is not an error.
+(--yes to skip); finding nothing to remove says so and exits 1.
 
 Examples:
 
@@ -168,6 +168,13 @@ def remove(
         fail("name what to remove: --events, --url, --inbound or --inbound-url")
     with conn.client() as client:
         found = hooks.find_removals(client, removal)
+        if not found:
+            given = {"--events": events, "--url": url, "--inbound": inbound, "--inbound-url": inbound_url}
+            fail(
+                f"nothing matched {' '.join(o for o, v in given.items() if v)}: nothing was removed",
+                EXIT_ROWS_FAILED,
+                hint="see `mailjet-connector webhooks list`",
+            )
         if len(found) > 1 and not yes:
             _confirm_removal(found)
         changes = hooks.delete(client, found)

@@ -18,6 +18,7 @@ from mailjet_connector.contacts.plan import DEFAULT_BATCH_SIZE, ImportPlan, emai
 from mailjet_connector.contacts.report import ImportReport
 from mailjet_connector.importer.jobs import DEFAULT_JOB_RETRIES, DEFAULT_PARALLEL_JOBS, run_jobs
 from mailjet_connector.importer.load import load_existing
+from mailjet_connector.importer.model import BadRow, materialise
 from mailjet_connector.importer.poll import DEFAULT_BACKOFF, Backoff
 from mailjet_connector.importer.properties import define_properties
 from mailjet_connector.journal import DEFAULT_JOURNAL, Journal
@@ -41,8 +42,8 @@ def prepare_import(
 
     Only reads. The contact listing (for the email-change check) is walked only when rows carry an ID.
     """
-    materialised = [dict(r) for r in rows]
-    columns = list(dict.fromkeys(c for r in materialised for c in r))
+    materialised = materialise(rows)
+    columns = list(dict.fromkeys(c for r in materialised if not isinstance(r, BadRow) for c in r))
     key = ("Email",) if email_column(columns) else ()
     existing = load_existing(client, _CONTACT, materialised, key, blind=True)
     return plan_import(

@@ -13,9 +13,9 @@ from typing import Any
 
 from mailjet_connector import catalog
 from mailjet_connector.errors import PlanError
-from mailjet_connector.importer.columns import map_columns
+from mailjet_connector.importer.columns import delimiter_hint, map_columns
 from mailjet_connector.importer.jobs import DEFAULT_BATCH_SIZE, BulkContact, bulk_contact
-from mailjet_connector.importer.model import Existing, Kind, Mode, Plan
+from mailjet_connector.importer.model import BadRow, Existing, Kind, Mode, Plan, materialise
 from mailjet_connector.importer.plan import plan_rows
 from mailjet_connector.importer.properties import Definition
 from mailjet_connector.importer.report import RowFailure
@@ -137,9 +137,13 @@ def plan_import(
         raise PlanError(f"unknown properties mode {properties!r}: auto or strict")
     if batch_size < 1:
         raise PlanError("batch size must be at least 1")
-    materialised = [dict(r) for r in rows]
-    if materialised and email_column(c for r in materialised for c in r) is None:
-        raise PlanError("no Email column: the source needs one (any case, e.g. email)")
+    materialised = materialise(rows)
+    good = [r for r in materialised if not isinstance(r, BadRow)]
+    columns = list(dict.fromkeys(c for r in good for c in r))
+    if good and email_column(columns) is None:
+        raise PlanError(
+            f"no Email column: the source needs one (any case, e.g. email){delimiter_hint(columns)}"
+        )
     existing = Existing(records=None, definitions=definitions, emails=existing_emails or {})
     plan = plan_rows(
         _CONTACT,

@@ -13,7 +13,15 @@ from mailjet_connector.errors import PlanError
 if TYPE_CHECKING:
     from mailjet_connector.importer.properties import Definition
 
-__all__ = ["ColumnMap", "PlanError", "choose_key", "contact_id_column", "map_columns", "normal"]
+__all__ = [
+    "ColumnMap",
+    "PlanError",
+    "choose_key",
+    "contact_id_column",
+    "delimiter_hint",
+    "map_columns",
+    "normal",
+]
 
 # A contact row may carry the contact's ID under either name (`contact` export, synced `contact_id`).
 _CONTACT_ID = ("id", "contactid")
@@ -22,6 +30,21 @@ _CONTACT_ID = ("id", "contactid")
 def normal(name: str) -> str:
     """A column name reduced for matching: `IsExcludedFromCampaigns`, `is_excluded_from_campaigns` match."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def delimiter_hint(columns: Iterable[str]) -> str:
+    """A hint for an error about columns when one is a whole header split on another delimiter, else "".
+
+    A semicolon- or tab-separated file read as CSV has one column named e.g. `Email;Name`.
+    """
+    for column in columns:
+        for delimiter, name in ((";", "semicolon"), ("\t", "tab")):
+            if delimiter in column:
+                return (
+                    f"; column {column!r} holds a {name}: is the file {name}-separated?"
+                    " CSV files must be comma-separated (save as CSV UTF-8)"
+                )
+    return ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,7 @@ def map_columns(
         names = ", ".join(f.name for f in res.writable_fields)
         raise PlanError(
             f"unknown column(s) for {res.name}: {', '.join(sorted(unknown))}{hint}; fields: {names}"
+            f"{delimiter_hint(unknown)}"
         )
     return ColumnMap(fields, props, tuple(new), ignored, contact_id)
 
@@ -147,7 +171,10 @@ def choose_key(res: Resource, columns: Iterable[str], wanted: Sequence[str] = ()
             n for n, f in zip(wanted, fields, strict=True) if f is None or normal(f.name) not in present
         ]
         if missing:
-            raise PlanError(f"--key {','.join(missing)}: not a {res.name} field present in the source")
+            raise PlanError(
+                f"--key {','.join(missing)}: not a {res.name} field present in the source"
+                f"{delimiter_hint(columns)}"
+            )
         return tuple(f.name for f in fields if f is not None)
     for candidate in (tuple(res.primary_key), *res.unique_keys):
         if candidate and all(normal(name) in present for name in candidate):

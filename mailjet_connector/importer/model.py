@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,19 @@ import orjson
 if TYPE_CHECKING:
     from mailjet_connector.importer.properties import Definition
 
-__all__ = ["BLIND_KINDS", "DIFF_KINDS", "WRITING", "Existing", "Kind", "Mode", "Plan", "Write", "record_key"]
+__all__ = [
+    "BLIND_KINDS",
+    "DIFF_KINDS",
+    "WRITING",
+    "BadRow",
+    "Existing",
+    "Kind",
+    "Mode",
+    "Plan",
+    "Write",
+    "materialise",
+    "record_key",
+]
 
 
 class Mode(StrEnum):
@@ -65,6 +77,36 @@ class Write:
     properties: dict[str, Any] = field(default_factory=dict)
     lists: tuple[int, ...] = ()
     reason: str = ""
+
+
+class BadRow(dict[str, Any]):
+    """A source line that is no row (more cells than columns, not a JSON object): it fails alone.
+
+    Holds the cells that could be read, for the errors file. The planner turns it into an `error` write
+    whose reason names the line, so every good row of the file still lands.
+
+    Args:
+        cells: the cells that could be read (none for a line that is not JSON).
+        line: the line number in the source file.
+        problem: what is wrong with it.
+    """
+
+    def __init__(self, cells: Mapping[str, Any], line: int, problem: str) -> None:
+        super().__init__(cells)
+        self.line, self.problem = line, problem
+
+    @property
+    def reason(self) -> str:
+        return f"line {self.line}: {self.problem}"
+
+    def failed(self, number: int) -> Write:
+        """The row's `error` write at source position `number`."""
+        return Write(number, dict(self), Kind.ERROR, f"row:{number}", reason=self.reason)
+
+
+def materialise(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as a list of dicts (each a copy), a `BadRow` kept as it is so the planner can fail it."""
+    return [r if isinstance(r, BadRow) else dict(r) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
 from mailjet_connector.importer.coerce import is_empty
 from mailjet_connector.importer.columns import PlanError, choose_key, normal
-from mailjet_connector.importer.model import Existing, Kind, Mode, Plan, Write, record_key
+from mailjet_connector.importer.model import BadRow, Existing, Kind, Mode, Plan, Write, record_key
 from mailjet_connector.importer.rows import NOT_FOUND
 
 __all__ = ["PARTS", "PartSpec", "part_spec", "plan_part"]
@@ -98,6 +98,9 @@ def plan_part(
         )
     writes = []
     for number, row in enumerate(rows, start=1):
+        if isinstance(row, BadRow):
+            writes.append(row.failed(number))
+            continue
         cells = {normal(c): v for c, v in row.items()}
         found = existing.records.get(record_key([cells.get(normal(k)) for k in key_fields]))
         label = "|".join(str(cells.get(normal(k))) for k in key_fields)

@@ -12,8 +12,8 @@ from typing import Any
 
 from mailjet_connector.catalog import Resource, Verb
 from mailjet_connector.catalog.enums import LIST_ACTIONS
-from mailjet_connector.importer.columns import PlanError, choose_key, map_columns
-from mailjet_connector.importer.model import Existing, Mode, Plan
+from mailjet_connector.importer.columns import PlanError, choose_key, delimiter_hint, map_columns
+from mailjet_connector.importer.model import BadRow, Existing, Mode, Plan, materialise
 from mailjet_connector.importer.properties import TypeInference
 from mailjet_connector.importer.rows import RowPlanner, supersede
 
@@ -47,24 +47,29 @@ def plan_rows(
             (`Plan.to_define`, Datatype inferred from the data) instead of refusing the import.
 
     Returns:
-        The plan; rows that cannot be written are `error` writes with the reason.
+        The plan; rows that cannot be written (a `BadRow` among them) are `error` writes with the reason.
 
     Raises:
         PlanError: the resource lacks the verb, a column is unknown, rows cannot be matched, or the list
             options do not fit.
     """
     mode = Mode(mode)
-    materialised = [dict(r) for r in rows]
-    columns = list(dict.fromkeys(c for r in materialised for c in r))
+    materialised = materialise(rows)
+    good = [r for r in materialised if not isinstance(r, BadRow)]
+    columns = list(dict.fromkeys(c for r in good for c in r))
     blind = existing.records is None
     action = check_options(res, mode, lists, list_action, blind=blind)
     plan = Plan(res.name, mode, tuple(key), [], tuple(lists), action, blind)
-    if not materialised:
+    if not good:
+        plan.writes = [r.failed(n) for n, r in enumerate(materialised, start=1) if isinstance(r, BadRow)]
         return plan
     plan.key = choose_key(res, columns, key)
     if not plan.key and mode is not Mode.INSERT:
         uniques = " or ".join("+".join(k) for k in res.unique_keys) or "none"
-        raise PlanError(f"{mode.value} needs a key column: ID (unique keys: {uniques}), or --key FIELD,...")
+        raise PlanError(
+            f"{mode.value} needs a key column: ID (unique keys: {uniques}), or --key FIELD,..."
+            f"{delimiter_hint(columns)}"
+        )
     contact = res.name == "contact"
     cmap = map_columns(
         res,
@@ -73,7 +78,7 @@ def plan_rows(
         properties=existing.definitions if contact else None,
         define=define_properties,
     )
-    plan.properties = _property_types(materialised, cmap.properties, cmap.new_properties, existing)
+    plan.properties = _property_types(good, cmap.properties, cmap.new_properties, existing)
     plan.to_define = {cmap.properties[c]: plan.properties[c] for c in cmap.new_properties}
     planner = RowPlanner(res, mode, existing, plan.key, cmap, plan.properties, plan.lists)
     plan.writes = supersede([planner.plan(n, row) for n, row in enumerate(materialised, start=1)])

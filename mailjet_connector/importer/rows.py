@@ -8,7 +8,7 @@ from typing import Any
 from mailjet_connector.catalog import Field, FieldType, Resource, Verb
 from mailjet_connector.importer.coerce import CoerceError, coerce, coerce_property, is_empty, same
 from mailjet_connector.importer.columns import ColumnMap
-from mailjet_connector.importer.model import Existing, Kind, Mode, Write, record_key
+from mailjet_connector.importer.model import BadRow, Existing, Kind, Mode, Write, record_key
 
 __all__ = ["EMAIL_CHANGE_REFUSED", "NOT_FOUND", "RowPlanner", "email_change", "supersede"]
 
@@ -65,6 +65,8 @@ class RowPlanner:
         self.cmap, self.types, self.lists = cmap, types, lists
 
     def plan(self, number: int, row: dict[str, Any]) -> Write:
+        if isinstance(row, BadRow):
+            return row.failed(number)
         try:
             values = self._values(row)
         except CoerceError as exc:

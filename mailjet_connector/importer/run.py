@@ -17,7 +17,7 @@ from mailjet_connector.errors import APIError, NotFoundError
 from mailjet_connector.importer.columns import choose_key
 from mailjet_connector.importer.jobs import bulk_contact, run_jobs
 from mailjet_connector.importer.load import load_existing
-from mailjet_connector.importer.model import Kind, Mode, Plan, Write
+from mailjet_connector.importer.model import BadRow, Kind, Mode, Plan, Write, materialise
 from mailjet_connector.importer.parts import PartSpec, part_spec, plan_part
 from mailjet_connector.importer.plan import check_options, plan_rows
 from mailjet_connector.importer.report import RowFailure
@@ -106,8 +106,8 @@ def prepare(
     mode = Mode(mode)
     if part is None:
         check_options(res, mode, lists)
-    materialised = [dict(r) for r in rows]
-    columns = list(dict.fromkeys(c for r in materialised for c in r))
+    materialised = materialise(rows)
+    columns = list(dict.fromkeys(c for r in materialised if not isinstance(r, BadRow) for c in r))
     key_fields = choose_key(res, columns, key) if materialised else tuple(key)
     list_ids = tuple(resolve_list(client, ref) for ref in lists)
     existing = load_existing(client, res, materialised, key_fields, lists=list_ids)
@@ -150,6 +150,7 @@ def apply(
         plan.part,
         plan.key,
         plan.lists,
+        plan.list_action,  # the same rows added to a list, then removed from it, are two jobs
         plan.digest(),
     )
     result = ImportResult(plan, dry_run=dry_run, job=job)

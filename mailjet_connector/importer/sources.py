@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from mailjet_connector.errors import SourceError
+from mailjet_connector.importer.model import BadRow
 
 __all__ = ["SUFFIXES", "SourceError", "read_rows"]
 
@@ -22,6 +23,7 @@ def read_rows(
     sql: str | None = None,
     dataset_url: str | None = None,
     allow_files: bool = False,
+    keep_malformed: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Stream the rows of a file, or of a SQL query over the synced dataset, as dicts.
 
@@ -33,12 +35,15 @@ def read_rows(
         sql: one read-only SELECT to run on the synced dataset instead of reading a file (`sqlsandbox`).
         allow_files: let the SELECT read files (`read_csv(...)`); never writes.
         dataset_url: the DuckDB file or `postgresql://` URL the query runs on (default `./mailjet.duckdb`).
+        keep_malformed: yield a line that is no row (more cells than columns, a CSV error, a JSON line
+            that is not an object) as a `BadRow`, which the planner fails alone; else raise on it.
 
     Returns:
         An iterator of rows, each a dict of column name -> value, in file order.
 
     Raises:
-        SourceError: the file is missing, its extension unknown, a JSON line malformed, or the query failed.
+        SourceError: the file is missing, its extension unknown, not UTF-8, a line malformed (unless
+            `keep_malformed`), or the query failed.
     """
     if sql is not None:
         return _sql_rows(sql, dataset_url, allow_files)
@@ -52,11 +57,17 @@ def read_rows(
         )
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
-    if suffix == ".csv":
-        return _csv_rows(path)
     if suffix == ".parquet":
         return _parquet_rows(path)
-    return _jsonl_rows(path)
+    rows = _csv_rows(path) if suffix == ".csv" else _jsonl_rows(path)
+    return rows if keep_malformed else _strict(rows, path)
+
+
+def _strict(rows: Iterator[dict[str, Any]], path: Path) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        if isinstance(row, BadRow):
+            raise SourceError(f"{path}:{row.line}: {row.problem}")
+        yield row
 
 
 def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -64,24 +75,34 @@ def _csv_rows(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         try:
-            header = next(reader, None)
+            try:
+                header = next(reader, None)
+            except csv.Error as exc:
+                raise SourceError(f"{path}:{reader.line_num}: {exc} (in the header)") from None
             if header is None:
                 return
             header = [name.strip() for name in header]
-            for values in reader:
-                if not values:
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:  # the reader starts afresh on the next line
+                    yield BadRow({}, reader.line_num, str(exc))
                     continue
-                if len(values) > len(header):
-                    raise SourceError(
-                        f"{path}:{reader.line_num}: {len(values)} cells for {len(header)} columns"
-                    )
-                padded = values + [""] * (len(header) - len(values))
-                yield {name: (v if v != "" else None) for name, v in zip(header, padded, strict=True)}
+                if values:
+                    yield _csv_row(header, values, reader.line_num)
         except UnicodeDecodeError as exc:
             byte = exc.object[exc.start : exc.start + 1].hex()
             raise SourceError(f"{path}: not UTF-8 text (byte 0x{byte}); save it as CSV UTF-8") from None
-        except csv.Error as exc:
-            raise SourceError(f"{path}:{reader.line_num}: {exc}") from None
+
+
+def _csv_row(header: list[str], values: list[str], line: int) -> dict[str, Any]:
+    cells = {name: (v if v != "" else None) for name, v in zip(header, values, strict=False)}
+    if len(values) > len(header):
+        extra = ", ".join(repr(v) for v in values[len(header) :])
+        return BadRow(cells, line, f"{len(values)} cells for {len(header)} columns (extra: {_clip(extra)})")
+    return {name: cells.get(name) for name in header}
 
 
 def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -92,9 +113,13 @@ def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
             try:
                 row = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                raise SourceError(f"{path}:{number}: bad JSON line ({exc.args[0]})") from None
+                why = str(exc.args[0]).split(": line ")[0]  # orjson's position counts within the line
+                text = _clip(line.decode("utf-8", "replace").strip())
+                yield BadRow({}, number, f"bad JSON line ({why}): {text}")
+                continue
             if not isinstance(row, dict):
-                raise SourceError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
+                yield BadRow({}, number, f"expected a JSON object, got {type(row).__name__}")
+                continue
             yield row
 
 
@@ -122,6 +147,10 @@ def _sql_rows(sql: str, dataset_url: str | None, allow_files: bool) -> Iterator[
         raise SourceError(f"query failed: {exc}") from None
     columns = result.columns
     return (dict(zip(columns, values, strict=True)) for values in result.rows)
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _first_line(exc: Exception) -> str:

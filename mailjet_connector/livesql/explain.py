@@ -123,7 +123,7 @@ class Explainer:
 
     def _count(self, source: Source, read: Read) -> int:
         self.probes += 1
-        return self.client.count(source.table.res.name, export_params(source.table, read.params))
+        return self.client.count(source.table.res.name, export_params(source.table, read.params, rows=False))
 
     def _probe(self, name: str) -> int:
         self.probes += 1

@@ -83,7 +83,7 @@ def describe(table: LiveTable, read: Read, key: Any = None) -> str:
     path = table.res.path
     if read.keys is not None:
         return f"GET {path}/{'{id}' if key is None else key}"
-    params = export_params(table, read.params)
+    params = export_params(table, read.params, rows=not read.count)
     if read.count:
         query = count_params(params)
     else:
@@ -206,7 +206,7 @@ class Fetcher:
         name = table.res.name
         if read.count:
             self.budget.spend(describe(table, read))
-            self.total += self.client.count(name, export_params(table, read.params))
+            self.total += self.client.count(name, export_params(table, read.params, rows=False))
         elif read.keys is not None:
             for key in read.keys:
                 self.budget.spend(describe(table, read, key))
@@ -264,7 +264,7 @@ class Fetcher:
 
     def _pages(self, table: LiveTable, read: Read) -> int:
         self.budget.spend(describe(table, Read(read.params, count=True)))
-        return pages_for(self.client.count(table.res.name, export_params(table, read.params)))
+        return pages_for(self.client.count(table.res.name, export_params(table, read.params, rows=False)))
 
     def _expand(self, source: Source) -> Iterator[Read]:
         """The reads of a fed source: each of its reads once per value it is fed (and per parent ID)."""

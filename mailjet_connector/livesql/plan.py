@@ -338,13 +338,13 @@ def _sort(shape: Shape, source: Source) -> str | bool | None:
     return f"{col.sort.field} DESC" if desc else col.sort.field
 
 
-def export_params(table: LiveTable, params: dict[str, str]) -> dict[str, Any]:
+def export_params(table: LiveTable, params: dict[str, str], *, rows: bool = True) -> dict[str, Any]:
     """The params of a listing call: the resource's display flags (complete rows), and where the API defaults
     to today (openinformation ...), its lower time bound at the start of time unless the query gives one, as
     the sync's first window and `export` do."""
     cursor = table.res.cursor
     # Complete rows, as the sync reads them: the display flags (ShowSubject...) that fill otherwise empty fields.
-    params = table.res.with_show_flags(params)
+    params = table.res.with_show_flags(params) if rows else dict(params)  # a count needs no display flags
     if (
         table.res.today_default
         and cursor is not None

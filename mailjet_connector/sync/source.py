@@ -22,7 +22,8 @@ import pyarrow as pa
 
 from mailjet_connector import catalog
 from mailjet_connector.catalog import FieldType, Resource
-from mailjet_connector.errors import APIError, NotFoundError
+from mailjet_connector.catalog.counters import legal_combinations
+from mailjet_connector.errors import APIError, ConfigError, NotFoundError
 from mailjet_connector.sync import settings
 from mailjet_connector.sync.dlt_logs import telemetry_off
 from mailjet_connector.sync.filters import Narrowing
@@ -150,8 +151,21 @@ def mailjet_source(
 
 
 def sync_tables(options: SyncOptions) -> list[str]:
-    """The tables `options` select, in sync order (per-row children only when asked: `options.children`)."""
-    return select_tables(options.resources, options.exclude, children=options.children)
+    """The tables `options` select, in sync order (per-row children only when asked: `options.children`).
+
+    Raises:
+        UnknownResourceError: a name that is not a syncable table.
+        ConfigError: statcounters chosen with sources, timings and resolutions of which the API serves no
+            combination (catalog.counters).
+    """
+    tables = select_tables(options.resources, options.exclude, children=options.children)
+    if "statcounters" in tables and not any(legal_combinations(*sync_counters(options))):
+        raise ConfigError(
+            "no statcounters combination of these sources, timings and resolutions is served by the API "
+            "(Lifetime not with Event; List only with Message and Lifetime; Sender only with Message): "
+            "see docs/sync.md"
+        )
+    return tables
 
 
 def sync_counters(options: SyncOptions) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

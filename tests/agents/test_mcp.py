@@ -232,9 +232,18 @@ def test_bad_arguments_are_tool_errors(server: EmulatorServer, tmp_path: Path) -
             await call(session, "list", resource="nope"),
             await call(session, "query", sql="delete from contact"),
             await call(session, "get", resource="contactslist", key=999999),
+            await call(session, "stats_summary", timing="Event"),  # Event x Lifetime (#17 item 1)
+            await call(session, "stats_summary", source="List", source_id=1, resolution="Day"),
         ]
 
-    unknown, write_sql, missing = session_run(server, tmp_path, agent("all", ALL_WRITE), scenario)
+    unknown, write_sql, missing, event_lifetime, list_daily = session_run(
+        server, tmp_path, agent("all", ALL_WRITE), scenario
+    )
+    assert (
+        event_lifetime.error
+        and "CounterResolution=Lifetime can only be used with CounterTiming=Message" in (event_lifetime.text)
+    )
+    assert list_daily.error and "CounterSource=List can only be used with" in list_daily.text
     assert unknown.error and "unknown resource 'nope'" in unknown.text
     assert write_sql.error and "only a SELECT runs here" in write_sql.text
     assert missing.error and "404" in missing.text

@@ -89,3 +89,36 @@ def test_bad_cells_fail_their_rows_and_good_rows_land(
         }
     planned = report["planned"] if command == "import contact" else report["plan"]
     assert (planned.get("error", planned.get("rejected"))) == len(BAD)
+
+
+# A line that is no row (more cells than columns, not JSON, not an object) fails alone too.
+MALFORMED = {
+    "rows.csv": "Email,Name\nok1@lines.test,A\nok2@lines.test,B,EXTRA\nok3@lines.test,C\n",
+    "rows.jsonl": '{"Email": "ok1@lines.test"}\nnot json\n[1]\n{"Email": "ok3@lines.test"}\n',
+}
+REASONS = {
+    "rows.csv": ["line 3: 3 cells for 2 columns (extra: 'EXTRA')"],
+    "rows.jsonl": ["line 2: bad JSON line", "line 3: expected a JSON object, got list"],
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_malformed_lines_fail_their_rows_and_good_rows_land(
+    server: EmulatorServer, command: str, name: str, tmp_path: Path
+) -> None:
+    path, errors = tmp_path / name, tmp_path / "errors.csv"
+    path.write_text(MALFORMED[name])
+    connection = ["--base-url", server.url, "--api-key", server.api_key, "--api-secret", server.api_secret]
+    journal = ["--journal", str(tmp_path / "journal.sqlite")]
+    result = runner.invoke(
+        app, [*COMMANDS[command], str(path), "--errors", str(errors), *connection, *journal]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    with errors.open(newline="") as handle:
+        failed = [row["error"] for row in csv.DictReader(handle)]
+    assert [r[: len(want)] for r, want in zip(failed, REASONS[name], strict=True)] == REASONS[name]
+    with Client(server.api_key, server.api_secret, base_url=server.url, pacer=Pacer(1e6)) as client:
+        for email in ("ok1@lines.test", "ok3@lines.test"):
+            assert client.get("contact", email)["Email"] == email

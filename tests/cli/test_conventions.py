@@ -23,8 +23,11 @@ LEAVES = sorted(path for path, command in COMMANDS.items() if not is_group(comma
 # Commands that never talk to Mailjet: local files, the dataset, the receiver, the emulator itself.
 OFFLINE = {
     ("resources",), ("query",), ("report",), ("emulator", "serve"), ("webhooks", "serve"), ("webhooks", "tail"),
-    ("agents", "token"), ("agents", "audit", "verify"), ("agents", "audit", "show"),
+    ("agents", "token"), ("agents", "audit", "verify"), ("agents", "audit", "show"), ("twoway", "status"),
 }  # fmt: skip
+# The Airbyte protocol's commands: the platform passes the connection in the `--config` file (its spec), not
+# as options.
+AIRBYTE = {("airbyte", "spec"), ("airbyte", "check"), ("airbyte", "discover"), ("airbyte", "read")}
 
 
 def option_names(path: tuple[str, ...]) -> set[str]:
@@ -44,7 +47,7 @@ def test_every_command_has_short_help_verbose_quiet_and_no_bool_metavar(path: tu
     assert "<bool>" not in result.output and "list[" not in result.output
 
 
-@pytest.mark.parametrize("path", [p for p in LEAVES if p not in OFFLINE], ids=" ".join)
+@pytest.mark.parametrize("path", [p for p in LEAVES if p not in OFFLINE | AIRBYTE], ids=" ".join)
 def test_every_command_that_talks_to_mailjet_takes_every_connection_option(path: tuple[str, ...]) -> None:
     # Regression (#19 item 1): `--region` existed only on `check`, yet its hint told every user to use it.
     expected = {"--" + name.replace("_", "-") for name in OPTIONS}

@@ -78,6 +78,21 @@ def test_usage_problems_exit_2(tmp_path: Path) -> None:
     assert no_delete.exit_code == 2 and "contacts forget" in no_delete.output
 
 
+@pytest.mark.parametrize(("delimiter", "name"), [(";", "semicolon"), ("\t", "tab")])
+@pytest.mark.parametrize(
+    "command", [["import", "contact"], ["import", "contact", "--mode", "insert"], ["contacts", "import"]]
+)
+def test_a_file_separated_by_another_delimiter_gets_a_hint(
+    tmp_path: Path, delimiter: str, name: str, command: list[str]
+) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text(f"Email{delimiter}Name\na@b.co{delimiter}A\n")
+    journal = ["--journal", str(tmp_path / "j.sqlite")]
+    result = runner.invoke(app, [*command, str(source), "--dry-run", "--emulator", *journal])
+    assert result.exit_code == 2, result.output
+    assert f"holds a {name}: is the file {name}-separated?" in result.output
+
+
 @pytest.mark.slow
 def test_kill_9_mid_import_then_rerun_gives_the_exact_state(tmp_path: Path) -> None:
     count = 1500

@@ -75,6 +75,19 @@ def test_remove_inbound_url_removes_only_that_route(emulator):
     assert hooks_left(emulator) == [hook for hook in before if hook[0] == "event"]
 
 
+def test_remove_matching_nothing_says_so_and_exits_1(emulator):
+    # Regression (#22): an --inbound-url matching no route exited 0 with an empty table.
+    registered(emulator, "sent")
+    before = hooks_left(emulator)
+    for extra in ([], ["--json"]):
+        result = invoke("webhooks", "remove", "--inbound-url", "https://h.example.org/other/s3cret", *extra,
+                        *creds(emulator))  # fmt: skip
+        assert result.exit_code == 1, result.output
+        assert "nothing matched --inbound-url: nothing was removed" in result.output
+        assert "s3cret" not in result.output
+    assert hooks_left(emulator) == before
+
+
 def test_removing_several_rows_asks_first(emulator):
     registered(emulator, "sent", "open", "click")
     before = hooks_left(emulator)

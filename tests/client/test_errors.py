@@ -71,13 +71,19 @@ def test_501_not_implemented_is_final():
 
 
 def library_modules() -> list[str]:
-    """Every module of the package except the emulator (a separate application, answering HTTP) and the CLI."""
+    """Every module of the package except the emulator (a separate application, answering HTTP), the CLI and
+    the Dagster code location (importing it loads the accounts file, as starting a command does)."""
     import pkgutil
 
     import mailjet_connector
 
     names = [m.name for m in pkgutil.walk_packages(mailjet_connector.__path__, "mailjet_connector.")]
-    skipped = ("mailjet_connector.emulator", "mailjet_connector.cli", "mailjet_connector.__main__")
+    skipped = (
+        "mailjet_connector.emulator",
+        "mailjet_connector.cli",
+        "mailjet_connector.__main__",
+        "mailjet_connector.dagster.definitions",
+    )
     return [n for n in names if not n.startswith(skipped)]
 
 

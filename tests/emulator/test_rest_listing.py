@@ -285,3 +285,16 @@ def test_campaign_attributes_and_message_status_on_event_rows(
     assert ids(client, "/v3/REST/clickstatistics?From=news@example.com") == [1, 2]
     assert ids(client, "/v3/REST/clickstatistics?MessageStatus=2") == [1, 4]
     assert ids(client, "/v3/REST/clickstatistics?MessageStatus=9,3") == [2, 3]
+
+
+def test_sort_by_id_holds_for_rows_made_out_of_id_order(client: TestClient) -> None:
+    # Regression (found by two-way sync at 100k contacts): a contactdata row takes its contact's ID, so one
+    # made later for an older contact sits after higher IDs; the listing returned storage order for Sort=ID,
+    # and the sync engine's ID-ordered walk marked the rows it met "out of range" as deleted.
+    contacts = ids(client, "/v3/REST/contact?Sort=ID")
+    for contact in reversed(contacts):  # newest contact first: storage order is the reverse of ID order
+        answer = client.put(f"/v3/REST/contactdata/{contact}", json={"Data": [{"Name": "age", "Value": 7}]})
+        assert answer.status_code == 200, answer.text
+    listed = ids(client, "/v3/REST/contactdata?Sort=ID")
+    assert listed == sorted(listed) and set(contacts) <= set(listed)
+    assert ids(client, "/v3/REST/contactdata?Sort=ID&Limit=1&Offset=1") == [sorted(listed)[1]]

@@ -220,3 +220,21 @@ def test_a_blind_contact_plan_runs_as_bulk_jobs_with_its_list_action(
     assert [s["IsUnsubscribed"] for s in subscriptions] == [True]
     data = client.get("contactdata", "blind1@example.org")["Data"]
     assert {i["Name"]: str(i["Value"]) for i in data}["age"] == "41"
+
+
+def test_the_same_rows_added_then_removed_with_one_journal_are_two_jobs(
+    server: EmulatorServer, client: Client, tmp_path: Path
+) -> None:
+    # Regression (found by two-way sync): the journal's job id left out the list action, so a remove of the
+    # rows an earlier add had written was taken for that add, "already done", and skipped.
+    existing = load_existing(client, catalog.get("contact"), [], ("Email",), blind=True)
+    rows = [{"Email": "twice@example.org"}]
+    with Journal(tmp_path / "journal.sqlite") as journal:
+        for action, expected in (("addforce", 1), ("remove", 0)):
+            plan = plan_rows(catalog.get("contact"), rows, "upsert", existing, key=["Email"], lists=[1],
+                             list_action=action)  # fmt: skip
+            assert apply(client, plan, journal=journal, sleep=server.state.clock.advance).done == {
+                "upsert": 1
+            }
+            found = client.iter("listrecipient", {"ContactsList": 1, "ContactEmail": "twice@example.org"})
+            assert len(list(found)) == expected

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mailjet_connector.dataset import DEFAULT_DATASET
+from mailjet_connector.importer.model import BadRow
 from mailjet_connector.importer.sources import SourceError, read_rows
 
 
@@ -24,6 +25,38 @@ def test_csv_row_with_too_many_cells_names_its_line(tmp_path: Path) -> None:
     path.write_text("Email\na@b.co\nx,y\n")
     with pytest.raises(SourceError, match=r"c.csv:3: 2 cells for 1 columns"):
         list(read_rows(path))
+
+
+def test_malformed_lines_are_kept_as_bad_rows_between_the_good_ones(tmp_path: Path) -> None:
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text('Email,Name\na@b.co,A\nx@y.co,B,EXTRA\n"' + "z" * 200_000 + '"\nc@d.co\n')
+    rows = list(read_rows(csv_path, keep_malformed=True))
+    assert [r for r in rows if not isinstance(r, BadRow)] == [
+        {"Email": "a@b.co", "Name": "A"},
+        {"Email": "c@d.co", "Name": None},
+    ]
+    extra, huge = (r for r in rows if isinstance(r, BadRow))
+    assert (extra, extra.reason) == (
+        {"Email": "x@y.co", "Name": "B"},
+        "line 3: 3 cells for 2 columns (extra: 'EXTRA')",
+    )
+    assert huge.reason.startswith("line 4: field larger than field limit")
+    jsonl = tmp_path / "r.jsonl"
+    jsonl.write_text('{"Email": "a@b.co"}\n{"Email": \n[1]\n{"Email": "c@d.co"}\n')
+    rows = list(read_rows(jsonl, keep_malformed=True))
+    assert [r.reason if isinstance(r, BadRow) else r for r in rows] == [
+        {"Email": "a@b.co"},
+        'line 2: bad JSON line (unexpected end of data): {"Email":',
+        "line 3: expected a JSON object, got list",
+        {"Email": "c@d.co"},
+    ]
+
+
+def test_a_file_with_no_readable_header_still_fails_whole(tmp_path: Path) -> None:
+    path = tmp_path / "h.csv"
+    path.write_text('"' + "x" * 200_000 + '"\na@b.co\n')
+    with pytest.raises(SourceError, match=r"h.csv:1: field larger than field limit .* \(in the header\)"):
+        list(read_rows(path, keep_malformed=True))
 
 
 def test_csv_that_is_not_utf8_or_not_readable_is_a_one_line_error(tmp_path: Path) -> None:

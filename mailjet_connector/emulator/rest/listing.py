@@ -21,6 +21,7 @@ from mailjet_connector.emulator.rest.query import (
     sort_rows,
 )
 from mailjet_connector.emulator.rest.special import (
+    ID_ALIASES,
     SPECIAL_FILTERS,
     FilterContext,
     SpecialFilter,
@@ -88,7 +89,9 @@ def list_response(
         total = int(positions.size)
         if paging.count_only:
             return responses.count_only(total)
-        ordered = order_positions(table, positions, paging.sort, paging.desc)
+        # The ID a listing shows may be another column (contactdata shows its contact's ID): sort on that.
+        sort = ID_ALIASES.get(resource.name, "ID") if paging.sort == "ID" else paging.sort
+        ordered = order_positions(table, positions, sort, paging.desc)
         rows = table.records(ordered[paging.window(total)])
     return responses.envelope(present(resource, rows, params), total=total if paging.count_records else None)
 
