@@ -33,8 +33,15 @@ DUCKDB_CONFIG = {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order"
 
 # dlt settings of the sync's pipeline (set under its name, so they never change the user's other pipelines).
 # The staging schema (`<dataset>_staging`, where dlt puts merged rows before its MERGE) is emptied after each
-# load: it would otherwise keep a second copy of every row last merged (contact emails included).
-PIPELINE_CONFIG = {"load.delete_completed_jobs": True, "load.truncate_staging_dataset": True}
+# load: it would otherwise keep a second copy of every row last merged (contact emails included). One load
+# worker: dlt's default of 20 parallel jobs on the sync's one DuckDB connection ran the large preset's first
+# load out of its memory limit, and DuckDB then invalidates the database ("FATAL Error: ... must be restarted"),
+# which no retry survives (measured: bench/results/sync.json notes, docs/sync.md "Memory").
+PIPELINE_CONFIG = {
+    "load.delete_completed_jobs": True,
+    "load.truncate_staging_dataset": True,
+    "load.workers": 1,
+}
 
 # dlt merge strategy of every table where the destination offers nothing better: `run_sync` uses "upsert"
 # (one MERGE statement, no staging dedup: about 3x faster into DuckDB) where the destination has it.
