@@ -113,6 +113,8 @@ def _configure(pipeline_name: str, destination: str) -> None:
     wanted = dict(settings.PIPELINE_CONFIG)
     if destination in ("duckdb", "postgres"):
         wanted["data_writer.compression"] = "none"
+    if destination == "duckdb":
+        wanted |= settings.DUCKDB_PIPELINE_CONFIG
     for key, value in wanted.items():
         if dlt.config.get(f"{pipeline_name}.{key}") is None:  # the user's own setting wins
             dlt.config[f"{pipeline_name}.{key}"] = value

@@ -37,11 +37,8 @@ DUCKDB_CONFIG = {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order"
 # worker: dlt's default of 20 parallel jobs on the sync's one DuckDB connection ran the large preset's first
 # load out of its memory limit, and DuckDB then invalidates the database ("FATAL Error: ... must be restarted"),
 # which no retry survives (measured: bench/results/sync.json notes, docs/sync.md "Memory").
-PIPELINE_CONFIG = {
-    "load.delete_completed_jobs": True,
-    "load.truncate_staging_dataset": True,
-    "load.workers": 1,
-}
+PIPELINE_CONFIG = {"load.delete_completed_jobs": True, "load.truncate_staging_dataset": True}
+DUCKDB_PIPELINE_CONFIG = {"load.workers": 1}
 
 # dlt merge strategy of every table where the destination offers nothing better: `run_sync` uses "upsert"
 # (one MERGE statement, no staging dedup: about 3x faster into DuckDB) where the destination has it.
