@@ -36,7 +36,7 @@ DUCKDB_CONFIG = {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order"
 # load: it would otherwise keep a second copy of every row last merged (contact emails included). One load
 # worker: dlt's default of 20 parallel jobs on the sync's one DuckDB connection ran the large preset's first
 # load out of its memory limit, and DuckDB then invalidates the database ("FATAL Error: ... must be restarted"),
-# which no retry survives (measured: bench/results/sync.json notes, docs/sync.md "Memory").
+# which no retry survives (docs/sync.md, "Memory").
 PIPELINE_CONFIG = {"load.delete_completed_jobs": True, "load.truncate_staging_dataset": True}
 DUCKDB_PIPELINE_CONFIG = {"load.workers": 1}
 
