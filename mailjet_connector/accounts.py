@@ -26,7 +26,6 @@ itself (the CLI passes it in).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from mailjet_connector.config import Settings, load_settings
 from mailjet_connector.dataset import DEFAULT_DATASET, destination_of, duckdb_file
 from mailjet_connector.errors import AccountsError, ConfigError, did_you_mean
 from mailjet_connector.ratelimit import parse_rate
-from mailjet_connector.toml_checks import expect_table, no_unknown_keys
+from mailjet_connector.toml_checks import expect_table, no_unknown_keys, read_toml
 
 if TYPE_CHECKING:
     from mailjet_connector.client import Client
@@ -201,12 +200,7 @@ def load_accounts(path: Path | str) -> AccountsFile:
         AccountsError: unreadable, not TOML, or invalid; one line naming the key.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AccountsError(f"cannot read accounts file {str(path)!r}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise AccountsError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "accounts file", AccountsError)
     return parse_accounts(data, base_dir=path.resolve().parent, source=path)
 
 

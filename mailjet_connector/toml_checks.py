@@ -1,11 +1,29 @@
-"""Checks of a parsed TOML document, shared by the policy file and the accounts file.
+"""Reading and checking the project's TOML files (the policy file, the accounts file, the two-way mapping).
 
-Each raises what the caller's `fail(key, problem)` builds, so every error is one line naming the key.
+Each check raises what the caller's `fail(key, problem)` builds, so every error is one line naming the key.
 """
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import Any
+
+
+def read_toml(path: Path, name: str, error: type[Exception]) -> dict[str, Any]:
+    """The TOML document in `path`, or `error` with one line: unreadable, or not TOML.
+
+    Args:
+        path: the file.
+        name: what the file is, for the message (`policy file`, `accounts file`...).
+        error: the exception class to raise (the caller's place in the error tree).
+    """
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"cannot read {name} {str(path)!r}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: not valid TOML: {exc}") from None
 
 
 def expect_table(value: Any, key: str, fail: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from mailjet_connector.agents import tokens
 from mailjet_connector.agents.policy_model import Access, AgentPolicy, Limits, Policy
 from mailjet_connector.catalog import Area
 from mailjet_connector.errors import PolicyError
-from mailjet_connector.toml_checks import expect_table, no_unknown_keys
+from mailjet_connector.toml_checks import expect_table, no_unknown_keys, read_toml
 
 DEFAULT_AUDIT_FILE = "audit.jsonl"
 TOP_KEYS = {"audit", "agents", "gateway"}
@@ -28,12 +27,7 @@ def parse_policy_file(path: Path) -> Policy:
     Raises:
         PolicyError: unreadable, not TOML, or invalid.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PolicyError(f"cannot read policy file {str(path)!r}: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "policy file", PolicyError)
     return parse_policy(data, base_dir=path.parent, source=str(path))
 
 

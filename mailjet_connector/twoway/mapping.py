@@ -37,7 +37,6 @@ key and says what to write instead.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from typing import Any
 from mailjet_connector import catalog
 from mailjet_connector.errors import MappingError
 from mailjet_connector.importer.properties import DATATYPES
+from mailjet_connector.toml_checks import read_toml
 
 __all__ = [
     "CONFLICT_RULES",
@@ -158,14 +158,7 @@ def load_mapping(path: str | Path, *, url: str | None = None) -> Mapping:
         MappingError: the file is missing, is not TOML, or does not describe a usable mapping.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise MappingError(f"cannot read the mapping file {path}: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path}: not valid TOML ({exc})") from None
+    data = read_toml(path, "the mapping file", MappingError)
     if url is not None:
         data.setdefault("database", {})["url"] = url
     return parse_mapping(data, source=str(path))
