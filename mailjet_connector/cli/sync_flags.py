@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from mailjet_connector.catalog import enums
+
 ResourcesFlag = Annotated[
     list[str] | None, typer.Option("--resources", help="Only these resources (comma-separated).")
 ]
@@ -144,24 +146,28 @@ NewsletterToolFlag = Annotated[
 SegmentStatusFlag = Annotated[
     list[str] | None,
     typer.Option(
-        "--segment-status", help="Only segments with this status: used, unused, deleted (comma list)."
+        "--segment-status",
+        help=f"Only segments with this status: {', '.join(enums.CONTACTFILTER_STATUSES)} (comma list).",
     ),
 ]
 CounterSourceFlag = Annotated[
     list[str] | None,
     typer.Option(
-        "--counter-source", help="statcounters sources: APIKey, Campaign, List, Sender (comma list)."
+        "--counter-source", help=f"statcounters sources: {', '.join(enums.COUNTER_SOURCES)} (comma list)."
     ),
 ]
 CounterTimingFlag = Annotated[
     list[str] | None,
-    typer.Option("--counter-timing", help="statcounters timings: Message, Event (comma list)."),
+    typer.Option(
+        "--counter-timing", help=f"statcounters timings: {', '.join(enums.COUNTER_TIMINGS)} (comma list)."
+    ),
 ]
 CounterResolutionFlag = Annotated[
     list[str] | None,
     typer.Option(
         "--counter-resolution",
-        help="statcounters resolutions: Lifetime, Day, Hour, Highest (comma list; default Lifetime,Day,Hour).",
+        help=f"statcounters resolutions: {', '.join(enums.COUNTER_RESOLUTIONS)} (comma list; default "
+        "Lifetime,Day,Hour).",
     ),
 ]
 
@@ -189,8 +195,6 @@ def counter_options(
     Raises:
         ValueError: an unknown value.
     """
-    from mailjet_connector.catalog import enums
-
     given = {
         "counter_sources": choose(sources, enums.COUNTER_SOURCES, "--counter-source"),
         "counter_timings": choose(timings, enums.COUNTER_TIMINGS, "--counter-timing"),
