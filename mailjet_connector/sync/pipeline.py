@@ -28,7 +28,7 @@ from mailjet_connector.sync import settings
 from mailjet_connector.sync.binding import bind_dataset
 from mailjet_connector.sync.deletions import apply_deletions, empty_tables
 from mailjet_connector.sync.dlt_logs import quiet_dlt
-from mailjet_connector.sync.duckdb_memory import load_within_memory
+from mailjet_connector.sync.duckdb_memory import checkpoint_when_due, load_within_memory
 from mailjet_connector.sync.lock import dataset_lock
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.plan import DEFAULT_PLAN_RATE, SyncPlan, plan_tables, row_counts
@@ -312,7 +312,6 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
         run_id=interrupted[0] if interrupted else uuid.uuid4().hex,
         now=interrupted[1] if interrupted else now,
         options=options,
-        merge_strategy=_merge_strategy(pipeline),
     )
     report = SyncReport(ctx.stats, ctx.run_id, resumed=interrupted is not None)
     # The pacer is shared by every client of this key in the process: count from here on.
@@ -334,6 +333,7 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
                 ctx.close_sql()
             pipeline.normalize()
             memory = load_within_memory(pipeline.load, connection, memory)
+            checkpoint_when_due(connection, _dataset_location(options), memory)
             report.loads += 1
             # Only the resources that stopped on the budget or got child work take part in the next run.
             tables = [t for t in tables if t in ctx.budget.pending]
@@ -342,15 +342,6 @@ def _run(options: SyncOptions, connection: Any) -> SyncReport:
     report.rate_limited = client.pacer.throttled - throttled
     report.seconds = time.monotonic() - started
     return report
-
-
-def _merge_strategy(pipeline: Any) -> str:
-    """ "upsert" where the destination has it (one MERGE per table, no staging dedup), else the default."""
-    caps = pipeline.destination.capabilities()
-    supported = list(caps.supported_merge_strategies or ())
-    if caps.merge_strategies_selector is not None:
-        supported = list(caps.merge_strategies_selector(supported, table_schema={"name": ""}))
-    return "upsert" if "upsert" in supported else settings.MERGE_STRATEGY
 
 
 def _deadline(seconds: float | None) -> float | None:

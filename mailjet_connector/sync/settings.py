@@ -40,9 +40,14 @@ DUCKDB_CONFIG = {"memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order"
 PIPELINE_CONFIG = {"load.delete_completed_jobs": True, "load.truncate_staging_dataset": True}
 DUCKDB_PIPELINE_CONFIG = {"load.workers": 1}
 
-# dlt merge strategy of every table where the destination offers nothing better: `run_sync` uses "upsert"
-# (one MERGE statement, no staging dedup: about 3x faster into DuckDB) where the destination has it.
-MERGE_STRATEGY = "delete-insert"
+# How dlt merges a load into its tables, on every destination: delete the rows whose `_mj_key` is in the load,
+# then insert the load. "deduplicated": the sync hands dlt each key at most once per load (walks in ID order
+# never repeat a key; other walks keep each key once, `SyncContext.extract_keys`), so dlt's per-load
+# deduplication (a window over the staging table) is skipped. DuckDB's MERGE statement (dlt's "upsert") holds
+# the whole load in memory: at the 64MB limit it failed from 100,000 new message rows, and the large preset's
+# first sync raised the limit to 256MB; delete-insert loads 1,000,000 rows at 64MB, and faster (1.5 s vs 1.8 s
+# for MERGE at 1GB; docs/sync.md, "Memory").
+MERGE_DISPOSITION = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
 
 # Bookkeeping columns added to every table (dlt keeps names starting with "_" as they are).
 KEY_COLUMN = "_mj_key"  # the merge key: the catalog primary key (plus context) joined with "|"

@@ -237,7 +237,7 @@ def _dlt_resource(
         rows,
         name=name,
         table_name=name,
-        write_disposition="append" if append else {"disposition": "merge", "strategy": ctx.merge_strategy},
+        write_disposition="append" if append else settings.MERGE_DISPOSITION,
         primary_key=settings.KEY_COLUMN,
         columns=table_layout.hints(),
     )

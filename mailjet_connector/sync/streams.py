@@ -36,7 +36,7 @@ from mailjet_connector.sync.incremental import (
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
-from mailjet_connector.sync.settings import KEY_COLUMN, MERGE_STRATEGY, READ_WHOLE, YIELD_ROWS
+from mailjet_connector.sync.settings import KEY_COLUMN, READ_WHOLE, YIELD_ROWS
 from mailjet_connector.sync.walk import keyed
 
 FULL, WINDOW, MERGE = (
@@ -92,7 +92,6 @@ class SyncContext:
         options: the sync's options (what to read, the window, the narrowing...).
         tables: the tables the current extract reads (None: what the options select).
         chunk: how many extracts this sync has loaded before the current one.
-        merge_strategy: dlt merge strategy of the tables (what the destination supports).
         budget: pages per pipeline run.
         stats: per-resource counters, kept across pipeline runs.
     """
@@ -103,7 +102,6 @@ class SyncContext:
     options: SyncOptions = field(default_factory=SyncOptions)
     tables: Sequence[str] | None = None
     chunk: int = 0
-    merge_strategy: str = MERGE_STRATEGY
     budget: Budget = field(default_factory=Budget)
     stats: dict[str, ResourceStats] = field(default_factory=dict)
     parent_ids: dict[Any, list[int]] = field(default_factory=dict)  # (parent, narrowing) -> IDs listed
@@ -113,8 +111,8 @@ class SyncContext:
     # Tables the destination held no row of when the sync started (`run_sync` fills it): one walk in key
     # order cannot repeat a key, so such a table is loaded by append, with no merge against itself.
     empty_tables: frozenset[str] = frozenset()
-    # Keys handed to dlt in this extract, per table, for walks that cannot promise unique keys (an upsert
-    # load must not meet one key twice).
+    # Keys handed to dlt in this extract, per table, for walks that cannot promise unique keys (a load holds
+    # each key once: the merge skips dlt's deduplication, `settings.MERGE_DISPOSITION`).
     extract_keys: dict[str, set[str]] = field(default_factory=dict)
 
     def stats_for(self, name: str) -> ResourceStats:

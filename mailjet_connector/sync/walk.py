@@ -78,12 +78,16 @@ def iter_walk(
                     name, filters, limit=walker.limit, offset=offsets[0], sort=sort_field, count=False
                 )
             ]
-        for offset, page in zip(offsets, pages, strict=True):
+        for i, offset in enumerate(offsets):
+            # Each page is let go once fed: the step holds its rows alone, so the consumer frees them when it
+            # has converted them, while the batch's later pages wait their turn (a page of decoded rows weighs
+            # ten times its arrow table).
+            page, pages[i] = pages[i], None
             before = walker.frontier
-            fresh, stop = walker.feed(
-                offset, page.rows, page.total if counted and offset == offsets[0] else None
-            )
+            fresh, stop = walker.feed(offset, page.rows, page.total if counted and i == 0 else None)
+            del page
             yield Step(fresh, before, walker.frontier, walker.done, _freeze(walker))
+            del fresh
             if stop:
                 break
 
