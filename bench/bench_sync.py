@@ -327,6 +327,8 @@ def cost_metrics(
         metrics[f"cost_{label}_calls"] = calls
         metrics[f"cost_{label}_minutes_at_300"] = round(calls / PER_MINUTE, 1)
         metrics[f"cost_{label}_rows"] = run["report"]["totals"]["rows"]
+        metrics[f"cost_{label}_wall_seconds"] = run["wall_seconds"]
+        metrics[f"cost_{label}_peak_rss_mb"] = run["peak_rss_mb"]  # issue 17.8: <= 500 MB on the large preset
     notes = [
         "calls: counted by the emulator (its request counter); minutes at 300/min = calls / 300 (our pacer "
         "holds the limit: see rate_limited_end_to_end_ratio_to_ceiling); first sync and no-change run of the "

@@ -33,6 +33,7 @@ from mailjet_connector.sync.incremental import (
     split_window,
     window_filters,
 )
+from mailjet_connector.sync.keyset import KeySet
 from mailjet_connector.sync.options import SyncOptions
 from mailjet_connector.sync.reader import PageReader, WalkSpec, prepare_pages
 from mailjet_connector.sync.schema import TableLayout, column_name
@@ -113,7 +114,7 @@ class SyncContext:
     empty_tables: frozenset[str] = frozenset()
     # Keys handed to dlt in this extract, per table, for walks that cannot promise unique keys (a load holds
     # each key once: the merge skips dlt's deduplication, `settings.MERGE_DISPOSITION`).
-    extract_keys: dict[str, set[str]] = field(default_factory=dict)
+    extract_keys: dict[str, KeySet] = field(default_factory=dict)
 
     def stats_for(self, name: str) -> ResourceStats:
         return self.stats.setdefault(name, ResourceStats())
@@ -244,7 +245,7 @@ def _read_pages(
     stoppable = may_stop and (by_id or not full)
     # A walk in ID order never repeats a key; any other may (rows moving under plain offsets, or a catalog
     # key that is not unique upstream): keep each key once per load.
-    once = None if in_id_order else ctx.extract_keys.setdefault(stream.layout.table, set())
+    once = None if in_id_order else ctx.extract_keys.setdefault(stream.layout.table, KeySet())
     seen: list[str] = []
     ahead = max(0, ctx.options.read_ahead) if may_stop else 0
     reader = _reader(ctx, stream, run, ahead=ahead)
@@ -254,11 +255,11 @@ def _read_pages(
         run["seq"] = page.seq
         load, new, changed = snapshot.classify(keys, page.hashes)
         if once is not None:
-            load = _first_seen(load, keys, once)
+            load = once.first_seen(load, keys)
         if full:
             if by_id:
                 run["deleted"] += snapshot.gone_between(step.before, None if step.done else step.after, keys)
-            else:
+            elif len(snapshot):  # an empty snapshot (a first sync) has nothing that could have vanished
                 seen += keys
                 if step.done:
                     run["deleted"] += snapshot.gone(seen)
@@ -309,16 +310,6 @@ def _next_part(stream: Stream, run: dict[str, Any]) -> bool:
         return False
     run["part"], run["walk"] = part, None
     return True
-
-
-def _first_seen(load: list[int], keys: list[str], seen: set[str]) -> list[int]:
-    """The positions of `load` whose key is not in `seen` yet (and add those keys to it)."""
-    kept = []
-    for i in load:
-        if keys[i] not in seen:
-            seen.add(keys[i])
-            kept.append(i)
-    return kept
 
 
 class _Batch:
