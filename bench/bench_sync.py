@@ -192,7 +192,12 @@ def run_ours(server: Any, workdir: Path, *extra: str) -> dict[str, Any]:
     if returncode != 0:
         output = (err_path.read_text() + out_path.read_text())[-2000:]
         raise RuntimeError(f"sync failed ({returncode}): {output}")
-    report = json.loads(out_path.read_bytes())
+    try:
+        report = json.loads(out_path.read_bytes())
+    except ValueError as exc:
+        raise RuntimeError(
+            f"sync --json printed more than its report: {out_path.read_text()[:300]!r}"
+        ) from exc
     peak_mb = int(peak_path.read_text()) / 1024
     return {"report": report, "wall_seconds": round(wall, 2), "peak_rss_mb": round(peak_mb, 1)}
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
+from mailjet_connector.sync.keyset import plain_ints
 from mailjet_connector.sync.settings import DELETED_COLUMN, HASH_COLUMN, KEY_COLUMN
 
 _BATCH = 500  # keys per deletion UPDATE
@@ -31,6 +32,7 @@ class Snapshot:
 
     rows: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
     _ids: list[int] | None = None
+    _seen: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -67,6 +69,14 @@ class Snapshot:
         seen_set = set(seen)
         return [k for k, (_, deleted) in self.rows.items() if not deleted and k not in seen_set]
 
+    def see(self, keys: Sequence[str]) -> None:
+        """Note keys a whole read met (`unseen` gives the live ones it did not)."""
+        self._seen.update(keys)
+
+    def unseen(self) -> list[str]:
+        """Live snapshot keys no `see` met: the rows gone upstream, once a whole read is over."""
+        return self.gone(self._seen)
+
     def _live_ids(self) -> list[int]:
         if self._ids is None:
             self._ids = sorted(int(k) for k, (_, deleted) in self.rows.items() if not deleted and _is_int(k))
@@ -87,6 +97,7 @@ class IdSnapshot:
 
     def __init__(self, ids: np.ndarray, hashes: np.ndarray, deleted: np.ndarray) -> None:
         self.ids, self.hashes, self.deleted = ids, hashes, deleted
+        self._seen: np.ndarray | None = None  # one byte a row, once `see` is used
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -95,9 +106,7 @@ class IdSnapshot:
         """See `Snapshot.classify`."""
         if not len(self.ids):
             return list(range(len(keys))), len(keys), 0
-        page = _int_keys(keys)
-        at = np.minimum(np.searchsorted(self.ids, page), len(self.ids) - 1)
-        found = self.ids[at] == page
+        at, found = self._find(keys)
         same = found & (self.hashes[at] == np.array(hashes, dtype=_HASH)) & ~self.deleted[at]
         load = np.flatnonzero(~same)
         new = int(np.count_nonzero(~found))
@@ -113,6 +122,31 @@ class IdSnapshot:
     def gone(self, seen: Iterable[str]) -> list[str]:
         """See `Snapshot.gone`."""
         return self.gone_between(None, None, seen)
+
+    def see(self, keys: Sequence[str]) -> None:
+        """See `Snapshot.see` (a flag per snapshot row, not a set of strings)."""
+        if not len(self.ids):
+            return
+        if self._seen is None:
+            self._seen = np.zeros(len(self.ids), bool)
+        at, found = self._find(keys)
+        self._seen[at[found]] = True
+
+    def unseen(self) -> list[str]:
+        """See `Snapshot.unseen`."""
+        live = ~self.deleted if self._seen is None else ~self.deleted & ~self._seen
+        return [str(i) for i in self.ids[live].tolist()]
+
+    def _find(self, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Where each key would sit in `ids`, and whether it is there (a key that is no integer never is)."""
+        page = plain_ints(list(keys))
+        valid = None
+        if page is None:  # some key is not an integer (a row without its ID): such keys are never found
+            valid = np.array([plain_ints([k]) is not None for k in keys], bool)
+            page = np.array([int(k) if ok else 0 for k, ok in zip(keys, valid, strict=True)], np.int64)
+        at = np.minimum(np.searchsorted(self.ids, page), len(self.ids) - 1)
+        found = self.ids[at] == page
+        return at, found if valid is None else found & valid
 
 
 _HASH = "S16"  # `_mj_hash`: 16 hex digits
@@ -134,6 +168,7 @@ def load_snapshot(
     *,
     client: Any = None,
     by_id: bool = False,
+    int_key: bool = False,
 ) -> Snapshot | IdSnapshot:
     """Read the keys and hashes of `table` from the pipeline's destination (empty when it does not exist).
 
@@ -144,26 +179,50 @@ def load_snapshot(
         args: parameters of `where` (`%s` placeholders).
         client: an open sql client to use (default: one opened for this call).
         by_id: the table is keyed by an integer ID alone (`_mj_key` is the ID): an `IdSnapshot`.
+        int_key: the table is keyed by another integer column alone (ContactID...): an `IdSnapshot` too when
+            every stored key reads as an integer (they are converted here, not by SQL), else a `Snapshot`.
     """
     if not _in_schema(pipeline, table):
         return Snapshot()
     if client is None:
         with pipeline.sql_client() as own:
-            return load_snapshot(pipeline, table, where, args, client=own, by_id=by_id)
+            return load_snapshot(pipeline, table, where, args, client=own, by_id=by_id, int_key=int_key)
     name = client.make_qualified_table_name(table)
     key = f"CAST({KEY_COLUMN} AS BIGINT)" if by_id else KEY_COLUMN
     sql = f"SELECT {key}, {HASH_COLUMN}, {DELETED_COLUMN} IS NOT NULL FROM {name}"
     sql += (f" WHERE {where}" if where else "") + (f" ORDER BY {key}" if by_id else "")
     try:
         with client.execute_query(sql, *args) as cursor:
-            chunks = list(_chunks(cursor, by_id))
+            compact = _int_key_snapshot(cursor) if int_key and not by_id else None
+            chunks = [] if compact is not None or (int_key and not by_id) else list(_chunks(cursor, by_id))
     except DatabaseUndefinedRelation:
         return Snapshot()  # in the schema but never loaded
+    if compact is not None:
+        return compact
+    if int_key and not by_id:  # a stored key is not an integer: the general snapshot
+        return load_snapshot(pipeline, table, where, args, client=client)
     if not by_id:
         return Snapshot({k: v for chunk in chunks for k, v in chunk})
     if not chunks:
         return IdSnapshot(np.empty(0, np.int64), np.empty(0, _HASH), np.empty(0, bool))
     return IdSnapshot(*(np.concatenate(parts) for parts in zip(*chunks, strict=True)))
+
+
+def _int_key_snapshot(cursor: Any) -> IdSnapshot | None:
+    """An `IdSnapshot` of rows whose text keys all read as integers (sorted here), else None."""
+    parts = []
+    while rows := cursor.fetchmany(_FETCH):
+        ids = plain_ints([str(r[0]) for r in rows])
+        if ids is None:
+            return None
+        parts.append(
+            (ids, np.array([r[1] or "" for r in rows], dtype=_HASH), np.array([bool(r[2]) for r in rows]))
+        )
+    if not parts:
+        return IdSnapshot(np.empty(0, np.int64), np.empty(0, _HASH), np.empty(0, bool))
+    ids, hashes, deleted = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.argsort(ids, kind="stable")
+    return IdSnapshot(ids[order], hashes[order], deleted[order])
 
 
 def _chunks(cursor: Any, by_id: bool) -> Iterator[Any]:

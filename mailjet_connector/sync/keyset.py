@@ -36,7 +36,7 @@ class KeySet:
             keys: the page's `_mj_key`s.
         """
         if self._strs is None:
-            ids = _as_ints([keys[i] for i in load])
+            ids = plain_ints([keys[i] for i in load])
             if ids is not None:
                 return self._first_ints(load, ids)
             self._strs = {str(k) for k in self._ints.tolist()} | {str(k) for k in self._recent}
@@ -67,7 +67,7 @@ class KeySet:
         return kept
 
 
-def _as_ints(keys: list[str]) -> np.ndarray | None:
+def plain_ints(keys: list[str]) -> np.ndarray | None:
     """The keys as integers when each is one written plainly (it reads back the same), else None."""
     if not keys:
         return np.empty(0, np.int64)

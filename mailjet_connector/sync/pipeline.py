@@ -286,6 +286,10 @@ def _held_connection(options: SyncOptions) -> Iterator[Any]:
     try:
         config = {**settings.DUCKDB_CONFIG, "memory_limit": options.duckdb_memory_limit}
         connection = duckdb.connect(location, config=config)
+        # DuckDB draws a progress bar on stdout under any statement longer than 2 s (a checkpoint of a big
+        # load): it broke `sync --json` mid-output. Set per connection (DuckDB refuses it as a global option);
+        # dlt's cursors inherit it.
+        connection.execute("SET enable_progress_bar = false")
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(

@@ -184,6 +184,12 @@ class TableLayout:
         return pa.Table.from_arrays(columns, schema=self.arrow_schema)
 
     @cached_property
+    def int_key(self) -> bool:
+        """Whether `_mj_key` is one integer column of the row's own (ID, ContactID, ListRecipientID...)."""
+        types = {c.wire: c.type for c in self.columns}
+        return not self.seq_key and len(self.key) == 1 and types.get(self.key[0]) is FieldType.INT
+
+    @cached_property
     def arrow_schema(self) -> pa.Schema:
         """The arrow schema of the table's pages."""
         fields = [pa.field(c.name, _ARROW[c.type]) for c in self.columns]

@@ -246,7 +246,6 @@ def _read_pages(
     # A walk in ID order never repeats a key; any other may (rows moving under plain offsets, or a catalog
     # key that is not unique upstream): keep each key once per load.
     once = None if in_id_order else ctx.extract_keys.setdefault(stream.layout.table, KeySet())
-    seen: list[str] = []
     ahead = max(0, ctx.options.read_ahead) if may_stop else 0
     reader = _reader(ctx, stream, run, ahead=ahead)
     while (page := reader.take()) is not None:
@@ -260,9 +259,9 @@ def _read_pages(
             if by_id:
                 run["deleted"] += snapshot.gone_between(step.before, None if step.done else step.after, keys)
             elif len(snapshot):  # an empty snapshot (a first sync) has nothing that could have vanished
-                seen += keys
+                snapshot.see(keys)
                 if step.done:
-                    run["deleted"] += snapshot.gone(seen)
+                    run["deleted"] += snapshot.unseen()
         run["walk"] = step.checkpoint
         finished = step.done and not _next_part(stream, run)
         if finished:
@@ -443,6 +442,7 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
     ident = (table, "") if stream.mode == MERGE else (table, f"{stream.key}:{run['id']}")
     if ident not in ctx.snapshots:
         by_id = stream.layout.key == ("ID",)  # `_mj_key` is the ID: a compact snapshot
+        int_key = stream.layout.int_key  # another integer column alone (ContactID...): compact too
         if NEW_ONLY in run:
             found = load_snapshot(
                 pipeline,
@@ -451,15 +451,22 @@ def _snapshot(ctx: SyncContext, stream: Stream, run: dict[str, Any]) -> Snapshot
                 (run[NEW_ONLY],),
                 client=ctx.sql_client(),
                 by_id=by_id,
+                int_key=int_key,
             )
         elif stream.mode == WINDOW and stream.res.cursor is not None:
             column = column_name(stream.res.cursor.field)
             since = (datetime.fromtimestamp(run["lo"], UTC),)
             found = load_snapshot(
-                pipeline, table, f"{column} > %s", since, client=ctx.sql_client(), by_id=by_id
+                pipeline,
+                table,
+                f"{column} > %s",
+                since,
+                client=ctx.sql_client(),
+                by_id=by_id,
+                int_key=int_key,
             )
         else:
-            found = load_snapshot(pipeline, table, client=ctx.sql_client(), by_id=by_id)
+            found = load_snapshot(pipeline, table, client=ctx.sql_client(), by_id=by_id, int_key=int_key)
         ctx.snapshots[ident] = found
     return ctx.snapshots[ident]
 

@@ -102,3 +102,15 @@ def test_a_sync_keeps_its_wal_under_half_the_memory_limit(
     with Client(emulator_20k.api_key, emulator_20k.api_secret, base_url=emulator_20k.url) as client:
         assert rows == client.count("listrecipient") == 20_000
     assert report.loads > 1
+
+
+def test_the_sync_connection_draws_no_progress_bar(tmp_path: Any) -> None:
+    # Regression: a checkpoint longer than 2 s drew DuckDB's progress bar on stdout, in the middle of
+    # `sync --json` (the large-preset bench failed to parse " 33%...").
+    from mailjet_connector.sync.options import SyncOptions
+    from mailjet_connector.sync.pipeline import _held_connection
+
+    options = SyncOptions("k", "s", dataset_url=str(tmp_path / "p.duckdb"))
+    with _held_connection(options) as connection:
+        for cursor in (connection, connection.cursor()):  # dlt works through cursors
+            assert cursor.execute("select current_setting('enable_progress_bar')").fetchall() == [(False,)]

@@ -50,3 +50,45 @@ def test_empty_snapshots_load_everything():
     assert empty.classify(["1", "2"], ["a" * 16, "b" * 16]) == ([0, 1], 2, 0)
     assert Snapshot().classify(["1", "2"], ["a" * 16, "b" * 16]) == ([0, 1], 2, 0)
     assert empty.gone_between(None, None, ["1"]) == []
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_whole_reads_find_the_same_vanished_rows_in_both(seed):
+    # `see`/`unseen` replace a list of every key a whole read met (two million strings for
+    # listrecipientstatistics) with a flag per snapshot row in the compact snapshot (issue 17.8).
+    rng = random.Random(seed)
+    rows = {i: (f"{i:016x}", rng.random() < 0.2) for i in rng.sample(range(1, 500), rng.randrange(1, 150))}
+    general, compact = _pair(rows)
+    met = [str(i) for i in rng.sample(range(1, 500), rng.randrange(0, 200))] + ["", "x|1"]
+    for start in range(0, len(met), 37):
+        general.see(met[start : start + 37])
+        compact.see(met[start : start + 37])
+    assert (
+        sorted(compact.unseen(), key=int)
+        == sorted(general.unseen(), key=int)
+        == sorted(general.gone(met), key=int)
+    )
+    # keys that are not integers are never found in the compact snapshot: new rows, as in the general one
+    assert compact.classify(["", "x|1"], ["a" * 16, "b" * 16]) == general.classify(
+        ["", "x|1"], ["a" * 16, "b" * 16]
+    )
+
+
+def test_integer_keys_of_another_column_load_compact_from_a_real_table():
+    # contactstatistics, listrecipientstatistics...: `_mj_key` is ContactID or ListRecipientID, read as text
+    # and converted here (two million keys as a dict of strings took about 460 MB).
+    import duckdb
+
+    from mailjet_connector.sync.deletions import _int_key_snapshot
+
+    db = duckdb.connect()
+    db.execute("create table t (k text, h text, d boolean)")
+    db.execute(
+        "insert into t values ('30', 'aaaaaaaaaaaaaaaa', false), ('4', null, true), ('100', 'b', false)"
+    )
+    compact = _int_key_snapshot(db.execute("select k, h, d from t"))
+    assert compact is not None and compact.ids.tolist() == [4, 30, 100]
+    assert compact.deleted.tolist() == [True, False, False]
+    assert compact.classify(["30", "100", "7"], ["aaaaaaaaaaaaaaaa", "c", "d"]) == ([1, 2], 1, 1)
+    db.execute("insert into t values ('007', 'c', false)")  # not written as an integer: the general snapshot
+    assert _int_key_snapshot(db.execute("select k, h, d from t")) is None
