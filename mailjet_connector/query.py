@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from mailjet_connector import duckdb_connect
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH, duckdb_file, is_postgres
 from mailjet_connector.errors import QueryError
 from mailjet_connector.wire.urls import mask_password
@@ -88,7 +89,7 @@ def open_duckdb(path: Path) -> Any:
     if not path.is_file():
         raise QueryError(f"no dataset at {path}: run `mailjet-connector sync` first, or pass --dataset-url")
     try:
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb_connect.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise QueryError(first_line(exc)) from None
 

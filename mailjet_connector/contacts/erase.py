@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mailjet_connector import catalog
+from mailjet_connector import catalog, duckdb_connect
 from mailjet_connector.catalog import Area, FieldType
 from mailjet_connector.dataset import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
 from mailjet_connector.errors import MailjetError
@@ -181,7 +181,7 @@ def _duckdb(path: Path, dataset: str, emails: Sequence[str], ids: set[int]) -> d
     if not path.is_file():
         raise EraseError(f"no dataset at {path}: check --dataset-url")
     try:
-        conn = duckdb.connect(str(path))
+        conn = duckdb_connect.connect(str(path))
     except duckdb.Error as exc:
         raise EraseError(f"cannot open {path} for writing (is a sync running?): {_first_line(exc)}") from None
     with conn:

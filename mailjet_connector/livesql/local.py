@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from mailjet_connector import duckdb_connect
 from mailjet_connector.errors import QueryError
 from mailjet_connector.livesql.parse import LiveSqlError
 from mailjet_connector.query import QueryResult
@@ -30,9 +31,8 @@ __all__ = ["Sandbox", "open_sandbox", "sandbox"]
 
 def open_sandbox() -> Any:
     """An in-memory DuckDB connection locked down (`sqlsandbox.lockdown.lock`)."""
-    import duckdb
 
-    conn = duckdb.connect(":memory:")
+    conn = duckdb_connect.connect(":memory:")
     lock(conn)
     return conn
 

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Collection, Hashable
 from typing import Any, Protocol
 
+from mailjet_connector import duckdb_connect
 from mailjet_connector.query import QueryError, QueryResult
 from mailjet_connector.sqlsandbox.lockdown import MissingTableError, lock, run_select
 from mailjet_connector.sqlsandbox.statement import first_line
@@ -102,11 +103,10 @@ class Sandbox:
         version = self.source.version()
         if self._conn is not None and version == self._version:
             return self._conn
-        import duckdb
 
         if self._conn is not None:
             self._conn.close()
-        conn = duckdb.connect(":memory:")
+        conn = duckdb_connect.connect(":memory:")
         conn.execute(f"create schema {self.schema}")
         conn.execute(f"set search_path = '{self.schema}'")
         lock(conn)

@@ -20,6 +20,7 @@ from typing import Any
 
 import dlt
 
+from mailjet_connector import duckdb_connect
 from mailjet_connector.dataset import duckdb_file
 from mailjet_connector.errors import ConfigError
 from mailjet_connector.protocol import resolve_base_url
@@ -285,11 +286,7 @@ def _held_connection(options: SyncOptions) -> Iterator[Any]:
     Path(location).parent.mkdir(parents=True, exist_ok=True)
     try:
         config = {**settings.DUCKDB_CONFIG, "memory_limit": options.duckdb_memory_limit}
-        connection = duckdb.connect(location, config=config)
-        # DuckDB draws a progress bar on stdout under any statement longer than 2 s (a checkpoint of a big
-        # load): it broke `sync --json` mid-output. Set per connection (DuckDB refuses it as a global option);
-        # dlt's cursors inherit it.
-        connection.execute("SET enable_progress_bar = false")
+        connection = duckdb_connect.connect(location, config=config)  # no progress bar in `sync --json`
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(

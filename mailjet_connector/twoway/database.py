@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mailjet_connector import duckdb_connect
 from mailjet_connector.errors import QueryError
 from mailjet_connector.query import duckdb_path, is_postgres_url
 from mailjet_connector.redaction import redact_url
@@ -54,11 +55,9 @@ class Database:
 
                 self._conn: Any = psycopg.connect(url, connect_timeout=10, autocommit=True)
             else:
-                import duckdb
-
                 path = duckdb_path(url)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self._conn = duckdb.connect(str(path))
+                self._conn = duckdb_connect.connect(str(path))
         except Exception as exc:
             raise QueryError(f"cannot open the database {redact_url(url)}: {_first_line(exc)}") from None
 
