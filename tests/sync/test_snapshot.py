@@ -7,14 +7,14 @@ import random
 import numpy as np
 import pytest
 
-from mailjet_connector.sync.deletions import IdSnapshot, Snapshot
+from mailjet_connector.sync.deletions import IdSnapshot, Snapshot, digests
 
 
 def _pair(rows: dict[int, tuple[str | None, bool]]) -> tuple[Snapshot, IdSnapshot]:
     ids = sorted(rows)
     compact = IdSnapshot(
         np.array(ids, np.int64),
-        np.array([rows[i][0] or "" for i in ids], dtype="S16"),
+        digests([rows[i][0] for i in ids]),
         np.array([rows[i][1] for i in ids], bool),
     )
     return Snapshot({str(i): v for i, v in rows.items()}), compact
@@ -46,7 +46,7 @@ def test_id_snapshot_answers_as_the_general_one(seed):
 
 
 def test_empty_snapshots_load_everything():
-    empty = IdSnapshot(np.empty(0, np.int64), np.empty(0, "S16"), np.empty(0, bool))
+    empty = IdSnapshot(np.empty(0, np.int64), np.empty(0, np.uint64), np.empty(0, bool))
     assert empty.classify(["1", "2"], ["a" * 16, "b" * 16]) == ([0, 1], 2, 0)
     assert Snapshot().classify(["1", "2"], ["a" * 16, "b" * 16]) == ([0, 1], 2, 0)
     assert empty.gone_between(None, None, ["1"]) == []
@@ -89,6 +89,6 @@ def test_integer_keys_of_another_column_load_compact_from_a_real_table():
     compact = _int_key_snapshot(db.execute("select k, h, d from t"))
     assert compact is not None and compact.ids.tolist() == [4, 30, 100]
     assert compact.deleted.tolist() == [True, False, False]
-    assert compact.classify(["30", "100", "7"], ["aaaaaaaaaaaaaaaa", "c", "d"]) == ([1, 2], 1, 1)
+    assert compact.classify(["30", "100", "7"], ["a" * 16, "c" * 16, "d" * 16]) == ([1, 2], 1, 1)
     db.execute("insert into t values ('007', 'c', false)")  # not written as an integer: the general snapshot
     assert _int_key_snapshot(db.execute("select k, h, d from t")) is None
