@@ -220,9 +220,7 @@ def _int_key_snapshot(cursor: Any) -> IdSnapshot | None:
         ids = plain_ints([str(r[0]) for r in rows])
         if ids is None:
             return None
-        parts.append(
-            (ids, digests([r[1] for r in rows]), np.array([bool(r[2]) for r in rows]))
-        )
+        parts.append((ids, digests([r[1] for r in rows]), np.array([bool(r[2]) for r in rows])))
     if not parts:
         return IdSnapshot(np.empty(0, np.int64), np.empty(0, _HASH), np.empty(0, bool))
     ids, hashes, deleted = (np.concatenate(column) for column in zip(*parts, strict=True))
