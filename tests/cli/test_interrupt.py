@@ -14,6 +14,7 @@ import orjson
 
 from mailjet_connector import Client
 from mailjet_connector.cli.exits import EXIT_INTERRUPTED, RESUME_HINT
+from tests.signals import sigint_default
 
 ROWS = 60
 
@@ -40,7 +41,9 @@ def test_an_interrupted_import_says_how_to_resume_and_the_next_run_resumes(
     journal = tmp_path / "journal.sqlite"
     slow = command(emulator, source, journal, "--rate-limit", "10/s", "--concurrency", "1")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(slow, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        slow, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=sigint_default
+    )
     try:
         deadline = time.monotonic() + 120
         while lists_named(emulator, "ctrlc-") < 5 and process.poll() is None and time.monotonic() < deadline:
@@ -75,7 +78,9 @@ def test_an_interrupted_sync_is_one_line(emulator: Any, tmp_path: Path) -> None:
         "--pipelines-dir", str(tmp_path / "pipelines"), "--rate-limit", "2/s", "--base-url", emulator.url,
         "--api-key", emulator.api_key, "--api-secret", emulator.api_secret,
     ]  # fmt: skip
-    process = subprocess.Popen(sync, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        sync, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=sigint_default
+    )
     try:
         deadline = time.monotonic() + 120
         while not dataset.exists() and process.poll() is None and time.monotonic() < deadline:

@@ -30,6 +30,7 @@ from mailjet_connector import Client
 from mailjet_connector.agents.tokens import new_token
 from mailjet_connector.cli import app
 from tests.docs.examples import DOC_PORTS, NOT_RUN, Example, iter_examples
+from tests.signals import sigint_default
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("dlt")
@@ -241,6 +242,7 @@ def run_server(example: Example, words: list[str], box: Sandbox) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=sigint_default,  # stopped by Ctrl-C below, whatever shell started this run
     )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
